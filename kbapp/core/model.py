@@ -9,7 +9,8 @@ lossless record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
 # Canonical link fields (spec §4.3), plus "link" for unknown labels holding a URL and
@@ -69,7 +70,7 @@ class Image:
     alt: str | None = None
     wrapped_in_div: bool = False
     resolved_path: str | None = None  # local images: path relative to the note's folder
-    flags: list[str] = field(default_factory=list)
+    flags: list[str] = _field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -96,8 +97,8 @@ class Entry:
     label: str | None = None
     field: str | None = None
     group: int | None = None
-    links: list[Link] = field(default_factory=list)
-    children: list[Entry] = field(default_factory=list)
+    links: list[Link] = _field(default_factory=list)
+    children: list[Entry] = _field(default_factory=list)
 
     def walk(self) -> list[Entry]:
         out = [self]
@@ -136,10 +137,10 @@ class Item:
     article_url: str | None
     article_key: str | None
     stars: int
-    entries: list[Entry] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
-    videos: list[Video] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
+    entries: list[Entry] = _field(default_factory=list)
+    images: list[Image] = _field(default_factory=list)
+    videos: list[Video] = _field(default_factory=list)
+    flags: list[str] = _field(default_factory=list)
 
     # -- views over the entries (spec §5) ------------------------------------------------
     def _with_field(self, name: str) -> list[Entry]:
@@ -187,9 +188,9 @@ class Section:
 
     name: str
     line: int  # the heading line
-    entries: list[Entry] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
-    videos: list[Video] = field(default_factory=list)
+    entries: list[Entry] = _field(default_factory=list)
+    images: list[Image] = _field(default_factory=list)
+    videos: list[Video] = _field(default_factory=list)
 
     @property
     def links(self) -> list[Link]:
@@ -204,11 +205,11 @@ class Digest:
     heading_date: str | None
     path_date: str | None
     heading_title_text: str | None
-    items: list[Item] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)  # Others and unknown ones
-    preamble: list[Entry] = field(default_factory=list)  # text outside any section
-    structure: list[int] = field(default_factory=list)  # heading, rule and </div> lines
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    items: list[Item] = _field(default_factory=list)
+    sections: list[Section] = _field(default_factory=list)  # Others and unknown ones
+    preamble: list[Entry] = _field(default_factory=list)  # text outside any section
+    structure: list[int] = _field(default_factory=list)  # heading, rule and </div> lines
+    diagnostics: list[Diagnostic] = _field(default_factory=list)
     is_index: bool = False  # the series' README: an index, not a digest
 
     @property

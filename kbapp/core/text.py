@@ -1,0 +1,52 @@
+"""Character-level clean-up shared by the parser and the identity keys (spec §1)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible characters removed everywhere before matching (spec §1).
+INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060"
+_INVISIBLE_TABLE = {ord(c): None for c in INVISIBLE}
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def strip_invisible(line: str) -> str:
+    return line.translate(_INVISIBLE_TABLE)
+
+
+def has_invisible(line: str) -> bool:
+    return any(c in line for c in INVISIBLE)
+
+
+def clean_line(line: str) -> str:
+    """A raw line as the parser classifies it: no CR, tabs as 4 spaces, right-trimmed."""
+    return line.rstrip("\r").replace("\t", "    ").rstrip()
+
+
+# Compatibility characters that are not ordinary CJK typography: Kangxi and CJK
+# radicals, compatibility ideographs, Latin ligatures and full-width letters and digits.
+# (Full-width punctuation such as ：（）！ is normal Chinese text and is not reported.)
+_ODD_COMPAT = re.compile(
+    "[\u2e80-\u2fdf\uf900-\ufaff\ufb00-\ufb4f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+)
+
+
+def is_compat(text: str) -> bool:
+    """True when the text holds compatibility characters that NFKC folds (spec §1)."""
+    return bool(_ODD_COMPAT.search(text))
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def key(text: str) -> str:
+    """A comparison key: NFKC, case-folded, runs of non-alphanumerics as one space."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def label_key(label: str) -> str:
+    """The lookup form of a label: NFKC, trimmed, without `*`, case-folded (spec §4.2)."""
+    return unicodedata.normalize("NFKC", label).strip().strip("*").strip().casefold()
