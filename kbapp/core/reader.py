@@ -94,11 +94,9 @@ def parse_bytes(data: bytes, path: Path | None = None) -> Digest:
     if path is not None:
         folder = path.parent
         for image in digest.images:
-            if image.is_local and image.resolved_path:
-                if not (folder / image.resolved_path).is_file():
-                    digest.diagnostics.append(
-                        Diagnostic("local_image_missing", image.line, image.resolved_path)
-                    )
+            local = image.resolved_path if image.is_local else None
+            if local and not (folder / local).is_file():
+                digest.diagnostics.append(Diagnostic("local_image_missing", image.line, local))
     return digest
 
 
