@@ -31,9 +31,15 @@ def iso(year: str | int, month: str | int, day: str | int) -> str | None:
 def from_heading(text: str) -> tuple[str, str | None]:
     """The title text and date of a `# 标题（2021.4.25）` heading."""
     match = _HEADING.match(text.strip())
-    if not match:
-        return text.strip(), None
-    return match.group(1).strip(), iso(match.group(2), match.group(3), match.group(4))
+    date = iso(match.group(2), match.group(3), match.group(4)) if match else None
+    if match is None or date is None:
+        return text.strip(), None  # no calendar date: the whole heading stays the title
+    return match.group(1).strip(), date
+
+
+def mentions_date(text: str) -> bool:
+    """True when the text holds something shaped like a Y.M.D date."""
+    return bool(_LOOSE_DATE.search(text))
 
 
 def from_path(path: str | None) -> str | None:

@@ -19,7 +19,6 @@ _EMAIL = re.compile(r"^[^\s@/:]+@[^\s@/:]+\.[^\s@/:]+$")
 _HOST_KINDS: tuple[tuple[str, str], ...] = (
     ("arxiv.org", "arxiv"),
     ("arxiv-download.xixiaoyao.cn", "arxiv"),
-    ("github.com", "github"),
     ("github.io", "github_pages"),
     ("mp.weixin.qq.com", "wechat"),
     ("openaccess.thecvf.com", "cvf"),
@@ -76,6 +75,8 @@ def url_kind(url: str | None) -> str:
     host = host_of(url)
     if not host:
         return "other"
+    if host in ("github.com", "www.github.com"):
+        return "github"  # not gist.github.com or other subdomains (spec §7)
     for suffix, kind in _HOST_KINDS:
         if host == suffix or host.endswith("." + suffix):
             return kind

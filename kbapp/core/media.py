@@ -23,9 +23,16 @@ _EXTENSION = re.compile(r"\.(png|jpe?g|gif|webp|bmp|svg)$", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
+_DIV_TAG = re.compile(r"</?div\b[^>]*>?", re.IGNORECASE)
+
+
 def is_media_line(line: str) -> bool:
-    lowered = line.lower()
-    return "<img" in lowered or "<video" in lowered or bool(_MD_IMAGE.search(line))
+    return bool(_TAG.search(line) or _MD_IMAGE.search(line))
+
+
+def strip_media(line: str) -> str:
+    """The line without its media tags and `<div>` wrappers: text that must be kept."""
+    return _DIV_TAG.sub("", _MD_IMAGE.sub("", _TAG.sub("", line)))
 
 
 def _attributes(tag_body: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ import re
 from kbapp.core import dates
 from kbapp.core.entries import EntryBuilder, finish_entries
 from kbapp.core.identities import article_key, normalise_url
-from kbapp.core.media import is_media_line, parse_media
+from kbapp.core.media import is_media_line, parse_media, strip_media
 from kbapp.core.model import Diagnostic, Digest, DigestError, Entry, Item, Section
 from kbapp.core.text import clean_line, has_invisible, is_compat, strip_invisible
 
@@ -24,7 +24,7 @@ INDEX_SECTION = "历史更新"
 _H1 = re.compile(r"^#\s+(.*)$")
 _H2 = re.compile(r"^##\s+(?::[a-z_]+:\s*)?(.+?)\s*$")
 _RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
-_ITEM = re.compile(r"^(\d+)\.\s+\[")
+_ITEM = re.compile(r"^(\d{1,9})\.\s+\[")
 _UNNUMBERED = re.compile(r"^\s+\[.*\]\(\s*https?://mp\.weixin\.qq\.com[^)]*\)[\s]*(?::star:\s*)+$")
 _STARS = re.compile(r"((?:\s*:star:)*)\s*$")
 _DIV_CLOSE = re.compile(r"^\s*</div>\s*$", re.IGNORECASE)
@@ -60,7 +60,7 @@ def parse(text: str, source_path: str | None = None) -> Digest:
     )
     state = _State(digest)
     lines = text.removeprefix("\ufeff").split("\n")
-    first_content = next((n for n, raw in enumerate(lines, 1) if raw.strip()), 0)
+    first_content = next((n for n, raw in enumerate(lines, 1) if strip_invisible(raw).strip()), 0)
     for number, raw in enumerate(lines, 1):
         line = clean_line(raw)
         if has_invisible(line):
@@ -87,6 +87,8 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
         digest.structure.append(number)
         title, date = dates.from_heading(heading.group(1))
         digest.heading_title_text, digest.heading_date = title, date
+        if date is None and dates.mentions_date(title):
+            digest.diagnostics.append(Diagnostic("invalid_heading_date", number, title))
         return
     if heading := _H2.match(line):
         _close_div(state, number)
@@ -117,8 +119,11 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
     if is_media_line(line):
         _close_div(state, number)
         _add_media(state, line, number)
-        return
-    _close_div(state, number)
+        line = strip_media(line)  # text beside a tag on the same line is kept too
+        if not line.strip():
+            return
+    else:
+        _close_div(state, number)
     if not state.in_items and state.section is None and _RULE.match(line):
         digest.structure.append(number)
         return
@@ -179,7 +184,8 @@ def _start_item(state: _State, line: str, number: int) -> None:
 def _end_item(state: _State) -> None:
     item = state.item
     if item is None:
-        _flush_preamble(state)
+        if state.section is None:  # an open section keeps its own entries
+            _flush_preamble(state)
         return
     item.entries.extend(state.builder.roots)
     item.line_end = max(state.item_last_line, item.line_end)
