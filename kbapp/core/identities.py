@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from kbapp.core.text import key
@@ -57,6 +58,7 @@ def normalise_url(raw: str) -> str | None:
     return url
 
 
+@lru_cache(maxsize=8192)
 def host_of(url: str | None) -> str | None:
     if not url:
         return None
@@ -67,7 +69,9 @@ def host_of(url: str | None) -> str | None:
     return host.lower() if host else None
 
 
+@lru_cache(maxsize=8192)
 def url_kind(url: str | None) -> str:
+    """The kind of site a URL points at (spec §7); cached, as links repeat across days."""
     if not url:
         return "other"
     if url.lower().startswith("mailto:"):
@@ -90,6 +94,7 @@ class ArxivRef:
     valid: bool  # False for a malformed sequence number (spec §7: 2206.0467)
 
 
+@lru_cache(maxsize=8192)
 def arxiv_ref(url: str | None) -> ArxivRef | None:
     """The arXiv paper a URL points at, from every path form in spec §7."""
     if url_kind(url) != "arxiv":
@@ -126,6 +131,7 @@ class GithubRef:
         return f"{self.owner}/{self.repo}" if self.repo else self.owner
 
 
+@lru_cache(maxsize=8192)
 def github_ref(url: str | None) -> GithubRef | None:
     if url_kind(url) != "github":
         return None

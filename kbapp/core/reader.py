@@ -7,13 +7,14 @@ on; the importer adds the file name.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from kbapp.core.model import Diagnostic, Digest, DigestError
 from kbapp.core.parser import parse
 
 MAX_BYTES = 10 * 1024 * 1024
-_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls other than \t\n\v\f\r
 
 
 def read_bytes(path: Path) -> bytes:
@@ -83,7 +84,7 @@ def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
 
 def _refuse_binary(text: str) -> None:
     sample = text[:65536]
-    controls = sum(1 for c in sample if c < " " and c not in _CONTROL_OK)
+    controls = len(_CONTROL.findall(sample))
     if controls > max(8, len(sample) // 100):
         raise DigestError("binary content: the file holds control characters, it is not text")
 

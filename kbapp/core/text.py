@@ -8,6 +8,7 @@ import unicodedata
 # Invisible characters removed everywhere before matching (spec §1).
 INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060"
 _INVISIBLE_TABLE = {ord(c): None for c in INVISIBLE}
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -16,7 +17,7 @@ def strip_invisible(line: str) -> str:
 
 
 def has_invisible(line: str) -> bool:
-    return any(c in line for c in INVISIBLE)
+    return not line.isascii() and _INVISIBLE_RE.search(line) is not None
 
 
 def clean_line(line: str) -> str:

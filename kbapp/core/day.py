@@ -1,0 +1,61 @@
+"""A day as the reader shows it: the library's record of one digest, ready to render.
+
+The store builds these from its rows; the renderer turns them into HTML. Neither the
+renderer nor the window ever reads the markdown file again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Any
+
+from kbapp.core.model import Entry, Image, Link, Section
+
+
+def entry_from_dict(data: dict[str, Any]) -> Entry:
+    """The inverse of `Entry.to_dict` (links live in their own table)."""
+    return Entry(
+        text=data.get("text", ""),
+        line=data.get("line", 0),
+        kind=data.get("kind", "bullet"),
+        label=data.get("label"),
+        field=data.get("field"),
+        group=data.get("group"),
+        children=[entry_from_dict(child) for child in data.get("children", [])],
+    )
+
+
+@dataclass(slots=True)
+class DayItem:
+    key: str
+    ordinal: int
+    index: int | None
+    title: str
+    article_url: str | None
+    author_stars: int
+    entries: list[Entry] = _field(default_factory=list)
+    links: list[Link] = _field(default_factory=list)
+    images: list[Image] = _field(default_factory=list)
+    removed: bool = False
+
+
+@dataclass(slots=True)
+class Day:
+    date: str
+    title: str | None
+    source_path: str | None
+    items: list[DayItem] = _field(default_factory=list)
+    sections: list[Section] = _field(default_factory=list)
+
+    def item(self, key: str) -> DayItem | None:
+        return next((item for item in self.items if item.key == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class DaySummary:
+    """One row of the sidebar: a day, how many items it has, its best author rating."""
+
+    date: str
+    items: int
+    best_stars: int

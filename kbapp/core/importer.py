@@ -1,0 +1,307 @@
+"""Importing digest files and folders into a library, one transaction per file.
+
+A file whose exact bytes were imported before is "unchanged" and costs a hash and one
+indexed lookup: nothing is parsed and nothing is written, so re-importing a whole series
+is quick and leaves the library file untouched. A file that cannot be read or is not a
+digest is "failed" with a reason for a person, and nothing of it is written; the other
+files go on. Environment errors of the library itself (locked, disk full) stop the whole
+import with a LibraryError: every following file would fail the same way.
+
+Qt-free: the GUI runs `import_paths` on its worker and passes `progress` and `cancel`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from kbapp.core import reader
+from kbapp.core.model import DigestError
+from kbapp.core.store import Changes, Library
+from kbapp.core.store_rows import DigestRows, digest_rows
+
+SERIES_INDEX = "series index"
+
+
+class Status(StrEnum):
+    IMPORTED = "imported"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one file."""
+
+    path: Path  # as found from the paths given (not resolved), for display
+    status: Status
+    date: str | None = None
+    reason: str | None = None  # why it was skipped or failed
+    items: int = 0  # items the digest holds now
+    changes: Changes = field(default_factory=Changes)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status is status)
+
+    @property
+    def failed(self) -> bool:
+        return any(outcome.status is Status.FAILED for outcome in self.outcomes)
+
+    @property
+    def changes(self) -> Changes:
+        total = Changes()
+        for outcome in self.outcomes:
+            total = total | outcome.changes
+        return total
+
+    def summary(self) -> str:
+        """`N imported, N updated, N unchanged, N skipped, N failed`."""
+        counts = Counter(outcome.status for outcome in self.outcomes)
+        return ", ".join(f"{counts[status]} {status.value}" for status in Status)
+
+
+Progress = Callable[[int, int, FileOutcome], None]  # (done, total, outcome of this file)
+
+# Below this many files to parse, starting worker processes (~0.3 s) costs more than
+# they save (~1.5 ms a file on two cores); measured on bench/generate.py digests.
+PARALLEL_MIN_FILES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class _Todo:
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A file read and parsed (in a worker process or here), ready to write."""
+
+    content_hash: str | None
+    source_path: str = ""  # resolved, as stored
+    rows: DigestRows | None = None
+    items: int = 0
+    date: str | None = None
+    error: str | None = None
+    is_index: bool = False
+
+
+def import_paths(
+    library: Library,
+    paths: Iterable[Path | str],
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    *,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import files and folders (folders: every `*.md` below them, sorted).
+
+    First every file is read and hashed, which settles the unchanged ones; the others
+    are parsed by `workers` processes (default: one per CPU when there are many files;
+    0 parses here) while this thread writes them, in path order, one transaction each.
+    Like any multiprocessing program, a script passing `workers` must guard its entry
+    point with `if __name__ == "__main__":`; the default checks for that. `cancel` is
+    asked before each file; when it says yes the report is returned as it stands, `cancelled` set.
+    """
+    report = ImportReport()
+    plan: list[FileOutcome | _Todo] = []
+    for path, problem in collect_files(paths):
+        plan.append(_plan(library, path, problem))
+    todo = [(n, step.path) for n, step in enumerate(plan) if isinstance(step, _Todo)]
+    if workers is None:
+        auto = len(todo) >= PARALLEL_MIN_FILES and _spawn_is_safe()
+        workers = _cpu_count() if auto else 0
+    pool = None
+    if workers > 0 and todo:
+        context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt threads
+        pool = ProcessPoolExecutor(workers, context, initializer=_yield_to_the_writer)
+    futures: dict[int, Future[_Prepared]] = {}
+    ahead = iter(todo)
+
+    def submit(count: int) -> None:
+        for n, path in itertools.islice(ahead, count):
+            assert pool is not None
+            futures[n] = pool.submit(_prepare, path)
+
+    try:
+        if pool is not None:
+            submit(workers * 8)
+        for n, step in enumerate(plan):
+            if cancel is not None and cancel():
+                report.cancelled = True
+                break
+            if isinstance(step, _Todo):
+                if pool is not None:
+                    prepared = futures.pop(n).result()
+                    submit(1)
+                else:
+                    prepared = _prepare(step.path)
+                step = _store(library, step.path, prepared)
+            report.outcomes.append(step)
+            if progress is not None:
+                progress(n + 1, len(plan), step)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return report
+
+
+def import_file(library: Library, path: Path) -> FileOutcome:
+    """Import one file (see the module doc for what each outcome means)."""
+    step = _plan(library, path, None)
+    return _store(library, path, _prepare(path)) if isinstance(step, _Todo) else step
+
+
+def _plan(library: Library, path: Path, problem: str | None) -> FileOutcome | _Todo:
+    """The outcome of a file when reading and hashing settle it, else a file to parse."""
+    if problem is not None:
+        return FileOutcome(path, Status.FAILED, reason=problem)
+    try:
+        data = reader.read_bytes(path)
+    except DigestError as error:
+        return FileOutcome(path, Status.FAILED, reason=str(error))
+    known = library.digest_by_hash(hashlib.sha256(data).hexdigest())
+    if known is not None:
+        return FileOutcome(path, Status.UNCHANGED, known.date, items=known.items)
+    return _Todo(path)
+
+
+def _prepare(path: Path) -> _Prepared:
+    """Read, hash, parse and turn into rows: everything but the write (runs in workers).
+
+    The file is read again rather than passed along, and hashed again, so what is
+    written always matches the hash stored with it even if the file just changed.
+    """
+    try:
+        data = reader.read_bytes(path)
+    except DigestError as error:
+        return _Prepared(None, error=str(error))
+    content_hash = hashlib.sha256(data).hexdigest()
+    resolved = path.resolve()
+    try:
+        digest = reader.parse_bytes(data, resolved)
+    except DigestError as error:
+        return _Prepared(content_hash, error=str(error))
+    if digest.is_index:
+        return _Prepared(content_hash, date=digest.date, is_index=True)
+    rows = digest_rows(digest)
+    return _Prepared(content_hash, str(resolved), rows, len(digest.items), digest.date)
+
+
+def _store(library: Library, path: Path, prepared: _Prepared) -> FileOutcome:
+    if prepared.error is not None or prepared.content_hash is None:
+        return FileOutcome(path, Status.FAILED, reason=prepared.error)
+    if prepared.is_index:
+        return FileOutcome(path, Status.SKIPPED, prepared.date, reason=SERIES_INDEX)
+    known = library.digest_by_hash(prepared.content_hash)  # a copy met earlier in this run
+    if known is not None or prepared.rows is None:
+        date = known.date if known else prepared.date
+        return FileOutcome(path, Status.UNCHANGED, date, items=prepared.items)
+    write = library.write_rows(
+        prepared.rows, content_hash=prepared.content_hash, source_path=prepared.source_path
+    )
+    status = Status.IMPORTED if write.created else Status.UPDATED
+    return FileOutcome(path, status, write.date, items=prepared.items, changes=write.changes)
+
+
+def _yield_to_the_writer() -> None:
+    """Workers run at a lower priority: the one writing thread is the pipeline's narrow
+    end, and on two cores it would otherwise wait for CPU while parsed files pile up."""
+    if hasattr(os, "nice"):
+        os.nice(5)
+
+
+def _spawn_is_safe() -> bool:
+    """Whether worker processes may start without surprises.
+
+    A spawned worker first re-runs the program's main script (not a `-m package`'s
+    `__main__`, not a frozen app). A script without an `if __name__ == "__main__":`
+    guard would then run again in every worker: it gets no workers by default.
+    """
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if main is None or getattr(sys, "frozen", False):
+        return True
+    if spec is not None and spec.name.endswith("__main__"):
+        return True
+    path = getattr(spec, "origin", None) or getattr(main, "__file__", None)
+    if path is None:  # an interactive session: nothing to re-run
+        return True
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "__name__" in source and "__main__" in source
+
+
+def _cpu_count() -> int:
+    """CPUs this process may use (a container may allow fewer than the machine has)."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        count = os.cpu_count() or 1
+    return count if count > 1 else 0
+
+
+def collect_files(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
+    """The files to import, each with a problem (a missing path) or None.
+
+    Folders are searched recursively for `*.md` (any case), skipping hidden folders such
+    as `.git`; a file named explicitly is tried whatever its extension. A file reached
+    twice is imported once.
+    """
+    found: list[tuple[Path, str | None]] = []
+    seen: set[Path] = set()
+
+    def add(path: Path, problem: str | None = None) -> None:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            found.append((path, problem))
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            below = (
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() == ".md"
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            for file in sorted(below, key=lambda p: p.relative_to(path).parts):
+                add(file)
+        elif path.is_file():
+            add(path)
+        elif path.exists():
+            add(path, "not a regular file or folder")
+        else:
+            add(path, "no such file or folder")
+    return found
+
+
+__all__ = [
+    "SERIES_INDEX",
+    "FileOutcome",
+    "ImportReport",
+    "Status",
+    "collect_files",
+    "import_file",
+    "import_paths",
+]

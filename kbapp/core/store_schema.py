@@ -1,0 +1,277 @@
+"""Opening a library file: connection settings, named migrations, backups, refusals.
+
+The schema is a list of named migrations (sqlite-utils `Migrations`), applied when the
+library opens and before anything reads it. Two groups of tables live in the file and
+are kept apart on purpose:
+
+- tables that come FROM FILES (digests, items, links, images, videos, identities) are
+  rebuilt by imports and may be replaced at any time;
+- tables the USER makes (ratings, rating_history, notes) are never written by an import.
+  They point at `items.key`, the stable item identity, with foreign keys, so SQLite itself
+  refuses to delete an item that carries a rating or a note.
+
+A library written by a newer kbapp (one whose applied migrations include names this
+version does not know) is refused rather than half-understood, and the file is copied
+to `<file>.bak-<n>` before any migration touches existing data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "kbapp"
+MIGRATIONS_TABLE = Migrations.migrations_table
+
+
+class LibraryError(Exception):
+    """An environment problem with the library file (locked, unreadable, foreign, newer).
+
+    The message is one line meant for a person; the CLI prints it and exits 2.
+    """
+
+
+class NewerLibraryError(LibraryError):
+    """The library was written by a newer kbapp: it has migrations this one lacks."""
+
+
+_INITIAL = (
+    # -- from files --------------------------------------------------------------------
+    """CREATE TABLE digests (
+        id INTEGER PRIMARY KEY,
+        date TEXT NOT NULL UNIQUE,
+        source_path TEXT,
+        content_hash TEXT NOT NULL,
+        title TEXT,
+        date_source TEXT NOT NULL,
+        heading_date TEXT,
+        path_date TEXT,
+        sections TEXT NOT NULL DEFAULT '[]',
+        preamble TEXT NOT NULL DEFAULT '[]',
+        structure TEXT NOT NULL DEFAULT '[]',
+        diagnostics TEXT NOT NULL DEFAULT '[]',
+        near_duplicate_of TEXT,
+        near_duplicate_ratio REAL,
+        imported_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX digests_content_hash ON digests(content_hash)",
+    "CREATE INDEX digests_near_duplicate ON digests(near_duplicate_of)",
+    """CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        idx INTEGER,
+        title TEXT NOT NULL,
+        article_url_raw TEXT NOT NULL,
+        article_url TEXT,
+        article_key TEXT,
+        title_key TEXT NOT NULL,
+        author_stars INTEGER NOT NULL,
+        abstract TEXT,
+        tips TEXT,
+        body TEXT NOT NULL DEFAULT '[]',
+        body_hash TEXT,
+        flags TEXT NOT NULL DEFAULT '[]',
+        line_start INTEGER NOT NULL,
+        line_end INTEGER NOT NULL,
+        removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1))
+    )""",
+    "CREATE INDEX items_digest ON items(digest_id, ordinal)",
+    """CREATE TABLE links (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        label TEXT,
+        name TEXT,
+        grp INTEGER,
+        text TEXT NOT NULL,
+        url_raw TEXT NOT NULL,
+        url TEXT,
+        url_kind TEXT NOT NULL,
+        note TEXT,
+        line INTEGER NOT NULL,
+        context TEXT
+    )""",
+    "CREATE INDEX links_item ON links(item_id, ordinal)",
+    """CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+        digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
+        src_raw TEXT NOT NULL,
+        src TEXT NOT NULL,
+        is_local INTEGER NOT NULL,
+        host TEXT,
+        format_hint TEXT,
+        zoom INTEGER,
+        alt TEXT,
+        wrapped_in_div INTEGER NOT NULL,
+        resolved_path TEXT,
+        flags TEXT NOT NULL DEFAULT '[]',
+        line INTEGER NOT NULL
+    )""",
+    "CREATE INDEX images_item ON images(item_id)",
+    "CREATE INDEX images_digest ON images(digest_id)",
+    """CREATE TABLE videos (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+        digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
+        src_raw TEXT NOT NULL,
+        src TEXT NOT NULL,
+        host TEXT,
+        wrapped_in_div INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    )""",
+    "CREATE INDEX videos_item ON videos(item_id)",
+    "CREATE INDEX videos_digest ON videos(digest_id)",
+    # One row per identity a link of an item carries; `paper` = 1 marks the identity
+    # that names the paper of a paper-field link (arXiv, else DOI, else title key).
+    """CREATE TABLE identities (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        link_ordinal INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('arxiv', 'github', 'doi', 'title')),
+        value TEXT NOT NULL,
+        version TEXT,
+        paper INTEGER NOT NULL DEFAULT 0 CHECK (paper IN (0, 1))
+    )""",
+    "CREATE INDEX identities_item ON identities(item_id)",
+    # Deliberately no index on items(article_key), items(title_key), items(body_hash) or
+    # identities(kind, value): each costs random page writes in every import's commit
+    # (together a third of its writing time); add one with the feature that needs it.
+    # -- the user's own (never written by an import) -----------------------------------
+    """CREATE TABLE ratings (
+        item_key TEXT PRIMARY KEY REFERENCES items(key),
+        stars INTEGER NOT NULL CHECK (stars BETWEEN 0 AND 5),
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE rating_history (
+        id INTEGER PRIMARY KEY,
+        item_key TEXT NOT NULL REFERENCES items(key),
+        stars INTEGER CHECK (stars IS NULL OR stars BETWEEN 0 AND 5),
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX rating_history_item ON rating_history(item_key, id)",
+    """CREATE TABLE notes (
+        item_key TEXT PRIMARY KEY REFERENCES items(key),
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+)
+
+
+def initial_schema(db: Database) -> None:
+    """Migration 0001: every table of the first release."""
+    # Statement by statement: `executescript` would commit the migration's transaction.
+    for statement in _INITIAL:
+        db.execute(statement)
+
+
+def build_migrations() -> Migrations:
+    """The migration set of this kbapp version, in order. Append; never rename."""
+    migrations = Migrations(MIGRATION_SET)
+    migrations(name="0001_initial")(initial_schema)
+    return migrations
+
+
+def open_database(path: Path, *, busy_timeout_ms: int, migrations: Migrations) -> Database:
+    """Connect, set the pragmas, refuse foreign or newer files, back up, migrate."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise LibraryError(describe(error, path)) from error
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: an import
+        # commits once per file, and this halves its writing time.
+        conn.execute("PRAGMA wal_autocheckpoint = 10000")
+        conn.execute("PRAGMA journal_size_limit = 67108864")
+        db = Database(conn, execute_plugins=False)
+        _check_known(db, path, migrations)
+        pending = migrations.pending(db)
+        if pending and _has_tables(db):
+            backup(conn, path)
+        if pending:
+            migrations.apply(db)
+    except LibraryError:
+        conn.close()
+        raise
+    except (OSError, sqlite3.Error) as error:
+        conn.close()
+        raise LibraryError(describe(error, path)) from error
+    return db
+
+
+def _has_tables(db: Database) -> bool:
+    row = db.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchone()
+    return bool(row[0])
+
+
+def _check_known(db: Database, path: Path, migrations: Migrations) -> None:
+    applied = [m.name for m in migrations.applied(db)]
+    known = {m.name for m in migrations._migrations}  # the set's own list; no public view
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise NewerLibraryError(
+            f"the library {path} was written by a newer kbapp (it has migration "
+            f"{', '.join(unknown)}); update kbapp or choose another library"
+        )
+    if not applied:
+        tables = {
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if tables - {MIGRATIONS_TABLE}:
+            raise LibraryError(f"{path} is an SQLite file but not a kbapp library")
+
+
+def backup(conn: sqlite3.Connection, path: Path) -> Path:
+    """Copy the live database to the first free `<file>.bak-<n>` with SQLite's backup API."""
+    n = 1
+    while (target := path.with_name(f"{path.name}.bak-{n}")).exists():
+        n += 1
+    copy = sqlite3.connect(target)
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+    return target
+
+
+def describe(error: BaseException, path: Path) -> str:
+    """A one-line message for a person from an sqlite3 or OS error about the library."""
+    text = str(error)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return f"the library {path} is locked by another program (is kbapp already running?)"
+    if "not a database" in lowered or "malformed" in lowered:
+        return f"{path} is not a readable kbapp library ({text})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the library {path} is read-only"
+    if "disk" in lowered and "full" in lowered:
+        return f"the disk holding the library {path} is full"
+    if isinstance(error, OSError) or "unable to open" in lowered:
+        return f"cannot open the library {path} ({text})"
+    return f"library error in {path}: {text}"
+
+
+__all__ = [
+    "LibraryError",
+    "NewerLibraryError",
+    "backup",
+    "build_migrations",
+    "describe",
+    "initial_schema",
+    "open_database",
+]

@@ -1,0 +1,41 @@
+"""Where kbapp keeps its files, resolved in one place so tests and users can redirect it.
+
+The library is one SQLite file. Its path comes from, in order: the `--library PATH`
+option of any command, the `KBAPP_LIBRARY` environment variable, and the platform's
+user data folder (`~/.local/share/kbapp/library.sqlite` on Linux). Nothing is read or
+created at import time: callers ask when they need a path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "kbapp"
+LIBRARY_ENV = "KBAPP_LIBRARY"
+LIBRARY_FILE = "library.sqlite"
+
+
+def default_library_path() -> Path:
+    """The library in the platform's per-user data folder (not created here)."""
+    return platformdirs.user_data_path(APP_NAME) / LIBRARY_FILE
+
+
+def library_path(
+    option: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """The library file to open: the command-line option, else the environment, else
+    the default. `environ` defaults to `os.environ`, read at call time."""
+    if option is not None and str(option) != "":
+        return Path(option).expanduser()
+    env = os.environ if environ is None else environ
+    from_env = env.get(LIBRARY_ENV, "")
+    if from_env:
+        return Path(from_env).expanduser()
+    return default_library_path()
+
+
+__all__ = ["APP_NAME", "LIBRARY_ENV", "LIBRARY_FILE", "default_library_path", "library_path"]

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real corpus, a fresh library in tmp_path.
+
+Qt must be told to draw offscreen before it loads, so that is set at import time here,
+the first file pytest reads.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kbapp.core.store import Library  # noqa: E402
+from kbapp.paths import LIBRARY_ENV  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The 69 real digests of 2021 (plus README.md and SOURCE.md), read-only."""
+    if not (CORPUS / "notes").is_dir():
+        pytest.skip(f"the real digest corpus is absent (expected at {CORPUS})")
+    return CORPUS
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    """A fresh library file with every migration applied."""
+    lib = Library(tmp_path / "library.sqlite")
+    yield lib
+    lib.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_library(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test may open the user's real library: the default points into tmp."""
+    default = tmp_path_factory.mktemp("default-library") / "library.sqlite"
+    monkeypatch.setenv(LIBRARY_ENV, str(default))
