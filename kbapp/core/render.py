@@ -1,0 +1,229 @@
+"""A day rendered to HTML for the reader: the date, then one card per item.
+
+The HTML is written for Qt's rich-text engine (tables for cards, no script, no remote
+loads): icons are `icon:` resources and in-app links use the `kb:` scheme, both served
+by the window. Prose (abstracts, tips, points) goes through the `markdown` package with
+raw HTML escaped; titles are escaped, never interpreted (`1*1` is not emphasis).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from urllib.parse import quote
+
+import markdown
+
+from kbapp.core.day import Day, DayItem
+from kbapp.core.links import find_links
+from kbapp.core.model import LINK_FIELDS, Entry, Image, Link
+
+FIELD_NAMES = {
+    "paper": "Paper",
+    "code": "Code",
+    "demo": "Demo",
+    "video": "Video",
+    "dataset": "Dataset",
+    "website": "Website",
+    "reading": "Reading",
+    "competition": "Competition",
+    "contact": "Contact",
+    "download": "Download",
+    "link": "Link",
+}
+LIGHT = {
+    "text": "#1f2328",
+    "muted": "#656d76",
+    "card": "#ffffff",
+    "card_selected": "#fff8e1",
+    "accent": "#0969da",
+    "border": "#d0d7de",
+    "chip": "#eef2f7",
+    "placeholder": "#f0f2f4",
+    "background": "#f6f8fa",
+}
+DARK = {
+    "text": "#e6edf3",
+    "muted": "#8d96a0",
+    "card": "#161b22",
+    "card_selected": "#2d2a1a",
+    "accent": "#4493f8",
+    "border": "#30363d",
+    "chip": "#262c36",
+    "placeholder": "#21262d",
+    "background": "#0d1117",
+}
+_WEEKDAYS = "一二三四五六日"
+_md = markdown.Markdown(output_format="html")
+
+
+def prose(text: str) -> str:
+    """Inline markdown of a text from a digest, with raw HTML shown as text."""
+    pieces: list[str] = []
+    pos = 0
+    for found in find_links(text):
+        pieces.append(html.escape(text[pos : found.start], quote=False))
+        url = found.url_raw.strip().replace(" ", "%20")
+        label = found.text.strip() or url
+        pieces.append(f"[{_md_text(label)}]({url or '#'})" if found.markdown else f"<{url}>")
+        pos = found.end
+    pieces.append(html.escape(text[pos:], quote=False))
+    _md.reset()
+    out = _md.convert("".join(pieces))
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def _md_text(text: str) -> str:
+    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+
+
+def heading_date(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日 · 星期{_WEEKDAYS[day.weekday()]}"
+
+
+def stylesheet(theme: Mapping[str, str]) -> str:
+    return f"""
+body {{ color: {theme["text"]}; background-color: {theme["background"]}; }}
+a {{ color: {theme["accent"]}; text-decoration: none; }}
+h1 {{ font-size: 20pt; margin-bottom: 2px; }}
+p.meta {{ color: {theme["muted"]}; margin-top: 0px; }}
+p.head {{ font-size: 13pt; font-weight: 600; margin: 0px; }}
+span.num, a.num {{ color: {theme["muted"]}; }}
+a.title {{ color: {theme["text"]}; }}
+p.field {{ color: {theme["muted"]}; font-size: 9pt; margin-bottom: 0px; }}
+p.body {{ margin-top: 4px; margin-bottom: 4px; }}
+p.chips {{ margin-top: 8px; }}
+span.chip {{ background-color: {theme["chip"]}; }}
+span.removed {{ color: {theme["muted"]}; font-style: italic; }}
+td.placeholder {{ color: {theme["muted"]}; background-color: {theme["placeholder"]}; }}
+"""
+
+
+def render_day(day: Day, theme: Mapping[str, str] = LIGHT, selected: str | None = None) -> str:
+    """The whole day as one HTML document."""
+    head = f"<style>{stylesheet(theme)}</style>"
+    parts = [f"<html><head>{head}</head><body>", render_header(day)]
+    parts += [render_card(item, theme, item.key == selected) for item in day.items]
+    parts += [render_section(section.name, section.entries, section.links, section.images)
+              for section in day.sections if section.name]  # fmt: skip
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def render_header(day: Day) -> str:
+    count = sum(1 for item in day.items if not item.removed)
+    title = html.escape(day.title or "")
+    meta = f"{day.date} · {title} · {count} 篇" if title else f"{day.date} · {count} 篇"
+    return f'<h1>{heading_date(day.date)}</h1><p class="meta">{meta}</p>'
+
+
+def stars_html(count: int, icon: str = "star", size: int = 14) -> str:
+    star = f'<img src="icon:{icon}" width="{size}" height="{size}">'
+    return star * count if count else '<span class="num">☆ 0</span>'
+
+
+def render_card(item: DayItem, theme: Mapping[str, str], selected: bool = False) -> str:
+    """One item as a card: number, title, author's stars, body, link chips, images."""
+    background = theme["card_selected"] if selected else theme["card"]
+    border = theme["accent"] if selected else theme["border"]
+    number = item.index if item.index is not None else "·"
+    select = f"kb:select/{quote(item.key, safe='/:~=-_.')}"
+    title = html.escape(item.title)
+    if item.article_url:
+        title = f'<a class="title" href="{html.escape(item.article_url)}">{title}</a>'
+    removed = ' <span class="removed">(removed from the file)</span>' if item.removed else ""
+    body = [
+        f'<a name="item-{html.escape(item.key)}"></a>',
+        f'<table width="100%" cellspacing="0" cellpadding="1" bgcolor="{border}"'
+        ' style="margin-top: 10px;"><tr><td>',
+        f'<table width="100%" cellspacing="0" cellpadding="12" bgcolor="{background}"><tr><td>',
+        f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp;&nbsp;'
+        f"{stars_html(item.author_stars)}{removed}</p>",
+    ]
+    chip_lines = {link.line for link in item.links if _is_chip(link)}
+    body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
+    body.append(render_chips(item.links))
+    body += [render_image(image) for image in item.images]
+    body.append("</td></tr></table></td></tr></table>")
+    return "".join(body)
+
+
+def _is_chip(link: Link) -> bool:
+    return link.field in LINK_FIELDS or link.field == "link"
+
+
+def _is_prose(entry: Entry, chip_lines: set[int]) -> bool:
+    """Shown as text: all but link entries whose links all became chips."""
+    is_link_entry = entry.field in LINK_FIELDS or entry.field == "link"
+    return not is_link_entry or entry.line not in chip_lines or bool(entry.children)
+
+
+def render_entry(entry: Entry) -> str:
+    """An abstract, tips, note, point or paragraph, with its nested points."""
+    text = prose(entry.text) if entry.text else ""
+    label = ""
+    if entry.field == "abstract":
+        label = ""
+    elif entry.label:
+        label = f'<p class="field">{html.escape(entry.label)}</p>'
+    out = label + (f'<p class="body">{text}</p>' if text else "")
+    if entry.kind == "bullet" and entry.label is None and text:
+        out = f'<p class="body">• {text}</p>'
+    if entry.children:
+        out += "<ul>" + "".join(_point(child) for child in entry.children) + "</ul>"
+    return out
+
+
+def _point(entry: Entry) -> str:
+    label = f"<b>{html.escape(entry.label)}</b>：" if entry.label else ""
+    inner = "".join(_point(child) for child in entry.children)
+    nested = f"<ul>{inner}</ul>" if inner else ""
+    return f"<li>{label}{prose(entry.text)}{nested}</li>"
+
+
+def render_chips(links: list[Link]) -> str:
+    chips = []
+    for link in links:
+        if not _is_chip(link):
+            continue
+        name = link.name if link.field == "link" and link.name else FIELD_NAMES[link.field]
+        if link.group:
+            name += f" {link.group}"
+        shown = html.escape(_chip_text(link))
+        icon = f'<img src="icon:field-{link.field}" width="14" height="14">'
+        target = html.escape(link.url) if link.url else None
+        text = f'<a href="{target}">{shown}</a>' if target else shown
+        note = f" <i>{html.escape(link.note)}</i>" if link.note else ""
+        chips.append(
+            f'<span class="chip">&nbsp;{icon}&nbsp;<b>{html.escape(name)}</b>'
+            f"&nbsp;{text}{note}&nbsp;</span>"
+        )
+    return f'<p class="chips">{"&nbsp; ".join(chips)}</p>' if chips else ""
+
+
+def _chip_text(link: Link) -> str:
+    text = link.text or link.url or ""
+    for prefix in ("https://", "http://"):
+        text = text.removeprefix(prefix)
+    return text if len(text) <= 70 else text[:67] + "…"
+
+
+def render_image(image: Image) -> str:
+    """A placeholder box naming where the picture comes from."""
+    where = image.host or (f"local file {image.resolved_path}" if image.is_local else "image")
+    return (
+        '<table width="100%" cellspacing="0" cellpadding="14" style="margin-top: 8px;">'
+        '<tr><td class="placeholder" align="center"><img src="icon:image" width="14" height="14">'
+        f"&nbsp; image · {html.escape(where)}</td></tr></table>"
+    )
+
+
+def render_section(name: str, entries: list[Entry], links: list[Link], images: list[Image]) -> str:
+    body = [f"<h3>{html.escape(name)}</h3>"]
+    body += [render_entry(entry) for entry in entries]
+    body += [render_image(image) for image in images]
+    return "".join(body)

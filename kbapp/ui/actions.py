@@ -1,0 +1,101 @@
+"""Every command of the window as a QAction in a menu, with its shortcut shown.
+
+The table below is the one place shortcuts are defined; the Keyboard shortcuts dialog
+(F1) is generated from it, so the help can never fall behind the menus.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMainWindow, QTextBrowser, QVBoxLayout, QWidget
+
+from kbapp.ui import icons
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # also the icon name and the handler suffix
+    menu: str
+    text: str
+    shortcuts: tuple[str, ...] = ()
+
+
+COMMANDS = (
+    Command("import-files", "&File", "&Import files…", ("Ctrl+O",)),
+    Command("import-folder", "&File", "Import &folder…", ("Ctrl+Shift+O",)),
+    Command("open-library", "&File", "&Open library…"),
+    Command("new-library", "&File", "&New library…"),
+    Command("quit", "&File", "&Quit", ("Ctrl+Q",)),
+    Command("previous-day", "&Go", "&Previous day", ("Alt+Left",)),
+    Command("next-day", "&Go", "&Next day", ("Alt+Right",)),
+    Command("newest-day", "&Go", "N&ewest day", ("Home",)),
+    Command("oldest-day", "&Go", "&Oldest day", ("End",)),
+    Command("go-to-date", "&Go", "&Go to date…", ("Ctrl+G",)),
+    Command("next-item", "&Go", "Next &item", ("J",)),
+    Command("previous-item", "&Go", "Previous i&tem", ("K",)),
+    Command("open-article", "&Go", "Open &article", ("Return", "Enter")),
+    Command("focus-filter", "&Go", "&Filter days", ("Ctrl+L",)),
+    Command("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",)),
+    Command("about", "&Help", "&About kbapp"),
+)
+
+
+def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
+    """Create the menus and actions; `handlers` maps each command name to its slot."""
+    actions: dict[str, QAction] = {}
+    menus: dict[str, object] = {}
+    for command in COMMANDS:
+        menu = menus.get(command.menu)
+        if menu is None:
+            menu = window.menuBar().addMenu(command.menu)
+            menus[command.menu] = menu
+        action = QAction(icons.action_icon(command.name), command.text, window)
+        action.setObjectName(command.name)
+        if command.shortcuts:
+            action.setShortcuts([QKeySequence(key) for key in command.shortcuts])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(handlers[command.name])
+        menu.addAction(action)  # type: ignore[attr-defined]
+        window.addAction(action)
+        actions[command.name] = action
+        if command.name in ("new-library", "oldest-day", "go-to-date", "previous-item"):
+            menu.addSeparator()  # type: ignore[attr-defined]
+    return actions
+
+
+def shortcuts_html() -> str:
+    rows = []
+    for command in COMMANDS:
+        keys = " or ".join(
+            QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+            for key in command.shortcuts
+        )
+        menu = command.menu.replace("&", "")
+        text = command.text.replace("&", "")
+        rows.append(
+            f"<tr><td>{html.escape(menu)}</td><td>{html.escape(text)}</td>"
+            f"<td><b>{html.escape(keys or '—')}</b></td></tr>"
+        )
+    return (
+        "<h2>Keyboard shortcuts</h2><table cellpadding='4'>"
+        "<tr><th align='left'>Menu</th><th align='left'>Command</th>"
+        "<th align='left'>Keys</th></tr>" + "".join(rows) + "</table>"
+        "<p>Drop digest files or folders anywhere on the window to import them.</p>"
+    )
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setObjectName("shortcutsDialog")
+        view = QTextBrowser(self)
+        view.setHtml(shortcuts_html())
+        layout = QVBoxLayout(self)
+        layout.addWidget(view)
+        self.resize(520, 560)

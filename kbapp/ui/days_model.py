@@ -1,0 +1,217 @@
+"""The sidebar's model: year → month → day, newest first, loaded as it is expanded.
+
+Years are read when the model is (re)set, each with the number of months (and each
+month with the number of days) it holds; a year's months and a month's days are read
+from the library only when the view first asks for one of them, so ten years of
+digests cost a dozen rows at start-up. (Rows are counted up front rather than fetched
+with `fetchMore`, so the row count never changes under a view or a model tester.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+
+from kbapp.core.store import Library
+
+DATE_ROLE = Qt.ItemDataRole.UserRole + 1  # ISO date of a day row, None elsewhere
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "year", "month" or "day"
+COLUMNS = ("Day", "Items", "Best")
+_WEEKDAYS = "一二三四五六日"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class _Node:
+    kind: str  # "root", "year", "month", "day"
+    key: str  # "", "2021", "2021-04", "2021-04-25"
+    parent: int  # node id of the parent (-1 for the root)
+    row: int
+    days: int = 0
+    items: int = 0
+    best: int = 0
+    children: list[int] | None = None  # None until fetched
+    child_count: int = 0  # known before fetching, from the parent's query
+
+
+class DaysModel(QAbstractItemModel):
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._filter = ""
+        self._nodes: list[_Node] = []
+        self._day_index: dict[str, int] = {}
+        self._load_root()
+
+    # -- loading ------------------------------------------------------------------------
+    def _load_root(self) -> None:
+        self._nodes = [_Node("root", "", -1, 0, children=[])]
+        self._day_index = {}
+        for row, period in enumerate(self._library.period_counts(4, "", self._filter)):
+            self._add_child(0, "year", row, period)
+
+    def _add_child(self, parent: int, kind: str, row: int, period: Any) -> int:
+        node = _Node(kind, period.key, parent, row, period.days, period.items, period.best)
+        node.child_count = period.children
+        self._nodes.append(node)
+        node_id = len(self._nodes) - 1
+        children = self._nodes[parent].children
+        assert children is not None
+        children.append(node_id)
+        return node_id
+
+    def _children(self, node_id: int) -> list[int]:
+        """The node's children, read from the library the first time they are needed."""
+        node = self._nodes[node_id]
+        if node.children is not None:
+            return node.children
+        if node.kind == "year":
+            periods = self._library.period_counts(7, node.key, self._filter)
+            fetched = [
+                _Node("month", p.key, node_id, row, p.days, p.items, p.best, child_count=p.children)
+                for row, p in enumerate(periods)
+            ]
+        else:
+            summaries = self._library.day_summaries(node.key, self._filter)
+            fetched = [
+                _Node("day", s.date, node_id, row, 1, s.items, s.best_stars)
+                for row, s in enumerate(summaries)
+            ]
+        # The counts were read with the parent; keep to them even if the library moved
+        # on meanwhile (another process importing), and refresh once this call is done.
+        if len(fetched) != node.child_count:
+            QTimer.singleShot(0, self.reload)
+        fetched = fetched[: node.child_count]
+        node.children = []
+        for child in fetched:
+            self._nodes.append(child)
+            node.children.append(len(self._nodes) - 1)
+        return node.children
+
+    def set_filter(self, text: str) -> None:
+        """Keep only days whose date or item titles contain the text."""
+        text = text.strip()
+        if text == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = text
+        self._load_root()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._load_root()
+        self.endResetModel()
+
+    def loaded_nodes(self) -> int:
+        """How many rows have been read from the library so far (lazy loading, for tests)."""
+        return len(self._nodes)
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    # -- lookups used by the window -----------------------------------------------------
+    def node_id(self, index: Index) -> int:
+        return int(index.internalId()) if index.isValid() else 0
+
+    def date_of(self, index: Index) -> str | None:
+        node = self._nodes[self.node_id(index)]
+        return node.key if node.kind == "day" else None
+
+    def index_for_date(self, date: str) -> QModelIndex:
+        """The day's index, fetching its year and month on the way; invalid if absent."""
+        parent = QModelIndex()
+        for key in (date[:4], date[:7], date):
+            found = QModelIndex()
+            for row in range(self.rowCount(parent)):
+                candidate = self.index(row, 0, parent)
+                if self._nodes[self.node_id(candidate)].key == key:
+                    found = candidate
+                    break
+            if not found.isValid():
+                return QModelIndex()
+            parent = found
+        return parent
+
+    # -- QAbstractItemModel -------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        if column < 0 or column >= len(COLUMNS) or row < 0:
+            return QModelIndex()
+        node_id = self.node_id(parent)
+        if row >= self._row_count(node_id):
+            return QModelIndex()
+        return self.createIndex(row, column, self._children(node_id)[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        node = self._nodes[self.node_id(index)]
+        if node.parent <= 0:
+            return QModelIndex()
+        return self.createIndex(self._nodes[node.parent].row, 0, node.parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return self._row_count(self.node_id(parent))
+
+    def _row_count(self, node_id: int) -> int:
+        node = self._nodes[node_id]
+        return len(node.children) if node.children is not None else node.child_count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self._nodes[self.node_id(index)]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(node, column)
+        if role == Qt.ItemDataRole.ToolTipRole and node.kind == "day":
+            return f"{node.key}: {node.items} items, best rating {node.best}★"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == DATE_ROLE:
+            return node.key if node.kind == "day" else None
+        if role == KIND_ROLE:
+            return node.kind
+        return None
+
+    @staticmethod
+    def _display(node: _Node, column: int) -> str:
+        if column == 1:
+            return str(node.items)
+        if column == 2:
+            return "★" * node.best if node.best else "–"
+        if node.kind == "year":
+            return f"{node.key}年"
+        if node.kind == "month":
+            return f"{int(node.key[5:7])}月"
+        weekday = dt.date.fromisoformat(node.key).weekday()
+        return f"{node.key[5:]}  周{_WEEKDAYS[weekday]}"

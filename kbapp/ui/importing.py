@@ -1,0 +1,165 @@
+"""Importing from the window: drops and file dialogs, a progress bar with cancel in the
+status bar, the work on the task runner, and a summary at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressBar, QStatusBar, QToolButton, QWidget
+
+from kbapp.core.importer import FileOutcome, ImportReport, Status, import_paths
+from kbapp.core.store import Library
+from kbapp.ui import icons
+from kbapp.ui.tasks import Task, TaskRunner
+
+MESSAGE_MS = 10_000
+
+
+def importable(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Split dropped paths into what can be imported (.md files, folders) and the rest."""
+    accepted: list[Path] = []
+    refused: list[Path] = []
+    for path in paths:
+        if path.is_dir() or (path.is_file() and path.suffix.lower() == ".md"):
+            accepted.append(path)
+        else:
+            refused.append(path)
+    return accepted, refused
+
+
+def dropped_paths(mime: QMimeData) -> list[Path]:
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+def describe_refusal(refused: list[Path], had_urls: bool) -> str:
+    if not had_urls:
+        return "Nothing to import: drop digest .md files or folders of them."
+    names = ", ".join(path.name for path in refused[:3])
+    more = f" and {len(refused) - 3} more" if len(refused) > 3 else ""
+    return f"Not imported: {names}{more}: only .md digest files and folders can be imported."
+
+
+class ImportController(QObject):
+    """Owns the status-bar progress widgets and runs one import at a time."""
+
+    finished = Signal(object)  # the ImportReport
+    refused = Signal(str)  # the message shown for a drop that had nothing to import
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        status_bar: QStatusBar,
+        parent_widget: QWidget,
+        show_report: Callable[[ImportReport], None] | None = None,
+    ) -> None:
+        super().__init__(parent_widget)
+        self._runner = runner
+        self._status = status_bar
+        self._parent = parent_widget
+        self._task: Task | None = None
+        self.last_report: ImportReport | None = None
+        self.progress = QProgressBar(status_bar)
+        self.progress.setObjectName("importProgress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("Importing %v of %m")
+        self.cancel_button = QToolButton(status_bar)
+        self.cancel_button.setObjectName("cancelImport")
+        self.cancel_button.setIcon(icons.action_icon("cancel"))
+        self.cancel_button.setToolTip("Cancel the import (files done so far stay imported)")
+        self.cancel_button.clicked.connect(self.cancel)
+        status_bar.addPermanentWidget(self.progress)
+        status_bar.addPermanentWidget(self.cancel_button)
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._show_report = show_report
+
+    def set_runner(self, runner: TaskRunner) -> None:
+        self._runner = runner
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self, paths: list[Path]) -> bool:
+        """Import in the background; False (with a message) when one is already running."""
+        if self._task is not None:
+            self._status.showMessage("An import is already running.", MESSAGE_MS)
+            return False
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self._status.showMessage(f"Importing {len(paths)} dropped or chosen path(s)…")
+
+        def work(library: Library, task: Task) -> ImportReport:
+            def progress(done: int, total: int, outcome: FileOutcome) -> None:
+                task.progress(done, total, outcome.path.name)
+
+            return import_paths(library, paths, progress=progress, cancel=lambda: task.cancelled)
+
+        self._task = self._runner.run(
+            work, on_done=self._done, on_error=self._failed, on_progress=self._progressed
+        )
+        return True
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._status.showMessage("Cancelling the import after the current file…")
+
+    def handle_drop(self, mime: QMimeData) -> bool:
+        """Import what a drop holds; refuse with a clear message what cannot be."""
+        paths = dropped_paths(mime)
+        accepted, refused = importable(paths)
+        if not accepted:
+            message = describe_refusal(refused, bool(paths))
+            self._status.showMessage(message, MESSAGE_MS)
+            self.refused.emit(message)
+            return False
+        if refused:
+            self._status.showMessage(describe_refusal(refused, True), MESSAGE_MS)
+        return self.start(accepted)
+
+    def _progressed(self, done: int, total: int, name: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setToolTip(name)
+
+    def _finish(self) -> None:
+        self._task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _done(self, report: ImportReport) -> None:
+        self._finish()
+        self.last_report = report
+        prefix = "Import cancelled: " if report.cancelled else "Import finished: "
+        self._status.showMessage(prefix + report.summary(), MESSAGE_MS)
+        failures = [o for o in report.outcomes if o.status is Status.FAILED]
+        if failures:
+            self._warn(failures)
+        self.finished.emit(report)
+
+    def _failed(self, error: BaseException) -> None:
+        self._finish()
+        self._status.showMessage(f"Import stopped: {error}", MESSAGE_MS)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Import stopped", str(error), parent=self._parent
+        )
+        box.setObjectName("importError")
+        box.open()
+
+    def _warn(self, failures: list[FileOutcome]) -> None:
+        lines = [f"{outcome.path.name}: {outcome.reason}" for outcome in failures[:30]]
+        if len(failures) > 30:
+            lines.append(f"… and {len(failures) - 30} more")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Some files were not imported",
+            f"{len(failures)} file(s) could not be imported; nothing of them was written.",
+            parent=self._parent,
+        )
+        box.setObjectName("importFailures")
+        box.setDetailedText("\n".join(lines))
+        box.open()

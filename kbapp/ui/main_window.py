@@ -1,0 +1,289 @@
+"""The main window: wires the sidebar, the reader, the actions and importing together."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
+
+import kbapp
+from kbapp.core.importer import ImportReport, Status
+from kbapp.core.store import Library, LibraryError
+from kbapp.ui import actions
+from kbapp.ui.days_model import DaysModel
+from kbapp.ui.importing import ImportController
+from kbapp.ui.reader import ReaderView
+from kbapp.ui.sidebar import Sidebar
+from kbapp.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: Library, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.library = library
+        self.settings = settings
+        self.remember_state = True  # False in screenshot mode: leave the user's layout be
+        self.runner = TaskRunner(library.path, self)
+        self.model = DaysModel(library, self)
+        self.sidebar = Sidebar(self.model, self)
+        self.reader = ReaderView(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.reader)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 900])
+        self.setCentralWidget(self.splitter)
+        self.importer = ImportController(self.runner, self.statusBar(), self)
+        self.importer.finished.connect(self._after_import)
+        self.actions_by_name = actions.install(self, self._handlers())
+        self.sidebar.day_selected.connect(self.show_date)
+        self._update_title()
+        self.resize(1280, 820)
+
+    def _handlers(self) -> dict[str, object]:
+        return {
+            "import-files": self.import_files,
+            "import-folder": self.import_folder,
+            "open-library": self.open_library,
+            "new-library": self.new_library,
+            "quit": self.close,
+            "previous-day": lambda: self.step_day(-1),
+            "next-day": lambda: self.step_day(+1),
+            "newest-day": self.newest_day,
+            "oldest-day": self.oldest_day,
+            "go-to-date": self.go_to_date,
+            "next-item": lambda: self.reader.select_step(+1),
+            "previous-item": lambda: self.reader.select_step(-1),
+            "open-article": self.open_article,
+            "focus-filter": self.sidebar.focus_filter,
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
+        }
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"kbapp — {self.library.path.name}")
+
+    # -- days -----------------------------------------------------------------------------
+    def show_date(self, date: str) -> None:
+        """Show a day in the reader (the sidebar follows)."""
+        if self.sidebar.current_date() != date and not self.sidebar.select_date(date, emit=False):
+            self.sidebar.filter_edit.clear()
+            self.sidebar.apply_filter()
+            self.sidebar.select_date(date, emit=False)
+        current = self.reader.day
+        if current is not None and current.date == date:
+            return
+        self.reader.show_day(self.library.day(date))
+
+    def current_date(self) -> str | None:
+        day = self.reader.day
+        return day.date if day else None
+
+    def step_day(self, step: int) -> None:
+        dates = self.library.dates()  # oldest first
+        if not dates:
+            return
+        current = self.current_date()
+        if current not in dates:
+            self.show_date(dates[-1])
+            return
+        target = dates.index(current) + step
+        if 0 <= target < len(dates):
+            self.show_date(dates[target])
+        else:
+            self.statusBar().showMessage(
+                "This is the newest day." if step > 0 else "This is the oldest day.", 3000
+            )
+
+    def newest_day(self) -> None:
+        dates = self.library.dates()
+        if dates:
+            self.show_date(dates[-1])
+
+    def oldest_day(self) -> None:
+        dates = self.library.dates()
+        if dates:
+            self.show_date(dates[0])
+
+    def go_to_date(self) -> None:
+        dates = self.library.dates()
+        dialog = QInputDialog(self)
+        dialog.setObjectName("goToDate")
+        dialog.setWindowTitle("Go to date")
+        dialog.setLabelText("Date (YYYY-MM-DD):")
+        dialog.setTextValue(self.current_date() or "")
+        edit = dialog.findChild(QLineEdit)
+        if edit is not None:
+            completer = QCompleter(list(reversed(dates)), dialog)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            edit.setCompleter(completer)
+        dialog.textValueSelected.connect(self._go_to_text)
+        dialog.open()
+
+    def _go_to_text(self, text: str) -> None:
+        text = text.strip()
+        dates = self.library.dates()
+        if text in dates:
+            self.show_date(text)
+            return
+        matches = [date for date in dates if date.startswith(text)]
+        if matches:
+            self.show_date(matches[0])
+        else:
+            self.statusBar().showMessage(f"No digest on {text}.", 5000)
+
+    def open_article(self) -> None:
+        if self.focusWidget() is self.sidebar.filter_edit:
+            self.sidebar.apply_filter()
+            self.sidebar.tree.setFocus()
+            return
+        if not self.reader.open_selected():
+            self.statusBar().showMessage("Select an item with J or K first.", 3000)
+
+    # -- importing ------------------------------------------------------------------------
+    def import_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Import digests", str(Path.home()), "Digests (*.md);;All files (*)"
+        )
+        if names:
+            self.importer.start([Path(name) for name in names])
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of digests")
+        if folder:
+            self.importer.start([Path(folder)])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        if self.importer.handle_drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def _after_import(self, report: ImportReport) -> None:
+        dates = sorted(
+            o.date
+            for o in report.outcomes
+            if o.date and o.status in (Status.IMPORTED, Status.UPDATED, Status.UNCHANGED)
+        )
+        changed = report.changes.dates
+        newest = dates[-1] if dates else None
+        self.sidebar.reload()
+        current = self.current_date()
+        if newest:
+            self._force_show(newest)
+        elif current and current in changed:
+            self._force_show(current)
+
+    def _force_show(self, date: str) -> None:
+        self.sidebar.select_date(date, emit=False)
+        self.reader.show_day(self.library.day(date))
+
+    # -- libraries ------------------------------------------------------------------------
+    def open_library(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open library", str(self.library.path.parent), "kbapp library (*.sqlite *.db)"
+        )
+        if name:
+            self.switch_library(Path(name))
+
+    def new_library(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "New library", str(self.library.path.parent / "library.sqlite"),
+            "kbapp library (*.sqlite)",
+        )  # fmt: skip
+        if name:
+            self.switch_library(Path(name))
+
+    def switch_library(self, path: Path) -> bool:
+        if self.importer.running:
+            self.statusBar().showMessage("Wait for the import to finish first.", 5000)
+            return False
+        try:
+            library = Library(path)
+        except LibraryError as error:
+            QMessageBox.warning(self, "Cannot open library", str(error))
+            return False
+        self.runner.shutdown()
+        self.library.close()
+        self.library = library
+        self.runner = TaskRunner(library.path, self)
+        self.importer.set_runner(self.runner)
+        self.model = DaysModel(library, self)
+        self.sidebar.set_model(self.model)
+        self.reader.show_day(None)
+        self._update_title()
+        self.newest_day()
+        return True
+
+    # -- help -----------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        dialog = actions.ShortcutsDialog(self)
+        dialog.open()
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle("About kbapp")
+        box.setText(
+            f"<h3>kbapp {kbapp.__version__}</h3><p>A desktop knowledge base for daily "
+            f"research-reading digests.</p><p>Library: <code>{self.library.path}</code></p>"
+        )
+        box.open()
+
+    # -- state ----------------------------------------------------------------------------
+    def restore_state(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        last = self.settings.value("last_day")
+        dates = self.library.dates()
+        if isinstance(last, str) and last in dates:
+            self.show_date(last)
+        elif dates:
+            self.show_date(dates[-1])
+        else:
+            self.reader.show_day(None)
+
+    def save_state(self) -> None:
+        if not self.remember_state:
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("splitter", self.splitter.saveState())
+        if self.current_date():
+            self.settings.setValue("last_day", self.current_date())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.save_state()
+        self.importer.cancel()
+        self.runner.shutdown()
+        super().closeEvent(event)
+
+    def open_url(self, url: QUrl) -> None:  # kept for the kb: handlers of later issues
+        log.info("kb link %s", url.toString())

@@ -1,0 +1,173 @@
+"""The reader: one day as cards in a QTextBrowser that never loads anything remote.
+
+Links to the web open in the system browser; `kb:` links are the app's own and are
+handed to the window by `kb_link`; `icon:` resources are drawn by qtawesome. The
+selected item (J/K) is highlighted by re-assembling the cached card HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from kbapp.core import render
+from kbapp.core.day import Day
+from kbapp.ui import icons
+
+EXTERNAL_SCHEMES = ("http", "https", "mailto")
+CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC"]
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+class ReaderView(QTextBrowser):
+    kb_link = Signal(QUrl)
+    selection_changed = Signal(str)  # the selected item's key ("" for none)
+    rendered = Signal(str)  # the date just shown
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        open_external: Callable[[QUrl], Any] = QDesktopServices.openUrl,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+        self._open_external = open_external
+        self._day: Day | None = None
+        self._selected: str | None = None
+        self._cards: dict[tuple[str, bool], str] = {}
+        self._theme = render.LIGHT
+        font = QFont(self.font())
+        font.setFamilies([font.family(), *CJK_FONTS])
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        self.document().setDefaultFont(font)
+        self._update_theme()
+
+    # -- what is shown ----------------------------------------------------------------
+    @property
+    def day(self) -> Day | None:
+        return self._day
+
+    @property
+    def selected_key(self) -> str | None:
+        return self._selected
+
+    def show_day(self, day: Day | None, selected: str | None = None) -> None:
+        self._day = day
+        self._cards.clear()
+        keys = [item.key for item in day.items] if day else []
+        self._selected = selected if selected in keys else None
+        self._render(keep_scroll=False)
+        self.verticalScrollBar().setValue(0)
+        if self._selected:
+            self.scrollToAnchor(f"item-{self._selected}")
+        self.rendered.emit(day.date if day else "")
+        self.selection_changed.emit(self._selected or "")
+
+    def _render(self, keep_scroll: bool) -> None:
+        scroll = self.verticalScrollBar().value()
+        day = self._day
+        if day is None:
+            self.setHtml(self._empty_html())
+            return
+        theme = self._theme
+        parts = [
+            f"<html><head><style>{render.stylesheet(theme)}</style></head><body>",
+            render.render_header(day),
+        ]
+        for item in day.items:
+            selected = item.key == self._selected
+            card = self._cards.get((item.key, selected))
+            if card is None:
+                card = render.render_card(item, theme, selected)
+                self._cards[(item.key, selected)] = card
+            parts.append(card)
+        for section in day.sections:
+            if section.name:
+                parts.append(
+                    render.render_section(
+                        section.name, section.entries, section.links, section.images
+                    )
+                )
+        parts.append("</body></html>")
+        self.setHtml("".join(parts))
+        if keep_scroll:
+            self.verticalScrollBar().setValue(scroll)
+
+    def _empty_html(self) -> str:
+        return (
+            f"<html><head><style>{render.stylesheet(self._theme)}</style></head><body>"
+            "<h1>No digest yet</h1><p class='meta'>Drop digest markdown files or a folder "
+            "on this window, or use File ▸ Import files… (Ctrl+O).</p></body></html>"
+        )
+
+    # -- selection ----------------------------------------------------------------------
+    def select(self, key: str | None) -> None:
+        if self._day is None or key == self._selected:
+            return
+        self._selected = key
+        self._render(keep_scroll=True)
+        if key:
+            self.scrollToAnchor(f"item-{key}")
+        self.selection_changed.emit(key or "")
+
+    def select_step(self, step: int) -> None:
+        """Select the next (+1) or previous (-1) item, wrapping at neither end."""
+        if self._day is None or not self._day.items:
+            return
+        keys = [item.key for item in self._day.items]
+        if self._selected not in keys:
+            target = 0 if step > 0 else len(keys) - 1
+        else:
+            target = max(0, min(len(keys) - 1, keys.index(self._selected) + step))
+        self.select(keys[target])
+
+    def open_selected(self) -> bool:
+        item = self._day.item(self._selected) if self._day and self._selected else None
+        if item is None or not item.article_url:
+            return False
+        self._open_external(QUrl(item.article_url))
+        return True
+
+    # -- links and resources ------------------------------------------------------------
+    def _on_anchor(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme in EXTERNAL_SCHEMES:
+            self._open_external(url)
+        elif scheme == "kb":
+            path = url.path()
+            if path.startswith("select/"):
+                self.select(path.removeprefix("select/"))
+            else:
+                self.kb_link.emit(url)
+        # Anything else (file:, relative paths) is never followed.
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802 (Qt override)
+        if url.scheme() == "icon" and kind == QTextDocument.ResourceType.ImageResource:
+            return icons.image(url.path(), self._theme)
+        return None  # the document never loads anything else, least of all remote
+
+    # -- theme ------------------------------------------------------------------------
+    def _update_theme(self) -> None:
+        self._theme = render.DARK if is_dark(self.palette()) else render.LIGHT
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self._update_theme()
+            self._cards.clear()
+            if self._day is not None:
+                self._render(keep_scroll=True)
+
+    def plain_text(self) -> str:
+        return html.unescape(self.toPlainText())

@@ -1,0 +1,129 @@
+"""The sidebar: a filter field over the year → month → day tree."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbapp.ui.days_model import DaysModel
+
+
+class Sidebar(QWidget):
+    day_selected = Signal(str)
+
+    def __init__(self, model: DaysModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("dayFilter")
+        self.filter_edit.setPlaceholderText("Filter days: 2021-04, 04-25, a title word…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("days")
+        self.tree.setModel(model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.setAllColumnsShowFocus(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.tree)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _text: self._debounce.start())
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self._connect_selection()
+
+    def _connect_selection(self) -> None:
+        self.tree.selectionModel().currentChanged.connect(self._on_current)
+
+    def set_model(self, model: DaysModel) -> None:
+        """Show another library's days (File ▸ Open library)."""
+        self.model = model
+        self.tree.setModel(model)
+        self._connect_selection()
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        date = self.model.date_of(current)
+        if date:
+            self.day_selected.emit(date)
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        keep = self.current_date()
+        self.model.set_filter(self.filter_edit.text())
+        if self.model.filter_text:
+            self.tree.expandToDepth(0)
+        if keep and self.model.index_for_date(keep).isValid():
+            self.select_date(keep, emit=False)
+        elif self.model.filter_text:
+            first = self.first_date()
+            if first:
+                self.select_date(first)
+
+    # -- navigation -------------------------------------------------------------------
+    def current_date(self) -> str | None:
+        return self.model.date_of(self.tree.currentIndex())
+
+    def select_date(self, date: str, *, emit: bool = True) -> bool:
+        index = self.model.index_for_date(date)
+        if not index.isValid():
+            return False
+        self.tree.expand(index.parent().parent())
+        self.tree.expand(index.parent())
+        selection = self.tree.selectionModel()
+        if not emit:
+            selection.blockSignals(True)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        selection.setCurrentIndex(index, flags)
+        if not emit:
+            selection.blockSignals(False)
+        self.tree.scrollTo(index)
+        return True
+
+    def first_date(self) -> str | None:
+        return self._edge_date(first=True)
+
+    def last_date(self) -> str | None:
+        return self._edge_date(first=False)
+
+    def _edge_date(self, *, first: bool) -> str | None:
+        """The newest (first row) or oldest (last row) day in the tree."""
+        parent = QModelIndex()
+        for _level in range(3):
+            rows = self.model.rowCount(parent)
+            if rows == 0:
+                return None
+            parent = self.model.index(0 if first else rows - 1, 0, parent)
+        return self.model.date_of(parent)
+
+    def reload(self, select: str | None = None) -> None:
+        keep = select or self.current_date()
+        self.model.reload()
+        if self.model.filter_text:
+            self.tree.expandToDepth(0)
+        if keep:
+            self.select_date(keep, emit=select is not None)
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()

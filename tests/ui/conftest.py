@@ -1,0 +1,63 @@
+"""Fixtures for the window: a real library in tmp_path, real widgets offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, QSettings, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from kbapp.core.importer import import_paths
+from kbapp.core.store import Library
+from kbapp.ui.main_window import MainWindow
+
+
+class UrlCatcher(QObject):
+    """Receives the URLs the app asks the system to open (Qt's own URL-handler hook)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def handle(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+@pytest.fixture
+def opened_urls() -> Iterator[UrlCatcher]:
+    catcher = UrlCatcher()
+    for scheme in ("http", "https", "mailto"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "handle")
+    yield catcher
+    for scheme in ("http", "https", "mailto"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def make_window(qtbot, library_path: Path, config: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    library = Library(library_path)
+    settings = QSettings(str(config), QSettings.Format.IniFormat)
+    window = MainWindow(library, settings)
+    qtbot.addWidget(window)
+    window.restore_state()
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+@pytest.fixture
+def corpus_library(tmp_path: Path, corpus: Path) -> Path:
+    path = tmp_path / "corpus.sqlite"
+    with Library(path) as library:
+        import_paths(library, [corpus / "notes"])
+    return path
+
+
+@pytest.fixture
+def corpus_window(qtbot, corpus_library: Path, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, corpus_library, tmp_path / "kbapp.ini")
+    yield window
+    window.close()
