@@ -9,6 +9,7 @@ from kbapp.core.identities import normalise_url, url_kind
 from kbapp.core.model import Diagnostic, Link
 
 _BARE_URL = re.compile(r"(?:https?:\s?//|www\.)[!-~]+", re.IGNORECASE)
+_MAYBE_URL = re.compile(r"https?:|www\.", re.IGNORECASE)
 _LOOKS_LIKE_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _NOTE_TRIM = " \t:：*"
 
@@ -38,6 +39,8 @@ def _match_close(value: str, start: int, open_: str, close: str) -> int:
 
 def markdown_links(value: str) -> list[Found]:
     """`[text](url)` links, with brackets inside the text (`[[论文翻译]…](…)`)."""
+    if "](" not in value:
+        return []
     found: list[Found] = []
     pos = 0
     while (start := value.find("[", pos)) >= 0:
@@ -66,6 +69,8 @@ def _trim_bare(url: str) -> str:
 
 def bare_urls(value: str, taken: list[Found]) -> list[Found]:
     """Bare `http(s)://` and `www.` URLs outside the markdown links already found."""
+    if not _MAYBE_URL.search(value):
+        return []
     masked = list(value)
     for link in taken:
         masked[link.start : link.end] = " " * (link.end - link.start)
