@@ -32,6 +32,14 @@ def settings_path() -> Path:
     return folder / "kbapp.ini"
 
 
+def _no_display() -> bool:
+    """On Linux without X11, Wayland or a chosen Qt platform, Qt would abort."""
+    env = os.environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return False
+    return not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
 def run(
     library_path: Path,
     *,
@@ -42,6 +50,9 @@ def run(
     if screenshot is not None:
         # Must be decided before the QApplication exists.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif _no_display():
+        print("kbapp: no display to open the window on (is DISPLAY set?)", file=sys.stderr)
+        return 2
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
