@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.sidebar.day_selected.connect(self.show_date)
         self._update_title()
         self.resize(1280, 820)
+        self.reader.setFocus()  # keys go to the reader first: J/K work at once
 
     def _handlers(self) -> dict[str, object]:
         return {

@@ -21,6 +21,7 @@ class Sidebar(QWidget):
     def __init__(self, model: DaysModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self._quiet = False  # selecting a day for the window: do not announce it back
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("dayFilter")
         self.filter_edit.setPlaceholderText("Filter days: 2021-04, 04-25, a title word…")
@@ -61,7 +62,7 @@ class Sidebar(QWidget):
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         date = self.model.date_of(current)
-        if date:
+        if date and not self._quiet:
             self.day_selected.emit(date)
 
     def apply_filter(self) -> None:
@@ -87,16 +88,16 @@ class Sidebar(QWidget):
             return False
         self.tree.expand(index.parent().parent())
         self.tree.expand(index.parent())
-        selection = self.tree.selectionModel()
-        if not emit:
-            selection.blockSignals(True)
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
         )
-        selection.setCurrentIndex(index, flags)
-        if not emit:
-            selection.blockSignals(False)
+        # Not blockSignals(): the view must still hear of the change to repaint it.
+        self._quiet = not emit
+        try:
+            self.tree.selectionModel().setCurrentIndex(index, flags)
+        finally:
+            self._quiet = False
         self.tree.scrollTo(index)
         return True
 

@@ -22,10 +22,12 @@ def _key(qtbot, window: MainWindow, key: Qt.Key, modifier=Qt.KeyboardModifier.No
 def test_opens_on_newest_day_and_steps_through_days(qtbot, corpus_window: MainWindow) -> None:
     window = corpus_window
     assert window.current_date() == "2021-10-18"
-    window.reader.setFocus()
+    assert QApplication.focusWidget() is window.reader  # keyboard-first from the start
     _key(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.current_date() == "2021-10-16"
     assert window.sidebar.current_date() == "2021-10-16"
+    selected = window.sidebar.tree.selectionModel().selectedRows()
+    assert [window.model.date_of(index) for index in selected] == ["2021-10-16"]
     _key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert window.current_date() == "2021-10-18"
     _key(qtbot, window, Qt.Key.Key_End)
