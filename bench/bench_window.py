@@ -1,0 +1,540 @@
+"""Window benchmark: time to the first painted window, and switching days in the reader.
+
+    python bench/bench_window.py [--days 3650] [--runs 5]
+
+In one run: generates (or reuses, from bench/out/) the synthetic library of `--days` daily
+digests and imports it once into bench/out/library-synthetic-<days>d-seed1.sqlite
+(reused while the notes and kbapp/core are unchanged), then measures
+
+* first paint: from just before `Popen` to the first Paint event of the child's
+  QMainWindow, for `kbapp.ui.app.run(library)` and for a bare PySide6 window (a
+  QMainWindow with a QLabel), each started the same way as a fresh `sys.executable`
+  process, `--runs` times each after one untimed warm-up, under QT_QPA_PLATFORM=offscreen
+  and, when `Xvfb` is on PATH, under xcb on an Xvfb server started for the run;
+* day switching: in this process (offscreen), a MainWindow on the library, shown, switching
+  to 200 seeded random days with `window.show_date(date)`; each switch is timed with the
+  library read, the HTML, `setHtml`, a full layout (`reader.document().size()`) and one
+  `QApplication.processEvents()` (the paint); the same for the real corpus
+  (../shared/corpus/notes, imported once into bench/out/) when it is there.
+
+Prints the tables and the targets (first paint < 1.5 s and within 2x the bare window; switch
+p95 < 50 ms) with PASS/FAIL; the exit status is 1 when a target fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bench_import
+
+REPO = bench_import.REPO
+OUT = bench_import.OUT
+CORPUS_NOTES = bench_import.CORPUS_NOTES
+SEED = 1
+SWITCHES = 200
+TARGET_DAYS = 3650
+TARGET_PAINT_S = 1.5
+TARGET_PAINT_RATIO = 2.0
+TARGET_SWITCH_P95_MS = 50.0
+CHILD_TIMEOUT_S = 120
+T0_ENV = "KBAPP_BENCH_T0_NS"
+MILESTONES = ("python", "qapp", "shown", "paint", "done")
+
+# The child process of the first-paint measure: `python -c CHILD bare|kbapp [LIBRARY]`.
+# It prints "<milestone> <ms since the parent's Popen>" for: the interpreter running this
+# code, the QApplication made, the first Show and the first Paint of a QMainWindow, and the
+# next event-loop turn after that paint (the frame done); then it closes and quits.
+CHILD = """
+import os, sys, time
+CLOCK = getattr(time, "CLOCK_MONOTONIC", None)
+now_ns = (lambda: time.clock_gettime_ns(CLOCK)) if CLOCK is not None else time.time_ns
+T0 = int(os.environ["KBAPP_BENCH_T0_NS"])
+def mark(name):
+    print(f"{name} {(now_ns() - T0) / 1e6:.3f}", flush=True)
+mark("python")
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication([sys.argv[0]])
+mark("qapp")
+def done():
+    mark("done")
+    app.closeAllWindows()
+    app.quit()
+class FirstPaint(QObject):
+    seen = set()
+    def eventFilter(self, obj, event):
+        kind = event.type()
+        if kind in (QEvent.Type.Show, QEvent.Type.Paint) and kind not in self.seen:
+            if isinstance(obj, QMainWindow):
+                self.seen.add(kind)
+                if kind == QEvent.Type.Show:
+                    mark("shown")
+                else:
+                    mark("paint")
+                    QTimer.singleShot(0, done)
+        return False
+first_paint = FirstPaint()
+app.installEventFilter(first_paint)
+if sys.argv[1] == "bare":
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("A bare PySide6 window"))
+    window.resize(1280, 820)
+    window.show()
+    sys.exit(app.exec())
+from pathlib import Path
+from kbapp.ui.app import run
+sys.exit(run(Path(sys.argv[2])))
+"""
+
+
+def now_ns() -> int:
+    """The clock the child reads too: CLOCK_MONOTONIC is one clock for the whole machine."""
+    clock = getattr(time, "CLOCK_MONOTONIC", None)
+    return time.clock_gettime_ns(clock) if clock is not None else time.time_ns()
+
+
+# -- the libraries ---------------------------------------------------------------------
+
+
+def code_hash(*parts: str) -> str:
+    """Hash of kbapp/core (parser, importer, store) and the given strings."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "kbapp" / "core").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    for part in parts:
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
+
+
+def notes_stamp(notes: Path) -> str:
+    """Names, sizes and modification times of the notes: changes when a file does."""
+    files = bench_import.markdown_files(notes)
+    return "\n".join(
+        f"{p.relative_to(notes)} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in files
+    )
+
+
+def library_file(name: str, notes: Path) -> Path:
+    """bench/out/library-<name>.sqlite with the notes imported, reused while they and
+    kbapp/core are unchanged (recorded in library-<name>.json)."""
+    target = OUT / f"library-{name}.sqlite"
+    stamp_file = target.with_suffix(".json")
+    stamp = code_hash(notes_stamp(notes))
+    recorded = json.loads(stamp_file.read_text(encoding="utf-8")) if stamp_file.exists() else {}
+    if target.exists() and recorded.get("stamp") == stamp:
+        print(f"reusing {target.relative_to(REPO)}")
+        return target
+    for stale in (target, stamp_file, *(Path(f"{target}{s}") for s in ("-wal", "-shm"))):
+        stale.unlink(missing_ok=True)
+    open_library, import_paths = bench_import.load_api()
+    print(f"importing {notes} into {target.relative_to(REPO)} ...", flush=True)
+    started = time.perf_counter()
+    library = open_library(target)
+    try:
+        report = import_paths(library, [notes])
+    finally:
+        library.close()
+    outcomes = bench_import.statuses(report)
+    print(f"  {bench_import.counts(outcomes)} in {time.perf_counter() - started:.1f} s")
+    stamp_file.write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
+    return target
+
+
+# -- first paint (fresh processes) -------------------------------------------------------
+
+
+@dataclass
+class Platform:
+    name: str  # "offscreen" or "xcb"
+    env: dict[str, str]
+
+
+@dataclass
+class StartRow:
+    platform: str
+    window: str  # "bare" or "kbapp"
+    runs: list[dict[str, float]] = field(default_factory=list)  # milestone -> ms
+    error: str | None = None
+
+    def median(self, milestone: str) -> float | None:
+        values = [run[milestone] for run in self.runs if milestone in run]
+        return statistics.median(values) if values else None
+
+
+def start_child(platform: Platform, window: str, library: Path) -> dict[str, float]:
+    """One fresh process to its first painted window: milestone -> ms since Popen."""
+    with tempfile.TemporaryDirectory(prefix="kbapp-bench-config-") as config:
+        env = {**os.environ, **platform.env, "KBAPP_CONFIG_DIR": config}
+        args = [sys.executable, "-c", CHILD, window, str(library)]
+        env[T0_ENV] = str(now_ns())
+        child = subprocess.Popen(
+            args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            out, err = child.communicate(timeout=CHILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired as timeout:
+            child.kill()
+            out, err = child.communicate()
+            message = f"no first paint within {CHILD_TIMEOUT_S} s: {err[-500:]}"
+            raise RuntimeError(message) from timeout
+    marks = {}
+    for line in out.splitlines():
+        name, _, value = line.partition(" ")
+        if name in MILESTONES:
+            marks[name] = float(value)
+    if "paint" not in marks:
+        tail = "\n".join(err.strip().splitlines()[-5:])
+        raise RuntimeError(f"exit status {child.returncode}, no paint; stderr: {tail}")
+    return marks
+
+
+def measure_starts(platform: Platform, library: Path, runs: int) -> list[StartRow]:
+    rows = {window: StartRow(platform.name, window) for window in ("bare", "kbapp")}
+    print(f"{platform.name}: first paint, 1 warm-up + {runs} runs of each ...", flush=True)
+    for n in range(runs + 1):  # interleaved, so that drift hits both alike
+        for window, row in rows.items():
+            if row.error:
+                continue
+            try:
+                marks = start_child(platform, window, library)
+            except RuntimeError as error:
+                row.error = str(error)
+                print(f"  {platform.name} {window}: failed: {error}")
+                continue
+            if n > 0:
+                row.runs.append(marks)
+    return list(rows.values())
+
+
+def free_display() -> int:
+    for number in range(99, 300):
+        if not (
+            Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists()
+        ):
+            return number
+    raise RuntimeError("no free X display number in :99-:299")
+
+
+@contextmanager
+def xvfb() -> Iterator[Platform | None]:
+    """An Xvfb server for the run (None when there is no Xvfb), killed at the end."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        print("xcb rows skipped: Xvfb is not on PATH")
+        yield None
+        return
+    number = free_display()
+    server = subprocess.Popen(
+        [binary, f":{number}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        socket = Path(f"/tmp/.X11-unix/X{number}")
+        deadline = time.monotonic() + 10
+        while not socket.exists() and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not socket.exists():
+            print(f"xcb rows skipped: Xvfb :{number} did not start")
+            yield None
+        else:
+            print(f"started Xvfb :{number} (pid {server.pid})")
+            yield Platform("xcb", {"QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{number}"})
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stderr is not None:
+            server.stderr.close()
+
+
+# -- switching days (this process) -------------------------------------------------------
+
+PHASES = ("read", "render", "setHtml", "layout", "paint", "other")
+
+
+@dataclass
+class SwitchRow:
+    dataset: str
+    days: int = 0
+    totals_ms: list[float] = field(default_factory=list)
+    phases_ms: dict[str, list[float]] = field(default_factory=dict)
+    html_kb: list[float] = field(default_factory=list)
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.totals_ms)
+        return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]  # nearest rank
+
+
+def switch_dates(dates: Sequence[str], count: int, seed: int) -> list[str]:
+    """`count` seeded random days, never the same day twice in a row (that is a no-op)."""
+    rng = random.Random(seed)
+    picked: list[str] = []
+    while len(picked) < count:
+        date = rng.choice(dates)
+        if len(dates) == 1 or not picked or date != picked[-1]:
+            picked.append(date)
+    return picked
+
+
+def timed(spent: dict[str, float], name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+
+    return wrapper
+
+
+def quiet_qt_messages() -> None:
+    """Drop the offscreen plugin's "does not support propagateSizeHints()" notes."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode: Any, _context: Any, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def measure_switches(name: str, library_path: Path) -> SwitchRow:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from kbapp.core.store import Library
+    from kbapp.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    row = SwitchRow(name)
+    print(f"{name}: switching {SWITCHES} days in the reader ...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="kbapp-bench-config-") as config:
+        settings = QSettings(str(Path(config) / "kbapp.ini"), QSettings.Format.IniFormat)
+        library = Library(library_path)
+        window = MainWindow(library, settings)
+        window.remember_state = False
+        try:
+            window.restore_state()  # as run() does: the newest day
+            window.show()
+            for _ in range(5):
+                app.processEvents()
+            dates = library.dates()
+            row.days = len(dates)
+            # Instrument instance attributes (kbapp's code is unchanged): where the time goes.
+            spent: dict[str, float] = {}
+            reader = window.reader
+            library.day = timed(spent, "read", library.day)  # type: ignore[method-assign]
+            reader._render = timed(spent, "_render", reader._render)  # type: ignore[method-assign]
+            set_html = reader.setHtml
+
+            def set_html_sized(text: str) -> None:
+                row.html_kb.append(len(text.encode("utf-8")) / 1024)
+                set_html(text)
+
+            reader.setHtml = timed(spent, "setHtml", set_html_sized)  # type: ignore[method-assign]
+            for date in switch_dates(dates, SWITCHES, SEED):
+                spent.clear()
+                started = time.perf_counter()
+                window.show_date(date)
+                shown = time.perf_counter()
+                reader.document().size()  # lay the whole day out
+                laid_out = time.perf_counter()
+                app.processEvents()  # the paint
+                ended = time.perf_counter()
+                total = ended - started
+                phases = {
+                    "read": spent.get("read", 0.0),
+                    "render": spent.get("_render", 0.0) - spent.get("setHtml", 0.0),
+                    "setHtml": spent.get("setHtml", 0.0),
+                    "layout": laid_out - shown,
+                    "paint": ended - laid_out,
+                }
+                phases["other"] = total - sum(phases.values())
+                row.totals_ms.append(total * 1000)
+                for phase, seconds in phases.items():
+                    row.phases_ms.setdefault(phase, []).append(seconds * 1000)
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+            library.close()
+    return row
+
+
+# -- the report ------------------------------------------------------------------------
+
+
+def ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def print_table(header: Sequence[str], lines: Sequence[Sequence[str]]) -> None:
+    rows = [tuple(header), *(tuple(line) for line in lines)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    print()
+    for n, row in enumerate(rows):
+        cells = [
+            c.ljust(w) if i < 2 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def print_starts(rows: Sequence[StartRow]) -> None:
+    header = ("platform", "window", "runs", *(f"{m} ms" for m in MILESTONES), "paint/bare")
+    bare = {r.platform: r.median("paint") for r in rows if r.window == "bare"}
+    lines = []
+    for r in rows:
+        paint, base = r.median("paint"), bare.get(r.platform)
+        ratio = f"{paint / base:.2f}x" if paint is not None and base else "n/a"
+        lines.append(
+            (r.platform, r.window, str(len(r.runs)), *(ms(r.median(m)) for m in MILESTONES), ratio)
+        )
+    print_table(header, lines)
+    print(
+        "(medians, ms since Popen: python = interpreter running the child, qapp = QApplication"
+        " made,\n shown/paint = first Show/Paint event of the QMainWindow, done = the next"
+        " event-loop turn)"
+    )
+
+
+def print_switches(rows: Sequence[SwitchRow]) -> None:
+    header = (
+        "library",
+        "days",
+        "switches",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "html KB",
+        *(f"{p}" for p in PHASES),
+    )
+    lines = []
+    for r in rows:
+        lines.append(
+            (
+                r.dataset,
+                f"{r.days:,}",
+                str(len(r.totals_ms)),
+                ms(r.percentile(0.50)),
+                ms(r.percentile(0.95)),
+                ms(max(r.totals_ms)),
+                f"{statistics.median(r.html_kb):.0f}",
+                *(ms(statistics.median(r.phases_ms[p])) for p in PHASES),
+            )
+        )
+    print_table(header, lines)
+    print(
+        "(per switch; html KB and the phases are medians, ms: read = library.day, render ="
+        " the HTML,\n layout = reader.document().size(), paint = one processEvents(), other ="
+        " the sidebar and the rest)"
+    )
+
+
+def verdicts(
+    starts: Sequence[StartRow], switches: Sequence[SwitchRow]
+) -> list[tuple[str, bool, str]]:
+    results = []
+    platforms = dict.fromkeys(r.platform for r in starts)
+    for platform in platforms:
+        bare = next(r for r in starts if r.platform == platform and r.window == "bare")
+        kbapp = next(r for r in starts if r.platform == platform and r.window == "kbapp")
+        if bare.error:  # the platform itself does not work here: nothing to compare
+            print(f"({platform}: not judged, the bare window did not start)")
+            continue
+        paint, base = kbapp.median("paint"), bare.median("paint")
+        fails = f", failed: {kbapp.error}" if kbapp.error else ""
+        results.append(
+            (
+                f"{platform}: first paint < {TARGET_PAINT_S:g} s",
+                paint is not None and paint < TARGET_PAINT_S * 1000 and not kbapp.error,
+                f"{ms(paint)} ms{fails}",
+            )
+        )
+        within = paint is not None and base is not None and paint < TARGET_PAINT_RATIO * base
+        results.append(
+            (
+                f"{platform}: first paint within {TARGET_PAINT_RATIO:g}x the bare window",
+                within and not kbapp.error,
+                f"{ms(paint)} / {ms(base)} ms"
+                + (f" = {paint / base:.2f}x" if paint is not None and base else ""),
+            )
+        )
+    for r in switches:
+        p95 = r.percentile(0.95)
+        results.append(
+            (
+                f"{r.dataset}: day switch p95 < {TARGET_SWITCH_P95_MS:g} ms",
+                p95 < TARGET_SWITCH_P95_MS,
+                f"{ms(p95)} ms",
+            )
+        )
+    return results
+
+
+def print_verdicts(results: Sequence[tuple[str, bool, str]], days: int) -> bool:
+    print()
+    if days != TARGET_DAYS:
+        print(f"(the targets are set for {TARGET_DAYS} days; this run used {days})")
+    for target, passed, detail in results:
+        print(f"{'PASS' if passed else 'FAIL'}  {target}: {detail}")
+    return all(passed for _, passed, _ in results)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=int, default=TARGET_DAYS, help="synthetic library size")
+    parser.add_argument("--runs", type=int, default=5, help="timed starts of each window")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    synthetic_name = f"synthetic {args.days}d"
+    notes = bench_import.synthetic_library(args.days, SEED)
+    libraries = {synthetic_name: library_file(f"synthetic-{args.days}d-seed{SEED}", notes)}
+    if CORPUS_NOTES.is_dir():
+        libraries["corpus"] = library_file("corpus", CORPUS_NOTES)
+    else:
+        print(f"corpus row skipped: {CORPUS_NOTES} not found")
+
+    starts = measure_starts(
+        Platform("offscreen", {"QT_QPA_PLATFORM": "offscreen"}),
+        libraries[synthetic_name],
+        args.runs,
+    )
+    with xvfb() as platform:
+        if platform is not None:
+            starts += measure_starts(platform, libraries[synthetic_name], args.runs)
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before this process's QApplication
+    quiet_qt_messages()
+    switches = [measure_switches(name, path) for name, path in libraries.items()]
+
+    print_starts(starts)
+    print_switches(switches)
+    return 0 if print_verdicts(verdicts(starts, switches), args.days) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
