@@ -14,8 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 from kbapp.core.identities import host_of
 from kbapp.core.model import Image, Video
 
-_TAG = re.compile(r"<(img|video)\b([^>]*)>?", re.IGNORECASE)
-_ATTR = re.compile(r"([a-zA-Z_:][-\w:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))")
+_TAG = re.compile(r"<(img|video)(\s[^>]*)>?", re.IGNORECASE)
+# An attribute follows white space or the quote closing the previous one
+# (`controls=""src="…"` occurs in the digests).
+_ATTR = re.compile(
+    r"(?<=[\s\"'])([a-zA-Z_:][-\w:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))"
+)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
 _ZOOM = re.compile(r"zoom\s*:\s*(\d+)\s*%", re.IGNORECASE)
 _MMBIZ_SEGMENT = re.compile(r"(?:^|/)(?:sz_)?mmbiz_(png|jpg|jpeg|gif|webp)(?:/|$)")
@@ -26,13 +30,22 @@ _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 _DIV_TAG = re.compile(r"</?div\b[^>]*>?", re.IGNORECASE)
 
 
+def _tags(line: str) -> list[re.Match[str]]:
+    """`<img>`/`<video>` tags that name a source; a bare `<img` is just text."""
+    if "<" not in line:
+        return []
+    return [m for m in _TAG.finditer(line) if "src" in _attributes(m.group(2))]
+
+
 def is_media_line(line: str) -> bool:
-    return bool(_TAG.search(line) or _MD_IMAGE.search(line))
+    return bool(_tags(line) or _MD_IMAGE.search(line))
 
 
 def strip_media(line: str) -> str:
     """The line without its media tags and `<div>` wrappers: text that must be kept."""
-    return _DIV_TAG.sub("", _MD_IMAGE.sub("", _TAG.sub("", line)))
+    for match in reversed(_tags(line)):
+        line = line[: match.start()] + line[match.end() :]
+    return _DIV_TAG.sub("", _MD_IMAGE.sub("", line))
 
 
 def _attributes(tag_body: str) -> dict[str, str]:
@@ -96,7 +109,7 @@ def parse_media(line: str, number: int) -> tuple[list[Image], list[Video]]:
     in_div = line.lstrip().lower().startswith("<div")
     images: list[Image] = []
     videos: list[Video] = []
-    for match in _TAG.finditer(line):
+    for match in _tags(line):
         attrs = _attributes(match.group(2))
         src_raw = attrs.get("src", "")
         if match.group(1).lower() == "video":

@@ -99,7 +99,8 @@ p.body {{ margin-top: 4px; margin-bottom: 4px; }}
 p.chips {{ margin-top: 8px; }}
 span.chip {{ background-color: {theme["chip"]}; }}
 span.removed {{ color: {theme["muted"]}; font-style: italic; }}
-td.placeholder {{ color: {theme["muted"]}; background-color: {theme["placeholder"]}; }}
+p.placeholder {{ color: {theme["muted"]}; background-color: {theme["placeholder"]};
+  margin-top: 8px; }}
 """
 
 
@@ -138,9 +139,10 @@ def render_card(item: DayItem, theme: Mapping[str, str], selected: bool = False)
     removed = ' <span class="removed">(removed from the file)</span>' if item.removed else ""
     body = [
         f'<a name="item-{html.escape(item.key)}"></a>',
-        f'<table width="100%" cellspacing="0" cellpadding="1" bgcolor="{border}"'
-        ' style="margin-top: 10px;"><tr><td>',
-        f'<table width="100%" cellspacing="0" cellpadding="12" bgcolor="{background}"><tr><td>',
+        # One table per card: Qt lays out nested tables slowly (a day switch doubles).
+        f'<table width="100%" cellspacing="0" cellpadding="12" border="1" bgcolor="{background}"'
+        f' style="margin-top: 10px; border-collapse: collapse; border-color: {border};'
+        ' border-style: solid;"><tr><td>',
         f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp;&nbsp;'
         f"{stars_html(item.author_stars)}{removed}</p>",
     ]
@@ -148,7 +150,7 @@ def render_card(item: DayItem, theme: Mapping[str, str], selected: bool = False)
     body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
     body.append(render_chips(item.links))
     body += [render_image(image) for image in item.images]
-    body.append("</td></tr></table></td></tr></table>")
+    body.append("</td></tr></table>")
     return "".join(body)
 
 
@@ -216,9 +218,9 @@ def render_image(image: Image) -> str:
     """A placeholder box naming where the picture comes from."""
     where = image.host or (f"local file {image.resolved_path}" if image.is_local else "image")
     return (
-        '<table width="100%" cellspacing="0" cellpadding="14" style="margin-top: 8px;">'
-        '<tr><td class="placeholder" align="center"><img src="icon:image" width="14" height="14">'
-        f"&nbsp; image · {html.escape(where)}</td></tr></table>"
+        '<p class="placeholder" align="center">&nbsp;<br>'
+        '<img src="icon:image" width="14" height="14">'
+        f"&nbsp; image · {html.escape(where)}<br>&nbsp;</p>"
     )
 
 

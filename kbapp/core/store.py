@@ -36,6 +36,7 @@ from kbapp.core.store_rows import (
     now,
 )
 from kbapp.core.store_schema import (
+    UPDATE_DAY_COUNTS,
     LibraryError,
     NewerLibraryError,
     build_migrations,
@@ -241,6 +242,7 @@ class Library(DayQueries, LibraryViews):
             if child_rows:
                 conn.executemany(_CHILD_INSERTS[table], child_rows)
 
+        conn.execute(UPDATE_DAY_COUNTS, (digest_id,))
         near = self._mark_near_duplicates(conn, digest_id, rows.date)
         return DigestWrite(
             date=rows.date,

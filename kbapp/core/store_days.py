@@ -45,9 +45,8 @@ class DayQueries:
         child = 7 if length == 4 else 10
         where, params = _filter_sql(text)
         rows = self._conn.execute(
-            "SELECT substr(d.date, 1, ?) AS period, COUNT(DISTINCT d.id), COUNT(i.id),"
-            " COALESCE(MAX(i.author_stars), 0), COUNT(DISTINCT substr(d.date, 1, ?))"
-            " FROM digests d LEFT JOIN items i ON i.digest_id = d.id AND i.removed = 0"
+            "SELECT substr(d.date, 1, ?) AS period, COUNT(*), SUM(d.item_count),"
+            " MAX(d.best_stars), COUNT(DISTINCT substr(d.date, 1, ?)) FROM digests d"
             f" WHERE d.date LIKE ? {where} GROUP BY period ORDER BY period DESC",
             [length, child, f"{prefix}%", *params],
         )
@@ -57,9 +56,8 @@ class DayQueries:
         """The days under `prefix` (`2021-04`), newest first, with counts for the sidebar."""
         where, params = _filter_sql(text)
         rows = self._conn.execute(
-            "SELECT d.date, COUNT(i.id), COALESCE(MAX(i.author_stars), 0)"
-            " FROM digests d LEFT JOIN items i ON i.digest_id = d.id AND i.removed = 0"
-            f" WHERE d.date LIKE ? {where} GROUP BY d.id ORDER BY d.date DESC",
+            "SELECT d.date, d.item_count, d.best_stars FROM digests d"
+            f" WHERE d.date LIKE ? {where} ORDER BY d.date DESC",
             [f"{prefix}%", *params],
         )
         return [DaySummary(*row) for row in rows]

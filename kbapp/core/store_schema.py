@@ -170,10 +170,30 @@ def initial_schema(db: Database) -> None:
         db.execute(statement)
 
 
+_DAY_COUNTS = (
+    "item_count = (SELECT COUNT(*) FROM items i WHERE i.digest_id = digests.id"
+    " AND i.removed = 0), best_stars = (SELECT COALESCE(MAX(i.author_stars), 0)"
+    " FROM items i WHERE i.digest_id = digests.id AND i.removed = 0)"
+)
+UPDATE_DAY_COUNTS = f"UPDATE digests SET {_DAY_COUNTS} WHERE id = ?"
+
+
+def day_counts(db: Database) -> None:
+    """Migration 0002: each day's item count and best author rating, kept on the digest.
+
+    The sidebar lists ten years of days from these; aggregating the items table for it
+    took 40-60 ms at every start.
+    """
+    db.execute("ALTER TABLE digests ADD COLUMN item_count INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE digests ADD COLUMN best_stars INTEGER NOT NULL DEFAULT 0")
+    db.execute(f"UPDATE digests SET {_DAY_COUNTS}")
+
+
 def build_migrations() -> Migrations:
     """The migration set of this kbapp version, in order. Append; never rename."""
     migrations = Migrations(MIGRATION_SET)
     migrations(name="0001_initial")(initial_schema)
+    migrations(name="0002_day_counts")(day_counts)
     return migrations
 
 

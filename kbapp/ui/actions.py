@@ -54,7 +54,7 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         if menu is None:
             menu = window.menuBar().addMenu(command.menu)
             menus[command.menu] = menu
-        action = QAction(icons.action_icon(command.name), command.text, window)
+        action = QAction(command.text, window)  # icons come with icons.load(), later
         action.setObjectName(command.name)
         if command.shortcuts:
             action.setShortcuts([QKeySequence(key) for key in command.shortcuts])
@@ -66,6 +66,11 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         if command.name in ("new-library", "oldest-day", "go-to-date", "previous-item"):
             menu.addSeparator()  # type: ignore[attr-defined]
     return actions
+
+
+def apply_icons(actions: dict[str, QAction]) -> None:
+    for name, action in actions.items():
+        action.setIcon(icons.action_icon(name))
 
 
 def shortcuts_html() -> str:

@@ -1,22 +1,24 @@
-"""Icons drawn by qtawesome: for actions, and as `icon:` images inside the reader.
+"""Icons: drawn by qtawesome for actions and link chips, by hand for rating stars.
 
-qtawesome returns an empty icon before a QApplication exists, so everything here is
-called lazily, from widgets.
+qtawesome (and the Qt modules it pulls in) costs about 200 ms to import and load its
+fonts, so it is loaded after the window's first paint (`load()`); until then the reader
+shows stars (drawn here, cheaply) and leaves chip icons blank, and the window fills them
+in when `load()` returns. qtawesome also returns an empty icon before a QApplication
+exists, another reason to keep it out of import time.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from functools import lru_cache
+from types import ModuleType
 
-import qtawesome as qta
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon, QImage
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPolygonF
 
 # Reader images (`icon:NAME`) → Font Awesome 5 names and the theme colour to draw them in.
 READER_ICONS: dict[str, tuple[str, str]] = {
-    "star": ("fa5s.star", "#e3a008"),
-    "star-mine": ("fa5s.star", "#d1242f"),
     "field-paper": ("fa5s.file-alt", "accent"),
     "field-code": ("fa5b.github", "text"),
     "field-demo": ("fa5s.play-circle", "accent"),
@@ -30,6 +32,7 @@ READER_ICONS: dict[str, tuple[str, str]] = {
     "field-link": ("fa5s.link", "accent"),
     "image": ("fa5s.image", "muted"),
 }
+STAR_COLOURS = {"star": "#e3a008", "star-mine": "#d1242f"}
 ACTION_ICONS = {
     "import-files": "fa5s.file-import",
     "import-folder": "fa5s.folder-open",
@@ -49,20 +52,69 @@ ACTION_ICONS = {
     "about": "fa5s.info-circle",
     "cancel": "fa5s.times-circle",
 }
+_qta: ModuleType | None = None
+
+
+def load() -> None:
+    """Import qtawesome (once). Call after the first paint."""
+    global _qta
+    if _qta is None:
+        _qta = importlib.import_module("qtawesome")
+
+
+def loaded() -> bool:
+    return _qta is not None
 
 
 def action_icon(name: str) -> QIcon:
-    return qta.icon(ACTION_ICONS[name])
+    load()
+    assert _qta is not None
+    return _qta.icon(ACTION_ICONS[name])
 
 
 def image(name: str, theme: Mapping[str, str], size: int = 28) -> QImage | None:
     """The picture behind `icon:NAME` in the reader, drawn at twice its shown size."""
+    if name in STAR_COLOURS:
+        return _star(STAR_COLOURS[name], size)
     if name not in READER_ICONS:
         return None
+    if _qta is None:
+        return _blank(size)
     glyph, colour = READER_ICONS[name]
-    return _image(glyph, theme.get(colour, colour), size)
+    return _glyph(glyph, theme.get(colour, colour), size)
 
 
 @lru_cache(maxsize=128)
-def _image(glyph: str, colour: str, size: int) -> QImage:
-    return qta.icon(glyph, color=colour).pixmap(QSize(size, size)).toImage()
+def _glyph(glyph: str, colour: str, size: int) -> QImage:
+    assert _qta is not None
+    return _qta.icon(glyph, color=colour).pixmap(QSize(size, size)).toImage()
+
+
+@lru_cache(maxsize=8)
+def _blank(size: int) -> QImage:
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    return image
+
+
+@lru_cache(maxsize=8)
+def _star(colour: str, size: int) -> QImage:
+    """A five-pointed star, filled: the rating glyph, ready before qtawesome is."""
+    from math import cos, pi, sin
+
+    image = _blank(size).copy()
+    centre, outer, inner = size / 2, size * 0.48, size * 0.2
+    points = [
+        QPointF(
+            centre + (outer if n % 2 == 0 else inner) * sin(n * pi / 5),
+            centre - (outer if n % 2 == 0 else inner) * cos(n * pi / 5) + size * 0.04,
+        )
+        for n in range(10)
+    ]
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawPolygon(QPolygonF(points))
+    painter.end()
+    return image

@@ -66,7 +66,7 @@ class ImportController(QObject):
         self.progress.setFormat("Importing %v of %m")
         self.cancel_button = QToolButton(status_bar)
         self.cancel_button.setObjectName("cancelImport")
-        self.cancel_button.setIcon(icons.action_icon("cancel"))
+        self.cancel_button.setText("Cancel")
         self.cancel_button.setToolTip("Cancel the import (files done so far stay imported)")
         self.cancel_button.clicked.connect(self.cancel)
         status_bar.addPermanentWidget(self.progress)
@@ -74,6 +74,9 @@ class ImportController(QObject):
         self.progress.hide()
         self.cancel_button.hide()
         self._show_report = show_report
+
+    def apply_icons(self) -> None:
+        self.cancel_button.setIcon(icons.action_icon("cancel"))
 
     def set_runner(self, runner: TaskRunner) -> None:
         self._runner = runner

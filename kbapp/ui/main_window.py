@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 import kbapp
 from kbapp.core.importer import ImportReport, Status
 from kbapp.core.store import Library, LibraryError
-from kbapp.ui import actions
+from kbapp.ui import actions, icons
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.importing import ImportController
 from kbapp.ui.reader import ReaderView
@@ -57,6 +57,22 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.resize(1280, 820)
         self.reader.setFocus()  # keys go to the reader first: J/K work at once
+        self._started = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            QTimer.singleShot(0, self.finish_startup)
+
+    def finish_startup(self) -> None:
+        """What can wait until the window has painted once: the icons."""
+        if icons.loaded():
+            return
+        icons.load()
+        actions.apply_icons(self.actions_by_name)
+        self.importer.apply_icons()
+        self.reader.refresh()
 
     def _handlers(self) -> dict[str, object]:
         return {

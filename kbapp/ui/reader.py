@@ -111,6 +111,12 @@ class ReaderView(QTextBrowser):
             "on this window, or use File ▸ Import files… (Ctrl+O).</p></body></html>"
         )
 
+    def refresh(self) -> None:
+        """Render again, same day, same scroll (icons loaded, theme changed)."""
+        self._cards.clear()
+        if self._day is not None:
+            self._render(keep_scroll=True)
+
     # -- selection ----------------------------------------------------------------------
     def select(self, key: str | None) -> None:
         if self._day is None or key == self._selected:
@@ -165,9 +171,7 @@ class ReaderView(QTextBrowser):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
             self._update_theme()
-            self._cards.clear()
-            if self._day is not None:
-                self._render(keep_scroll=True)
+            self.refresh()
 
     def plain_text(self) -> str:
         return html.unescape(self.toPlainText())

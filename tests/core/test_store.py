@@ -9,12 +9,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
 from kbapp.core import identities
 from kbapp.core.model import Digest, Entry, Image, Item, Link
 from kbapp.core.store import Library, LibraryError, NewerLibraryError
-from kbapp.core.store_schema import MIGRATIONS_TABLE, initial_schema
+from kbapp.core.store_schema import MIGRATIONS_TABLE, build_migrations
 
 
 def link(field: str, url: str, text: str = "", line: int = 3) -> Link:
@@ -68,7 +68,7 @@ def test_new_library_records_its_migrations_and_makes_no_backup(tmp_path: Path) 
     Library(path).close()
     with sqlite3.connect(path) as conn:
         rows = conn.execute(f"SELECT migration_set, name FROM {MIGRATIONS_TABLE}").fetchall()
-    assert rows == [("kbapp", "0001_initial")]
+    assert rows == [("kbapp", m.name) for m in build_migrations()._migrations]
     assert not list(tmp_path.glob("*.bak-*"))
 
 
@@ -81,11 +81,11 @@ def test_a_pending_migration_backs_up_the_library_first(tmp_path: Path) -> None:
     def add_column(db: Database) -> None:
         db.execute("ALTER TABLE items ADD COLUMN colour TEXT")
 
+    shipped = [m.name for m in build_migrations()._migrations]
     for n in (1, 2):
-        newer = Migrations("kbapp")
-        newer(name="0001_initial")(initial_schema)
-        for m in range(2, n + 2):
-            newer(name=f"000{m}_test")(add_column if m == 2 else lambda db: None)
+        newer = build_migrations()
+        for m in range(1, n + 1):
+            newer(name=f"900{m}_test")(add_column if m == 1 else lambda db: None)
         with Library(path, migrations=newer) as lib:
             assert lib.rating("2021-03-07/s:a") == 4
         backup = tmp_path / f"lib.sqlite.bak-{n}"
@@ -93,7 +93,7 @@ def test_a_pending_migration_backs_up_the_library_first(tmp_path: Path) -> None:
         with sqlite3.connect(backup) as conn:
             assert conn.execute("SELECT stars FROM ratings").fetchall() == [(4,)]
             names = [r[0] for r in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE}")]
-        assert names == ["0001_initial", "0002_test"][:n]
+        assert names == [*shipped, "9001_test", "9002_test"][: len(shipped) + n - 1]
 
 
 def test_a_library_from_a_newer_kbapp_is_refused_untouched(tmp_path: Path) -> None:
