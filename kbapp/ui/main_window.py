@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.reader.setFocus()  # keys go to the reader first: J/K work at once
         self._started = False
+        self._icons_applied = False
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -67,8 +68,9 @@ class MainWindow(QMainWindow):
 
     def finish_startup(self) -> None:
         """What can wait until the window has painted once: the icons."""
-        if icons.loaded():
+        if self._icons_applied:
             return
+        self._icons_applied = True
         icons.load()
         actions.apply_icons(self.actions_by_name)
         self.importer.apply_icons()
