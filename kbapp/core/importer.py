@@ -14,20 +14,22 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import multiprocessing
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp.core import reader
 from kbapp.core.model import DigestError
 from kbapp.core.store import Changes, Library
 from kbapp.core.store_rows import DigestRows, digest_rows
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 SERIES_INDEX = "series index"
 
@@ -59,6 +61,15 @@ class ImportReport:
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status is status)
+
+    def failures(self) -> list[FileOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status is Status.FAILED]
+
+    def newest_date(self) -> str | None:
+        """The newest day the files imported hold (imported, updated or unchanged)."""
+        shown = (Status.IMPORTED, Status.UPDATED, Status.UNCHANGED)
+        dates = [o.date for o in self.outcomes if o.date and o.status in shown]
+        return max(dates, default=None)
 
     @property
     def failed(self) -> bool:
@@ -127,8 +138,12 @@ def import_paths(
     if workers is None:
         auto = len(todo) >= PARALLEL_MIN_FILES and _spawn_is_safe()
         workers = _cpu_count() if auto else 0
-    pool = None
+    pool: ProcessPoolExecutor | None = None
     if workers > 0 and todo:
+        # Imported here: multiprocessing costs the window's start-up ~20 ms otherwise.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt threads
         pool = ProcessPoolExecutor(workers, context, initializer=_yield_to_the_writer)
     futures: dict[int, Future[_Prepared]] = {}

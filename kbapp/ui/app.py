@@ -57,7 +57,6 @@ def run(
     from PySide6.QtWidgets import QApplication
 
     import kbapp
-    from kbapp.core.importer import import_paths
     from kbapp.core.store import Library, LibraryError
     from kbapp.ui.main_window import MainWindow
 
@@ -72,6 +71,8 @@ def run(
         print(f"kbapp: {error}", file=sys.stderr)
         return 2
     if not library.dates():
+        from kbapp.core.importer import import_paths
+
         log.info("empty library: importing the samples from %s", samples_dir())
         import_paths(library, [samples_dir()])
     if screenshot is not None and date is not None and date not in library.dates():
@@ -98,6 +99,7 @@ def _screenshot(app: object, window: object, target: Path, date: str | None) -> 
         window.show_date(date)
     window.remember_state = False
     window.show()
+    window.finish_startup()  # icons now, not after the first paint: the picture wants them
     for _ in range(5):  # layout, fonts and icons settle within a few event-loop turns
         QApplication.processEvents()
     # Tall enough for the whole day, so that every item of it is in the picture.

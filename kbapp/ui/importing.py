@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QStatusBar, QToolButton, QWidget
 
-from kbapp.core.importer import FileOutcome, ImportReport, Status, import_paths
 from kbapp.core.store import Library
 from kbapp.ui import icons
 from kbapp.ui.tasks import Task, TaskRunner
+
+if TYPE_CHECKING:  # the importer (and multiprocessing) load on the first import
+    from kbapp.core.importer import FileOutcome, ImportReport
 
 MESSAGE_MS = 10_000
 
@@ -96,6 +99,8 @@ class ImportController(QObject):
         self._status.showMessage(f"Importing {len(paths)} dropped or chosen path(s)…")
 
         def work(library: Library, task: Task) -> ImportReport:
+            from kbapp.core.importer import import_paths
+
             def progress(done: int, total: int, outcome: FileOutcome) -> None:
                 task.progress(done, total, outcome.path.name)
 
@@ -139,7 +144,7 @@ class ImportController(QObject):
         self.last_report = report
         prefix = "Import cancelled: " if report.cancelled else "Import finished: "
         self._status.showMessage(prefix + report.summary(), MESSAGE_MS)
-        failures = [o for o in report.outcomes if o.status is Status.FAILED]
+        failures = report.failures()
         if failures:
             self._warn(failures)
         self.finished.emit(report)

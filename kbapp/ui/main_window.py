@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
@@ -19,8 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 import kbapp
-from kbapp.core.importer import ImportReport, Status
 from kbapp.core.store import Library, LibraryError
+
+if TYPE_CHECKING:  # the importer loads only when the user imports
+    from kbapp.core.importer import ImportReport
 from kbapp.ui import actions, icons
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.importing import ImportController
@@ -58,13 +61,17 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.reader.setFocus()  # keys go to the reader first: J/K work at once
         self._started = False
+        self.reader.viewport().installEventFilter(self)
         self._icons_applied = False
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if not self._started:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        # After the reader's first paint (a zero timer set at show time would run before
+        # it), load what the first picture does not need.
+        if not self._started and event.type() == QEvent.Type.Paint:
             self._started = True
+            self.reader.viewport().removeEventFilter(self)
             QTimer.singleShot(0, self.finish_startup)
+        return False
 
     def finish_startup(self) -> None:
         """What can wait until the window has painted once: the icons."""
@@ -202,18 +209,12 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _after_import(self, report: ImportReport) -> None:
-        dates = sorted(
-            o.date
-            for o in report.outcomes
-            if o.date and o.status in (Status.IMPORTED, Status.UPDATED, Status.UNCHANGED)
-        )
-        changed = report.changes.dates
-        newest = dates[-1] if dates else None
+        newest = report.newest_date()
         self.sidebar.reload()
         current = self.current_date()
         if newest:
             self._force_show(newest)
-        elif current and current in changed:
+        elif current and current in report.changes.dates:
             self._force_show(current)
 
     def _force_show(self, date: str) -> None:
