@@ -20,9 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Migrations
+from typing import TYPE_CHECKING, Any
 
 from kbapp.core.model import Digest
 from kbapp.core.store_days import DayQueries
@@ -39,11 +37,14 @@ from kbapp.core.store_schema import (
     UPDATE_DAY_COUNTS,
     LibraryError,
     NewerLibraryError,
-    build_migrations,
+    database,
     describe,
     open_database,
 )
 from kbapp.core.store_views import LibraryViews
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
 
 BUSY_TIMEOUT_MS = 5000
 NEAR_DUPLICATE_RATIO = 0.8
@@ -113,12 +114,10 @@ class Library(DayQueries, LibraryViews):
         migrations: Migrations | None = None,
     ) -> None:
         self.path = Path(path)
-        self._db = open_database(
-            self.path,
-            busy_timeout_ms=busy_timeout_ms,
-            migrations=migrations if migrations is not None else build_migrations(),
+        self._conn: sqlite3.Connection = open_database(
+            self.path, busy_timeout_ms=busy_timeout_ms, migrations=migrations
         )
-        self._conn: sqlite3.Connection = self._db.conn
+        self._db: Database | None = None  # sqlite-utils' view, made on the first write
 
     @classmethod
     def open(cls, path: Path) -> Library:
@@ -134,9 +133,16 @@ class Library(DayQueries, LibraryViews):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def prepare_writes(self) -> None:
+        """Load what writing needs now (sqlite-utils), so the first user action is quick."""
+        if self._db is None:
+            self._db = database(self._conn)
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write; a locked or full database becomes a LibraryError."""
+        self.prepare_writes()
+        assert self._db is not None
         try:
             with self._db.atomic():
                 yield self._conn

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database, Migrations
+if TYPE_CHECKING:  # sqlite-utils costs the window ~60 ms to import: only when migrating
+    from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "kbapp"
-MIGRATIONS_TABLE = Migrations.migrations_table
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations.migrations_table
 
 
 class LibraryError(Exception):
@@ -189,16 +191,34 @@ def day_counts(db: Database) -> None:
     db.execute(f"UPDATE digests SET {_DAY_COUNTS}")
 
 
+MIGRATIONS = (("0001_initial", initial_schema), ("0002_day_counts", day_counts))
+
+
 def build_migrations() -> Migrations:
     """The migration set of this kbapp version, in order. Append; never rename."""
+    from sqlite_utils import Migrations
+
     migrations = Migrations(MIGRATION_SET)
-    migrations(name="0001_initial")(initial_schema)
-    migrations(name="0002_day_counts")(day_counts)
+    for name, function in MIGRATIONS:
+        migrations(name=name)(function)
     return migrations
 
 
-def open_database(path: Path, *, busy_timeout_ms: int, migrations: Migrations) -> Database:
-    """Connect, set the pragmas, refuse foreign or newer files, back up, migrate."""
+def database(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils' view of an open connection (for `atomic()` and migrations)."""
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
+
+
+def open_database(
+    path: Path, *, busy_timeout_ms: int, migrations: Migrations | None = None
+) -> sqlite3.Connection:
+    """Connect, set the pragmas, refuse foreign or newer files, back up, migrate.
+
+    `migrations` defaults to this version's set, built (and sqlite-utils imported) only
+    when the file lacks one of them: opening an up-to-date library stays cheap.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
@@ -213,32 +233,48 @@ def open_database(path: Path, *, busy_timeout_ms: int, migrations: Migrations) -
         # commits once per file, and this halves its writing time.
         conn.execute("PRAGMA wal_autocheckpoint = 10000")
         conn.execute("PRAGMA journal_size_limit = 67108864")
-        db = Database(conn, execute_plugins=False)
-        _check_known(db, path, migrations)
-        pending = migrations.pending(db)
-        if pending and _has_tables(db):
-            backup(conn, path)
-        if pending:
-            migrations.apply(db)
+        known = (
+            [name for name, _ in MIGRATIONS]
+            if migrations is None
+            else [m.name for m in migrations._migrations]  # the set's own list; no public view
+        )
+        applied = _check_known(conn, path, known)
+        if set(known) - set(applied):
+            if _has_tables(conn):
+                backup(conn, path)
+            (migrations or build_migrations()).apply(database(conn))
     except LibraryError:
         conn.close()
         raise
     except (OSError, sqlite3.Error) as error:
         conn.close()
         raise LibraryError(describe(error, path)) from error
-    return db
+    return conn
 
 
-def _has_tables(db: Database) -> bool:
-    row = db.execute(
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchone()
     return bool(row[0])
 
 
-def _check_known(db: Database, path: Path, migrations: Migrations) -> None:
-    applied = [m.name for m in migrations.applied(db)]
-    known = {m.name for m in migrations._migrations}  # the set's own list; no public view
+def _check_known(conn: sqlite3.Connection, path: Path, known: list[str]) -> list[str]:
+    """The names of the migrations applied to the file; refuse a newer or foreign one."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    applied = (
+        [
+            row[0]
+            for row in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+                (MIGRATION_SET,),
+            )
+        ]
+        if has_table
+        else []
+    )
     unknown = [name for name in applied if name not in known]
     if unknown:
         raise NewerLibraryError(
@@ -248,12 +284,13 @@ def _check_known(db: Database, path: Path, migrations: Migrations) -> None:
     if not applied:
         tables = {
             row[0]
-            for row in db.execute(
+            for row in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         }
         if tables - {MIGRATIONS_TABLE}:
             raise LibraryError(f"{path} is an SQLite file but not a kbapp library")
+    return applied
 
 
 def backup(conn: sqlite3.Connection, path: Path) -> Path:

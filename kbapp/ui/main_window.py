@@ -74,10 +74,11 @@ class MainWindow(QMainWindow):
         return False
 
     def finish_startup(self) -> None:
-        """What can wait until the window has painted once: the icons."""
+        """What can wait until the window has painted once: icons, the writing side."""
         if self._icons_applied:
             return
         self._icons_applied = True
+        self.library.prepare_writes()
         icons.load()
         actions.apply_icons(self.actions_by_name)
         self.importer.apply_icons()
