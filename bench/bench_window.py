@@ -68,6 +68,8 @@ T0 = int(os.environ["KBAPP_BENCH_T0_NS"])
 def mark(name):
     print(f"{name} {(now_ns() - T0) / 1e6:.3f}", flush=True)
 mark("python")
+if sys.argv[1] == "kbapp":
+    import kbapp.cli  # what the `kbapp` launcher loads first, before any Qt module
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 app = QApplication([sys.argv[0]])
@@ -97,9 +99,7 @@ if sys.argv[1] == "bare":
     window.resize(1280, 820)
     window.show()
     sys.exit(app.exec())
-from pathlib import Path
-from kbapp.ui.app import run
-sys.exit(run(Path(sys.argv[2])))
+sys.exit(kbapp.cli.main(["--library", sys.argv[2]]))  # the launcher's own entry point
 """
 
 

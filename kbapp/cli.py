@@ -12,24 +12,27 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from kbapp import __version__
-from kbapp.core.export import dumps, export_json
-from kbapp.core.importer import FileOutcome, Status, import_paths
 from kbapp.core.store import Library, LibraryError
 from kbapp.paths import LIBRARY_ENV, library_path
+
+if TYPE_CHECKING:  # commands load what they need: the window starts without them
+    from kbapp.core.importer import FileOutcome
 
 EXIT_OK, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    multiprocessing.freeze_support()  # a frozen app's import workers start here
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()  # a frozen app's import workers start here
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -111,6 +114,8 @@ def _open(args: argparse.Namespace) -> Library:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from kbapp.core.importer import import_paths
+
     def show(done: int, total: int, outcome: FileOutcome) -> None:
         print(describe_outcome(outcome), flush=True)
 
@@ -122,7 +127,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def describe_outcome(outcome: FileOutcome) -> str:
     """`imported  2021-03-07  notes/202103/0307.md  (3 items)` and the like."""
-    if outcome.status in (Status.SKIPPED, Status.FAILED):
+    if outcome.status in ("skipped", "failed"):
         return f"{outcome.status.value}: {outcome.reason}  {outcome.path}"
     plural = "" if outcome.items == 1 else "s"
     return (
@@ -145,6 +150,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with _open(args) as library:
+        from kbapp.core.export import dumps, export_json
+
         text = dumps(export_json(library))
     if args.output is None:
         _write_utf8(sys.stdout, text)

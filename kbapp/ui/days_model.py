@@ -43,6 +43,7 @@ class _Node:
     best: int = 0
     children: list[int] | None = None  # None until fetched
     child_count: int = 0  # known before fetching, from the parent's query
+    texts: tuple[str, str, str] | None = None  # the three columns, made on first paint
 
 
 class DaysModel(QAbstractItemModel):
@@ -192,7 +193,11 @@ class DaysModel(QAbstractItemModel):
         node = self._nodes[self.node_id(index)]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(node, column)
+            # Painting asks for every visible cell on every repaint: keep the strings.
+            if node.texts is None:
+                first, count, best = (self._display(node, column) for column in range(3))
+                node.texts = (first, count, best)
+            return node.texts[column]
         if role == Qt.ItemDataRole.ToolTipRole and node.kind == "day":
             return f"{node.key}: {node.items} items, best rating {node.best}★"
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
