@@ -160,11 +160,17 @@ def doi(url: str | None) -> str | None:
     return None
 
 
+_WECHAT_S = re.compile(r"^https?://mp\.weixin\.qq\.com/s/([^/?#\s]+)/?(?:[?#]|$)", re.I)
+
+
 def article_key(url: str | None) -> str | None:
     """The identity of a WeChat article: `s:<id>` or `biz:<__biz>:<mid>:<idx>`."""
     if url_kind(url) != "wechat":
         return None
     assert url is not None
+    fast = _WECHAT_S.match(url)
+    if fast:
+        return "s:" + fast.group(1)
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
     if path.startswith("/s/") and len(path) > 3:
