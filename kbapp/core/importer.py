@@ -7,7 +7,14 @@ digest is "failed" with a reason for a person, and nothing of it is written; the
 files go on. Environment errors of the library itself (locked, disk full) stop the whole
 import with a LibraryError: every following file would fail the same way.
 
-Qt-free: the GUI runs `import_paths` on its worker and passes `progress` and `cancel`.
+A digest's local pictures (`images/x.png` next to the note) are copied into the
+library's image cache as the file is written (`cache_local_images`), so the notes folder
+may move or go; a missing, escaping or non-image file is reported in the outcome's
+`image_problems` and recorded as a failed image, never fatal to the import.
+
+Qt-free: the GUI runs `import_paths` on its worker and passes `progress` and `cancel`,
+and may pass `image_decoder` (`kbapp.qt_image.qt_decoder`) to have Qt prove each local
+picture decodes.
 """
 
 from __future__ import annotations
@@ -24,6 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.core import reader
+from kbapp.core.image_check import Decoder
+from kbapp.core.image_files import (
+    FetchResult,
+    ImageFiles,
+    copy_local_image,
+    image_key,
+    split_local_key,
+)
 from kbapp.core.model import DigestError
 from kbapp.core.store import Changes, Library
 from kbapp.core.store_rows import DigestRows, digest_rows
@@ -52,6 +67,7 @@ class FileOutcome:
     reason: str | None = None  # why it was skipped or failed
     items: int = 0  # items the digest holds now
     changes: Changes = field(default_factory=Changes)
+    image_problems: tuple[str, ...] = ()  # local pictures not copied: `path: reason`
 
 
 @dataclass(slots=True)
@@ -120,6 +136,7 @@ def import_paths(
     cancel: Callable[[], bool] | None = None,
     *,
     workers: int | None = None,
+    image_decoder: Decoder | None = None,
 ) -> ImportReport:
     """Import files and folders (folders: every `*.md` below them, sorted).
 
@@ -167,7 +184,7 @@ def import_paths(
                     submit(1)
                 else:
                     prepared = _prepare(step.path)
-                step = _store(library, step.path, prepared)
+                step = _store(library, step.path, prepared, image_decoder)
             report.outcomes.append(step)
             if progress is not None:
                 progress(n + 1, len(plan), step)
@@ -177,10 +194,14 @@ def import_paths(
     return report
 
 
-def import_file(library: Library, path: Path) -> FileOutcome:
+def import_file(
+    library: Library, path: Path, *, image_decoder: Decoder | None = None
+) -> FileOutcome:
     """Import one file (see the module doc for what each outcome means)."""
     step = _plan(library, path, None)
-    return _store(library, path, _prepare(path)) if isinstance(step, _Todo) else step
+    if isinstance(step, _Todo):
+        return _store(library, path, _prepare(path), image_decoder)
+    return step
 
 
 def _plan(library: Library, path: Path, problem: str | None) -> FileOutcome | _Todo:
@@ -219,7 +240,9 @@ def _prepare(path: Path) -> _Prepared:
     return _Prepared(content_hash, str(resolved), rows, len(digest.items), digest.date)
 
 
-def _store(library: Library, path: Path, prepared: _Prepared) -> FileOutcome:
+def _store(
+    library: Library, path: Path, prepared: _Prepared, decoder: Decoder | None = None
+) -> FileOutcome:
     if prepared.error is not None or prepared.content_hash is None:
         return FileOutcome(path, Status.FAILED, reason=prepared.error)
     if prepared.is_index:
@@ -232,7 +255,55 @@ def _store(library: Library, path: Path, prepared: _Prepared) -> FileOutcome:
         prepared.rows, content_hash=prepared.content_hash, source_path=prepared.source_path
     )
     status = Status.IMPORTED if write.created else Status.UPDATED
-    return FileOutcome(path, status, write.date, items=prepared.items, changes=write.changes)
+    problems = tuple(
+        f"{split_local_key(result.url)[1]}: {result.error}"
+        for result in cache_local_images(library, _local_keys(prepared.rows), decoder)
+        if result.status != "ok"
+    )
+    return FileOutcome(
+        path,
+        status,
+        write.date,
+        items=prepared.items,
+        changes=write.changes,
+        image_problems=problems,
+    )
+
+
+def _local_keys(rows: DigestRows) -> list[str]:
+    """The keys of a digest's local pictures, read from its rows: no query, so a digest
+    without any costs nothing. (An image row is `store_rows._image_row`: src at 1,
+    is_local at 2.)"""
+    images = [image for item in rows.items for image in item.images] + rows.images
+    return list(dict.fromkeys(image_key(rows.date, row[1], True) for row in images if row[2]))
+
+
+def cache_local_images(
+    library: Library, keys: Iterable[str], decoder: Decoder | None = None
+) -> list[FetchResult]:
+    """Copy local pictures (`local:` keys) from their notes' folders into the library's
+    image cache and record each, ok or failed, in one transaction.
+
+    The folder is the one the day's digest was imported from: used at import, and to
+    try again later (`kbapp images fetch`) a picture that was missing then.
+    """
+    results: list[FetchResult] = []
+    files = ImageFiles(library.images_dir)
+    folders: dict[str, Path | None] = {}
+    for key in dict.fromkeys(keys):
+        date = split_local_key(key)[0]
+        if date not in folders:
+            digest = library.digest(date)
+            source = digest.source_path if digest else None
+            folders[date] = Path(source).parent if source else None
+        folder = folders[date]
+        if folder is None:
+            results.append(FetchResult(key, "failed", error="the note's folder is unknown"))
+        else:
+            results.append(copy_local_image(key, folder, files, decoder))
+    if results:
+        library.record_images(results)
+    return results
 
 
 def _yield_to_the_writer() -> None:
@@ -316,6 +387,7 @@ __all__ = [
     "FileOutcome",
     "ImportReport",
     "Status",
+    "cache_local_images",
     "collect_files",
     "import_file",
     "import_paths",

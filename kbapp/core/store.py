@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from kbapp.core.model import Digest
 from kbapp.core.store_days import DayQueries
+from kbapp.core.store_images import ImageQueries
 from kbapp.core.store_rows import (
     Changes,
     DigestRows,
@@ -99,7 +100,7 @@ class DigestInfo:
     near_duplicate_of: str | None
 
 
-class Library(DayQueries, LibraryViews):
+class Library(DayQueries, ImageQueries, LibraryViews):
     """One library file, opened (and migrated) for the life of this object.
 
     sqlite3 connections belong to the thread that made them: create the Library in the

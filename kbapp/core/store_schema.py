@@ -191,7 +191,35 @@ def day_counts(db: Database) -> None:
     db.execute(f"UPDATE digests SET {_DAY_COUNTS}")
 
 
-MIGRATIONS = (("0001_initial", initial_schema), ("0002_day_counts", day_counts))
+def image_cache(db: Database) -> None:
+    """Migration 0003: what the image cache holds of each image key (`image_files`).
+
+    Derived from files and servers, never user data: dropping its rows only costs
+    downloads. `next_try_at` is when a failed image may be tried again (backoff).
+    """
+    db.execute(
+        """CREATE TABLE image_cache (
+            url TEXT PRIMARY KEY,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'ok', 'failed')),
+            hash TEXT,
+            type TEXT,
+            size INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            fetched_at TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            next_try_at TEXT
+        )"""
+    )
+
+
+MIGRATIONS = (
+    ("0001_initial", initial_schema),
+    ("0002_day_counts", day_counts),
+    ("0003_images", image_cache),
+)
 
 
 def build_migrations() -> Migrations:
