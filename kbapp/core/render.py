@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -119,12 +119,24 @@ p.placeholder {{ color: {theme["muted"]}; background-color: {theme["placeholder"
 """
 
 
-def render_day(day: Day, theme: Mapping[str, str] = LIGHT, selected: str | None = None) -> str:
-    """The whole day as one HTML document."""
+ImageHtml = Callable[[Image], str]
+
+
+def render_day(
+    day: Day,
+    theme: Mapping[str, str] = LIGHT,
+    selected: str | None = None,
+    image_html: ImageHtml | None = None,
+) -> str:
+    """The whole day as one HTML document.
+
+    `image_html` turns an image into HTML (the window knows what is cached and how wide
+    the reader is); without it each image is a placeholder naming its host.
+    """
     head = f"<style>{stylesheet(theme)}</style>"
     parts = [f"<html><head>{head}</head><body>", render_header(day)]
-    parts += [render_card(item, theme, item.key == selected) for item in day.items]
-    parts += [render_section(section.name, section.entries, section.links, section.images)
+    parts += [render_card(item, theme, item.key == selected, image_html) for item in day.items]
+    parts += [render_section(section.name, section.entries, section.images, image_html)
               for section in day.sections if section.name]  # fmt: skip
     parts.append("</body></html>")
     return "".join(parts)
@@ -142,7 +154,12 @@ def stars_html(count: int, icon: str = "star", size: int = 14) -> str:
     return star * count if count else '<span class="num">☆ 0</span>'
 
 
-def render_card(item: DayItem, theme: Mapping[str, str], selected: bool = False) -> str:
+def render_card(
+    item: DayItem,
+    theme: Mapping[str, str],
+    selected: bool = False,
+    image_html: ImageHtml | None = None,
+) -> str:
     """One item as a card: number, title, author's stars, body, link chips, images."""
     background = theme["card_selected"] if selected else theme["card"]
     border = theme["accent"] if selected else theme["border"]
@@ -164,7 +181,7 @@ def render_card(item: DayItem, theme: Mapping[str, str], selected: bool = False)
     chip_lines = {link.line for link in item.links if _is_chip(link)}
     body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
     body.append(render_chips(item.links))
-    body += [render_image(image) for image in item.images]
+    body += [(image_html or render_image)(image) for image in item.images]
     body.append("</td></tr></table>")
     return "".join(body)
 
@@ -239,8 +256,10 @@ def render_image(image: Image) -> str:
     )
 
 
-def render_section(name: str, entries: list[Entry], links: list[Link], images: list[Image]) -> str:
+def render_section(
+    name: str, entries: list[Entry], images: list[Image], image_html: ImageHtml | None = None
+) -> str:
     body = [f"<h3>{html.escape(name)}</h3>"]
     body += [render_entry(entry) for entry in entries]
-    body += [render_image(image) for image in images]
+    body += [(image_html or render_image)(image) for image in images]
     return "".join(body)

@@ -30,6 +30,7 @@ COMMANDS = (
     Command("import-folder", "&File", "Import &folder…", ("Ctrl+Shift+O",)),
     Command("open-library", "&File", "&Open library…"),
     Command("new-library", "&File", "&New library…"),
+    Command("settings", "&File", "&Settings…", ("Ctrl+,",)),
     Command("quit", "&File", "&Quit", ("Ctrl+Q",)),
     Command("previous-day", "&Go", "&Previous day", ("Alt+Left",)),
     Command("next-day", "&Go", "&Next day", ("Alt+Right",)),
@@ -40,6 +41,8 @@ COMMANDS = (
     Command("previous-item", "&Go", "Previous i&tem", ("K",)),
     Command("open-article", "&Go", "Open &article", ("Return", "Enter")),
     Command("focus-filter", "&Go", "&Filter days", ("Ctrl+L",)),
+    Command("download-images", "&Library", "&Download all images…"),
+    Command("retry-images", "&Library", "&Retry images of this day", ("Ctrl+R",)),
     Command("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",)),
     Command("about", "&Help", "&About kbapp"),
 )
@@ -63,7 +66,7 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         menu.addAction(action)  # type: ignore[attr-defined]
         window.addAction(action)
         actions[command.name] = action
-        if command.name in ("new-library", "oldest-day", "go-to-date", "previous-item"):
+        if command.name in ("new-library", "settings", "oldest-day", "go-to-date", "previous-item"):
             menu.addSeparator()  # type: ignore[attr-defined]
     return actions
 

@@ -51,6 +51,9 @@ ACTION_ICONS = {
     "shortcuts": "fa5s.keyboard",
     "about": "fa5s.info-circle",
     "cancel": "fa5s.times-circle",
+    "settings": "fa5s.cog",
+    "download-images": "fa5s.cloud-download-alt",
+    "retry-images": "fa5s.redo",
 }
 _qta: ModuleType | None = None
 

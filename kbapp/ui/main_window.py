@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QWidget,
 )
@@ -26,10 +28,13 @@ if TYPE_CHECKING:  # the importer loads only when the user imports
     from kbapp.core.importer import ImportReport
 from kbapp.ui import actions, icons
 from kbapp.ui.days_model import DaysModel
+from kbapp.ui.images import ImagePresenter
 from kbapp.ui.importing import ImportController
 from kbapp.ui.reader import ReaderView
+from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
+from kbapp.ui.viewer import ImageViewer
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.importer = ImportController(self.runner, self.statusBar(), self)
         self.importer.finished.connect(self._after_import)
+        self.images = self._make_images()
+        self.reader.kb_link.connect(self._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())
         self.sidebar.day_selected.connect(self.show_date)
         self._update_title()
@@ -100,6 +107,9 @@ class MainWindow(QMainWindow):
             "previous-item": lambda: self.reader.select_step(-1),
             "open-article": self.open_article,
             "focus-filter": self.sidebar.focus_filter,
+            "settings": self.show_settings,
+            "download-images": self.download_all_images,
+            "retry-images": self.retry_images,
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
@@ -184,6 +194,60 @@ class MainWindow(QMainWindow):
         if not self.reader.open_selected():
             self.statusBar().showMessage("Select an item with J or K first.", 3000)
 
+    # -- images ---------------------------------------------------------------------------
+    def _make_images(self) -> ImagePresenter:
+        presenter = ImagePresenter(self.library, self.runner, self.settings)
+        self.reader.set_images(presenter)
+        return presenter
+
+    def _on_kb_link(self, url: QUrl) -> None:
+        path = url.path()
+        if path.startswith("image/"):
+            key = unquote(path.removeprefix("image/"))
+            picture = self.images.path_of(key)
+            if picture is not None:
+                viewer = ImageViewer(picture, Path(picture).name, self)
+                viewer.open()
+            else:
+                self.images.retry([key])
+                self.statusBar().showMessage("Trying the image again…", 3000)
+
+    def retry_images(self) -> None:
+        count = self.images.retry_failed()
+        message = f"Retrying {count} image(s)." if count else "No image of this day failed."
+        self.statusBar().showMessage(message, 4000)
+
+    def download_all_images(self) -> None:
+        dialog = QProgressDialog("Downloading images…", "Cancel", 0, 0, self)
+        dialog.setObjectName("downloadImages")
+        dialog.setWindowTitle("Download all images")
+        dialog.setMinimumDuration(0)
+        total = self.images.download_all()
+        if total == 0:
+            dialog.close()
+            self.statusBar().showMessage("Every image is already downloaded or waiting.", 5000)
+            return
+        dialog.setMaximum(total)
+
+        def update(done: int, total: int, size: int, failures: int) -> None:
+            dialog.setValue(done)
+            dialog.setLabelText(
+                f"{done} of {total} images · {size / 1024 / 1024:.1f} MB · {failures} failed"
+            )
+            if done >= total:
+                self.images.progress.disconnect(update)
+                dialog.close()
+
+        self.images.progress.connect(update)
+        dialog.canceled.connect(self.images.cancel_downloads)
+        dialog.open()
+        self._download_dialog = dialog
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(lambda: self.reader.show_day(self.reader.day))
+        dialog.open()
+
     # -- importing ------------------------------------------------------------------------
     def import_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -247,11 +311,13 @@ class MainWindow(QMainWindow):
         except LibraryError as error:
             QMessageBox.warning(self, "Cannot open library", str(error))
             return False
+        self.images.shutdown()
         self.runner.shutdown()
         self.library.close()
         self.library = library
         self.runner = TaskRunner(library.path, self)
         self.importer.set_runner(self.runner)
+        self.images = self._make_images()
         self.model = DaysModel(library, self)
         self.sidebar.set_model(self.model)
         self.reader.show_day(None)
@@ -303,6 +369,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_state()
         self.importer.cancel()
+        self.images.shutdown()
         self.runner.shutdown()
         super().closeEvent(event)
 

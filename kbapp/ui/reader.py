@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextDocument
+from PySide6.QtCore import QPoint, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from kbapp.core import render
 from kbapp.core.day import Day
+from kbapp.core.model import Image
 from kbapp.ui import icons
+
+if TYPE_CHECKING:
+    from kbapp.ui.images import ImagePresenter
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC"]
@@ -47,11 +51,52 @@ class ReaderView(QTextBrowser):
         self._selected: str | None = None
         self._cards: dict[tuple[str, bool], str] = {}
         self._theme = render.LIGHT
+        self._images: ImagePresenter | None = None
         font = QFont(self.font())
         font.setFamilies([font.family(), *CJK_FONTS])
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.document().setDefaultFont(font)
         self._update_theme()
+
+    def set_images(self, presenter: ImagePresenter) -> None:
+        """Show pictures from the cache (else placeholders) and follow their arrival."""
+        self._images = presenter
+        presenter.set_width(self._content_width())
+        presenter.changed.connect(self._images_changed)
+        presenter.frame.connect(self._next_frame)
+
+    def _image_html(self, image: Image) -> str:
+        if self._images is None:
+            return render.render_image(image)
+        return self._images.html(image)
+
+    def _content_width(self) -> int:
+        return self.viewport().width() - 2 * 12 - 2 * 8  # card padding and margins
+
+    def _images_changed(self) -> None:
+        self._cards.clear()
+        if self._day is not None:
+            self._render(keep_scroll=True, anchor=True)
+
+    def _next_frame(self, url: str) -> None:
+        if self._images is None:
+            return
+        frame = self._images.resource(url)
+        if frame is not None:
+            self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), frame)
+            self.viewport().update()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self._images is not None:
+            before = self._images_width
+            self._images.set_width(self._content_width())
+            if abs(self._content_width() - before) > 40 and self._day is not None:
+                self._images_changed()
+
+    @property
+    def _images_width(self) -> int:
+        return self._images._width if self._images is not None else 0
 
     # -- what is shown ----------------------------------------------------------------
     @property
@@ -65,6 +110,8 @@ class ReaderView(QTextBrowser):
     def show_day(self, day: Day | None, selected: str | None = None) -> None:
         self._day = day
         self._cards.clear()
+        if self._images is not None:
+            self._images.day_shown(day)
         keys = [item.key for item in day.items] if day else []
         self._selected = selected if selected in keys else None
         self._render(keep_scroll=False)
@@ -74,8 +121,13 @@ class ReaderView(QTextBrowser):
         self.rendered.emit(day.date if day else "")
         self.selection_changed.emit(self._selected or "")
 
-    def _render(self, keep_scroll: bool) -> None:
+    def _render(self, keep_scroll: bool, anchor: bool = False) -> None:
+        """Set the day's HTML. `keep_scroll` keeps the scroll bar where it was; `anchor`
+        keeps the text at the top of the view in place even when pictures above it
+        changed height (a placeholder swapped for its image)."""
         scroll = self.verticalScrollBar().value()
+        top = self.cursorForPosition(QPoint(0, 0))
+        top_position, top_y = top.position(), self.cursorRect(top).top()
         day = self._day
         if day is None:
             self.setHtml(self._empty_html())
@@ -89,20 +141,25 @@ class ReaderView(QTextBrowser):
             selected = item.key == self._selected
             card = self._cards.get((item.key, selected))
             if card is None:
-                card = render.render_card(item, theme, selected)
+                card = render.render_card(item, theme, selected, self._image_html)
                 self._cards[(item.key, selected)] = card
             parts.append(card)
         for section in day.sections:
             if section.name:
                 parts.append(
                     render.render_section(
-                        section.name, section.entries, section.links, section.images
+                        section.name, section.entries, section.images, self._image_html
                     )
                 )
         parts.append("</body></html>")
         self.setHtml("".join(parts))
         if keep_scroll:
             self.verticalScrollBar().setValue(scroll)
+        if anchor and scroll > 0:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(min(top_position, self.document().characterCount() - 1))
+            moved = self.cursorRect(cursor).top() - top_y
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved)
 
     def _empty_html(self) -> str:
         return (
@@ -159,8 +216,12 @@ class ReaderView(QTextBrowser):
         # Anything else (file:, relative paths) is never followed.
 
     def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802 (Qt override)
-        if url.scheme() == "icon" and kind == QTextDocument.ResourceType.ImageResource:
+        if kind != QTextDocument.ResourceType.ImageResource:
+            return None
+        if url.scheme() == "icon":
             return icons.image(url.path(), self._theme)
+        if url.scheme() in ("kb-image", "kb-wait") and self._images is not None:
+            return self._images.resource(url.toString())
         return None  # the document never loads anything else, least of all remote
 
     # -- theme ------------------------------------------------------------------------
