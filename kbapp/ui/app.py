@@ -72,9 +72,10 @@ def run(
         return 2
     if not library.dates():
         from kbapp.core.importer import import_paths
+        from kbapp.qt_image import qt_decoder
 
         log.info("empty library: importing the samples from %s", samples_dir())
-        import_paths(library, [samples_dir()])
+        import_paths(library, [samples_dir()], image_decoder=qt_decoder)
     if screenshot is not None and date is not None and date not in library.dates():
         print(f"kbapp: no digest on {date}", file=sys.stderr)
         library.close()

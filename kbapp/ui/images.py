@@ -141,9 +141,9 @@ class ImagePresenter(QObject):
         if not movie.isValid() or movie.frameCount() == 1:
             return False
         movie.setCacheMode(QMovie.CacheMode.CacheAll)
+        self._movies[digest] = movie  # before start(): the first frame is announced at once
         movie.frameChanged.connect(lambda _n, url=f"kb-image:{digest}": self.frame.emit(url))
         movie.start()
-        self._movies[digest] = movie
         return True
 
     def _stop_movies(self) -> None:
@@ -247,7 +247,14 @@ class ImagePresenter(QObject):
         self._closed = True
         self._cancel.set()
         self._stop_movies()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pool, fetcher = self._pool, self._fetcher
+
+        def close_when_idle() -> None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            if fetcher is not None:
+                fetcher.close()
+
+        threading.Thread(target=close_when_idle, name="kbapp-images-close", daemon=True).start()
 
 
 def _draw_placeholder(text: str, width: int, height: int) -> QImage:

@@ -100,11 +100,18 @@ class ImportController(QObject):
 
         def work(library: Library, task: Task) -> ImportReport:
             from kbapp.core.importer import import_paths
+            from kbapp.qt_image import qt_decoder
 
             def progress(done: int, total: int, outcome: FileOutcome) -> None:
                 task.progress(done, total, outcome.path.name)
 
-            return import_paths(library, paths, progress=progress, cancel=lambda: task.cancelled)
+            return import_paths(
+                library,
+                paths,
+                progress=progress,
+                cancel=lambda: task.cancelled,
+                image_decoder=qt_decoder,
+            )
 
         self._task = self._runner.run(
             work, on_done=self._done, on_error=self._failed, on_progress=self._progressed

@@ -126,7 +126,9 @@ class ReaderView(QTextBrowser):
         keeps the text at the top of the view in place even when pictures above it
         changed height (a placeholder swapped for its image)."""
         scroll = self.verticalScrollBar().value()
-        top = self.cursorForPosition(QPoint(0, 0))
+        # Hit-test inside the column: at x = 0 the point falls beside the card tables
+        # and maps to the start of a table far above.
+        top = self.cursorForPosition(QPoint(self.viewport().width() // 2, 8))
         top_position, top_y = top.position(), self.cursorRect(top).top()
         day = self._day
         if day is None:

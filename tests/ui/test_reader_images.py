@@ -1,0 +1,153 @@
+"""Pictures in the reader: placeholders that turn into images in place, a viewer,
+animated GIFs, and no request at all when remote images are off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
+from PySide6.QtGui import QTextCursor
+
+from kbapp.core.image_files import image_key
+from kbapp.core.importer import import_paths
+from kbapp.core.store import Library
+from kbapp.ui.main_window import MainWindow
+from kbapp.ui.settings import LOAD_REMOTE_IMAGES
+from kbapp.ui.viewer import ImageViewer
+from tests.core.image_server import ImageServer, encoded
+from tests.ui.conftest import make_window
+
+DATE = "2024-03-05"
+
+
+@pytest.fixture
+def server() -> Iterator[ImageServer]:
+    running = ImageServer()
+    running.start()
+    yield running
+    running.stop()
+
+
+def _digest(image_url: str) -> str:
+    """One item with a remote picture, then enough long items to scroll past it."""
+    lines = [
+        "# 公众号内容拓展学习笔记（2024.3.5）",
+        "",
+        "------",
+        "",
+        "## :paperclip:  今日要点",
+        "",
+    ]
+    lines += [
+        "1. [带图的文章 An article with a picture](https://mp.weixin.qq.com/s/PictureArticle0000000001)  :star::star:",
+        "   - Abstract: 图在下面",
+        "",
+        f"<div align=center><img src=\"{image_url}\" style='zoom:100%'>",
+        "</div>",
+        "",
+    ]
+    for n in range(2, 10):
+        lines += [
+            f"{n}. [第 {n} 篇长文 Long article {n}](https://mp.weixin.qq.com/s/LongArticle{n:013d})  :star:",
+            "   - Abstract: " + "很长的摘要，" * 60,
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _window(qtbot, tmp_path: Path, image_url: str, remote: bool = True) -> MainWindow:  # type: ignore[no-untyped-def]
+    note = tmp_path / "notes" / "202403" / "0305.md"
+    note.parent.mkdir(parents=True)
+    note.write_text(_digest(image_url), encoding="utf-8")
+    library = tmp_path / "lib.sqlite"
+    with Library(library) as opened:
+        import_paths(opened, [note])
+    config = tmp_path / "kbapp.ini"
+    QSettings(str(config), QSettings.Format.IniFormat).setValue(LOAD_REMOTE_IMAGES, remote)
+    return make_window(qtbot, library, config)
+
+
+def _top(window: MainWindow) -> tuple[int, int]:
+    """The document position at the top of the reader's view and where it is drawn."""
+    reader = window.reader
+    cursor = reader.cursorForPosition(QPoint(reader.viewport().width() // 2, 8))
+    return cursor.position(), reader.cursorRect(cursor).top()
+
+
+def test_a_placeholder_turns_into_the_picture_without_moving_what_is_read(
+    qtbot, tmp_path: Path, server: ImageServer
+) -> None:
+    url = server.image("/wide.png", encoded("PNG", 1600, 200), delay=1.0)
+    window = _window(qtbot, tmp_path, url)
+    assert window.current_date() == DATE
+    reader = window.reader
+    assert "kb-wait:" in reader.toHtml()  # a placeholder while the picture is on its way
+    bar = reader.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 400)
+    bar.setValue(bar.maximum() // 2)  # reading further down, below the picture
+    position, y = _top(window)
+
+    qtbot.waitUntil(lambda: "kb-image:" in reader.toHtml(), timeout=10_000)
+    assert server.counts["/wide.png"] == 1
+    cursor = QTextCursor(reader.document())
+    cursor.setPosition(position)
+    assert abs(reader.cursorRect(cursor).top() - y) <= 2  # the same text, the same place
+    state = window.library.image_states([url])[url]
+    assert state.status == "ok"
+
+    # The wide picture is scaled to the reader's width, and a click opens it full size.
+    reader.anchorClicked.emit(QUrl(f"kb:image/{url.replace('/', '%2F').replace(':', '%3A')}"))
+    viewer = window.findChild(ImageViewer)
+    qtbot.waitUntil(lambda: viewer is not None and viewer.isVisible())
+    assert viewer.natural_size.width() == 1600
+    qtbot.keyClick(viewer, Qt.Key.Key_Plus)
+    assert viewer.zoom > 1
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not viewer.isVisible())
+    window.close()
+
+
+def test_with_remote_images_off_nothing_is_requested(
+    qtbot, tmp_path: Path, server: ImageServer
+) -> None:
+    url = server.image("/off.png", encoded("PNG"))
+    window = _window(qtbot, tmp_path, url, remote=False)
+    assert window.current_date() == DATE
+    qtbot.wait(300)  # give a (wrong) download the time to start: none may
+    assert server.total == 0
+    text = window.images.resource(f"kb-wait:{image_key(DATE, url, False)}")
+    assert text is not None
+    assert window.images._placeholders[url][0].startswith("Remote images are off")
+    window.close()
+
+
+def test_a_failed_picture_says_why_and_a_click_tries_again(
+    qtbot, tmp_path: Path, server: ImageServer
+) -> None:
+    url = server.route("/broken.png", "status", status=500)
+    window = _window(qtbot, tmp_path, url)
+    qtbot.waitUntil(
+        lambda: window.library.image_states([url])[url].status == "failed", timeout=10_000
+    )
+    qtbot.waitUntil(lambda: "500" in window.images._placeholders.get(url, ("",))[0])
+    server.image("/broken.png", encoded("PNG"))  # the server mends
+    window.reader.anchorClicked.emit(
+        QUrl(f"kb:image/{url.replace('/', '%2F').replace(':', '%3A')}")
+    )
+    qtbot.waitUntil(lambda: "kb-image:" in window.reader.toHtml(), timeout=10_000)
+    assert server.counts["/broken.png"] == 2
+    window.close()
+
+
+def test_an_animated_gif_plays_in_the_reader(qtbot, tmp_path: Path) -> None:
+    from kbapp.ui.app import samples_dir
+
+    library = tmp_path / "samples.sqlite"
+    with Library(library) as opened:
+        import_paths(opened, [samples_dir()])
+    window = make_window(qtbot, library, tmp_path / "kbapp.ini")
+    with qtbot.waitSignal(window.images.frame, timeout=5_000):
+        window.show_date("2026-11-20")  # its matting item shows an animated GIF
+    window.close()
