@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +31,7 @@ from kbapp.ui.tasks import TaskRunner
 
 PLACEHOLDER_RATIO = 0.42  # height / width of a box waiting for its picture
 MAX_WIDTH = 960
+DECODED_CACHE = 64  # decoded pictures kept in memory (a few days' worth)
 NOTE_HEIGHT = 84  # a placeholder that explains why there is no picture
 
 
@@ -52,6 +54,8 @@ class ImagePresenter(QObject):
         self._sizes: dict[str, QSize] = {}
         self._movies: dict[str, QMovie] = {}
         self._width = 640
+        self._dpr = 1.0
+        self._decoded_cache: OrderedDict[tuple[str, int, int], QImage] = OrderedDict()
         self._date = ""
         self._cancel = threading.Event()  # stops "Download all images"
         self._closed = False
@@ -61,8 +65,9 @@ class ImagePresenter(QObject):
         self._result.connect(self._on_result)
 
     # -- the day being shown ------------------------------------------------------------
-    def set_width(self, width: int) -> None:
+    def set_width(self, width: int, device_pixel_ratio: float = 1.0) -> None:
         self._width = max(160, min(MAX_WIDTH, width))
+        self._dpr = max(1.0, device_pixel_ratio)
 
     def day_shown(self, day: Day | None) -> None:
         """Learn the day's pictures and start what is due: pending, or failed long enough."""
@@ -130,11 +135,28 @@ class ImagePresenter(QObject):
                 return None
             if self._animated(rest, path):
                 return self._movies[rest].currentImage()
-            return QImage(str(path))
+            return self._decoded(rest, path)
         if scheme == "kb-wait":
             text, width, height = self._placeholders.get(unquote(rest), ("", 320, 134))
             return _draw_placeholder(text, width, height)
         return None
+
+    def _decoded(self, digest: str, path: Path) -> QImage:
+        """The picture decoded at the size it is shown (JPEG decodes much faster scaled
+        down), kept for the next days: switching back is then free."""
+        natural = self._sizes.get(digest) or QImageReader(str(path)).size()
+        shown = self._fit(natural) * self._dpr if natural.isValid() else natural
+        cache_key = (digest, shown.width(), shown.height())
+        image = self._decoded_cache.pop(cache_key, None)
+        if image is None:
+            reader = QImageReader(str(path))
+            if shown.isValid() and shown != natural:
+                reader.setScaledSize(shown)
+            image = reader.read()
+        self._decoded_cache[cache_key] = image
+        while len(self._decoded_cache) > DECODED_CACHE:
+            self._decoded_cache.popitem(last=False)
+        return image
 
     def _animated(self, digest: str, path: Path) -> bool:
         movie = QMovie(str(path))

@@ -61,7 +61,7 @@ class ReaderView(QTextBrowser):
     def set_images(self, presenter: ImagePresenter) -> None:
         """Show pictures from the cache (else placeholders) and follow their arrival."""
         self._images = presenter
-        presenter.set_width(self._content_width())
+        presenter.set_width(self._content_width(), self.devicePixelRatioF())
         presenter.changed.connect(self._images_changed)
         presenter.frame.connect(self._next_frame)
 
@@ -90,7 +90,7 @@ class ReaderView(QTextBrowser):
         super().resizeEvent(event)
         if self._images is not None:
             before = self._images_width
-            self._images.set_width(self._content_width())
+            self._images.set_width(self._content_width(), self.devicePixelRatioF())
             if abs(self._content_width() - before) > 40 and self._day is not None:
                 self._images_changed()
 

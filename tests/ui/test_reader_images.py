@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QProgressDialog
 
 from kbapp.core.image_files import image_key
 from kbapp.core.importer import import_paths
@@ -150,4 +151,29 @@ def test_an_animated_gif_plays_in_the_reader(qtbot, tmp_path: Path) -> None:
     window = make_window(qtbot, library, tmp_path / "kbapp.ini")
     with qtbot.waitSignal(window.images.frame, timeout=5_000):
         window.show_date("2026-11-20")  # its matting item shows an animated GIF
+    window.close()
+
+
+def test_download_all_images_shows_progress_and_fills_the_cache(
+    qtbot, tmp_path: Path, server: ImageServer
+) -> None:
+    url = server.image("/first.png", encoded("PNG"))
+    window = _window(qtbot, tmp_path, url, remote=False)  # nothing fetched on its own
+    other = tmp_path / "notes" / "202403" / "0306.md"
+    urls = [server.image(f"/more-{n}.jpg", encoded("JPEG", 64, 48, 0x33AA00 + n), "image/jpeg")
+            for n in range(5)]  # fmt: skip
+    from tests.core.image_server import digest_text
+
+    other.write_text(digest_text("2024-03-06", urls), encoding="utf-8")
+    import_paths(window.library, [other])
+    window.settings.setValue(LOAD_REMOTE_IMAGES, True)
+    window.actions_by_name["download-images"].trigger()
+    dialog = window.findChild(QProgressDialog, "downloadImages")
+    qtbot.waitUntil(lambda: dialog.value() == 6 or not dialog.isVisible(), timeout=10_000)
+    assert "6 of 6 images" in dialog.labelText() and "0 failed" in dialog.labelText()
+    counts = window.library.image_status_counts()
+    assert counts["ok"] >= 6 and counts["failed"] == 0
+    assert all(
+        server.counts[path] == 1 for path in ["/first.png", *(f"/more-{n}.jpg" for n in range(5))]
+    )
     window.close()
