@@ -48,7 +48,7 @@ OUT = bench_import.OUT
 CORPUS_NOTES = bench_import.CORPUS_NOTES
 SEED = 1
 SWITCHES = 200
-TARGET_DAYS = 3650
+TARGET_DAYS = bench_import.TARGET_DAYS
 TARGET_PAINT_S = 1.5
 TARGET_PAINT_RATIO = 2.0
 TARGET_SWITCH_P95_MS = 50.0
@@ -494,14 +494,6 @@ def verdicts(
     return results
 
 
-def print_verdicts(results: Sequence[tuple[str, bool, str]], days: int) -> bool:
-    print()
-    if days != TARGET_DAYS:
-        print(f"(the targets are set for {TARGET_DAYS} days; this run used {days})")
-    for target, passed, detail in results:
-        print(f"{'PASS' if passed else 'FAIL'}  {target}: {detail}")
-    return all(passed for _, passed, _ in results)
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -533,7 +525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print_starts(starts)
     print_switches(switches)
-    return 0 if print_verdicts(verdicts(starts, switches), args.days) else 1
+    return 0 if bench_import.print_verdicts(verdicts(starts, switches), args.days) else 1
 
 
 if __name__ == "__main__":

@@ -12,11 +12,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
 
 from kbapp.core.store import Library  # noqa: E402
 from kbapp.paths import LIBRARY_ENV  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.core.image_server import ImageServer
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -44,3 +48,14 @@ def _no_user_library(
     """No test may open the user's real library: the default points into tmp."""
     default = tmp_path_factory.mktemp("default-library") / "library.sqlite"
     monkeypatch.setenv(LIBRARY_ENV, str(default))
+
+
+@pytest.fixture
+def server() -> Iterator[ImageServer]:
+    """A real HTTP server on 127.0.0.1 serving pictures and faults (tests/core/image_server.py)."""
+    from tests.core.image_server import ImageServer
+
+    running = ImageServer()
+    running.start()
+    yield running
+    running.stop()

@@ -45,14 +45,6 @@ CAP = 20 * 1024 * 1024
 
 # -- fixtures and helpers ----------------------------------------------------------------
 @pytest.fixture
-def server() -> Iterator[ImageServer]:
-    running = ImageServer()
-    running.start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
 def fetcher(library: Library) -> Iterator[Fetcher]:
     """The fetcher the window uses, with a short timeout so the slow case stays quick."""
     made = Fetcher(make_client(timeout=0.5), ImageFiles(library.images_dir), decoder=qt_decoder)

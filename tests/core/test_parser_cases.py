@@ -7,9 +7,7 @@ and identity, the shape of a nested list, an image's format, a diagnostic.
 
 from __future__ import annotations
 
-import functools
 import re
-from pathlib import Path
 
 import pytest
 
@@ -17,21 +15,8 @@ from kbapp.core.identities import arxiv_id, arxiv_ref, github_repo
 from kbapp.core.model import Digest, DigestError, Entry, Item, Link
 from kbapp.core.parser import parse
 from kbapp.core.reader import parse_bytes, read_bytes
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-
-
-@functools.cache
-def _parsed(rel: str) -> Digest:
-    path = CORPUS / rel
-    return parse_bytes(read_bytes(path), path)
-
-
-def corpus_digest(rel: str) -> Digest:
-    """The parsed corpus file `rel` (e.g. `notes/202104/0425.md`); skip without a corpus."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"digest corpus not found at {CORPUS}")
-    return _parsed(rel)
+from tests.conftest import CORPUS
+from tests.core.corpus import corpus_digest
 
 
 def note(mmdd: str) -> Digest:
@@ -752,7 +737,7 @@ def test_source_md_is_refused():
 def test_whole_corpus_counts():
     corpus_digest("README.md")  # skips without a corpus
     paths = sorted((CORPUS / "notes").rglob("*.md"))
-    digests = [_parsed(p.relative_to(CORPUS).as_posix()) for p in paths]
+    digests = [corpus_digest(p.relative_to(CORPUS).as_posix()) for p in paths]
     assert len(digests) == 69
     assert sum(len(d.items) for d in digests) == 449
     # Stars counted independently from the raw item-head lines (spec §3).

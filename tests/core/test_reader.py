@@ -4,35 +4,16 @@ encodings give the same digest as the UTF-8 original."""
 from __future__ import annotations
 
 import codecs
-import functools
 from pathlib import Path
 
 import pytest
 
 from kbapp.core.model import Digest, DigestError
 from kbapp.core.reader import MAX_BYTES, decode, parse_bytes, read_bytes
+from tests.core.corpus import corpus_digest, corpus_text
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SAMPLE = "notes/202104/0425.md"  # CJK text, 8 items, nested lists, images
 DAY = "# 公众号内容拓展学习笔记（2021.4.25）\n\n------\n\n## :paperclip:  今日要点\n\n"
-
-
-@functools.cache
-def _parsed(rel: str) -> Digest:
-    path = CORPUS / rel
-    return parse_bytes(read_bytes(path), path)
-
-
-def corpus_digest(rel: str) -> Digest:
-    if not CORPUS.is_dir():
-        pytest.skip(f"digest corpus not found at {CORPUS}")
-    return _parsed(rel)
-
-
-def corpus_text(rel: str) -> str:
-    if not CORPUS.is_dir():
-        pytest.skip(f"digest corpus not found at {CORPUS}")
-    return (CORPUS / rel).read_text(encoding="utf-8")
 
 
 def summary(digest: Digest) -> list[tuple]:

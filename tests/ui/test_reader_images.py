@@ -3,10 +3,8 @@ animated GIFs, and no request at all when remote images are off."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QProgressDialog
@@ -21,14 +19,6 @@ from tests.core.image_server import ImageServer, encoded
 from tests.ui.conftest import make_window
 
 DATE = "2024-03-05"
-
-
-@pytest.fixture
-def server() -> Iterator[ImageServer]:
-    running = ImageServer()
-    running.start()
-    yield running
-    running.stop()
 
 
 def _digest(image_url: str) -> str:
