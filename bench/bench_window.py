@@ -494,7 +494,6 @@ def verdicts(
     return results
 
 
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=TARGET_DAYS, help="synthetic library size")

@@ -14,20 +14,23 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QMovie, QPainter
 
 from kbapp.core.day import Day
-from kbapp.core.image_fetch import Fetcher, fetch_many, make_client
 from kbapp.core.image_files import FetchResult, ImageFiles, ImageState, image_key
 from kbapp.core.model import Image
 from kbapp.core.store import Library
-from kbapp.qt_image import qt_decoder
 from kbapp.ui.settings import load_remote_images
 from kbapp.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # httpx costs the start ~70 ms: it loads with the first download
+    from kbapp.core.image_fetch import Fetcher
 
 PLACEHOLDER_RATIO = 0.42  # height / width of a box waiting for its picture
 MAX_WIDTH = 960
@@ -59,10 +62,17 @@ class ImagePresenter(QObject):
         self._date = ""
         self._cancel = threading.Event()  # stops "Download all images"
         self._closed = False
+        self._ready = False  # no download before the window's first paint (GIL, httpx)
+        self._waiting: list[str] = []
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kbapp-images")
         self._fetcher: Fetcher | None = None
         self._bulk = (0, 0, 0, 0)
         self._result.connect(self._on_result)
+        # Several pictures often land within a few ms: one re-render for all of them.
+        self._changed_soon = QTimer(self)
+        self._changed_soon.setSingleShot(True)
+        self._changed_soon.setInterval(30)
+        self._changed_soon.timeout.connect(self.changed)
 
     # -- the day being shown ------------------------------------------------------------
     def set_width(self, width: int, device_pixel_ratio: float = 1.0) -> None:
@@ -138,7 +148,7 @@ class ImagePresenter(QObject):
             return self._decoded(rest, path)
         if scheme == "kb-wait":
             text, width, height = self._placeholders.get(unquote(rest), ("", 320, 134))
-            return _draw_placeholder(text, width, height)
+            return _draw_placeholder(text, width, height, self._dpr)
         return None
 
     def _decoded(self, digest: str, path: Path) -> QImage:
@@ -211,7 +221,16 @@ class ImagePresenter(QObject):
         return len(failed)
 
     # -- downloads ------------------------------------------------------------------------
+    def start(self) -> None:
+        """The window has painted: downloads may begin."""
+        self._ready = True
+        waiting, self._waiting = self._waiting, []
+        self._download(waiting, bulk=False)
+
     def _download(self, keys: list[str], *, bulk: bool) -> None:
+        if not self._ready and not bulk:
+            self._waiting.extend(keys)
+            return
         keys = [key for key in keys if key not in self._asked]
         if not keys:
             return
@@ -220,6 +239,9 @@ class ImagePresenter(QObject):
         self._pool.submit(self._fetch_in_thread, states, bulk)
 
     def _fetch_in_thread(self, states: dict[str, ImageState | None], bulk: bool) -> None:
+        from kbapp.core.image_fetch import Fetcher, fetch_many, make_client
+        from kbapp.qt_image import qt_decoder
+
         if self._fetcher is None:
             self._fetcher = Fetcher(make_client(), self._files, decoder=qt_decoder)
 
@@ -261,7 +283,7 @@ class ImagePresenter(QObject):
             )
             self.progress.emit(*self._bulk)
         if result.url in self._keys:
-            self.changed.emit()
+            self._changed_soon.start()
 
     def shutdown(self) -> None:
         """Stop at once: queued downloads are dropped; one in flight ends by its timeout
@@ -279,9 +301,10 @@ class ImagePresenter(QObject):
         threading.Thread(target=close_when_idle, name="kbapp-images-close", daemon=True).start()
 
 
-def _draw_placeholder(text: str, width: int, height: int) -> QImage:
-    image = QImage(QSize(width, height) * 2, QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDevicePixelRatio(2)
+@lru_cache(maxsize=32)
+def _draw_placeholder(text: str, width: int, height: int, dpr: float = 1.0) -> QImage:
+    image = QImage(QSize(width, height) * dpr, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
     image.fill(QColor(0, 0, 0, 0))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     def __init__(self, library: Library, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
+        self._initial_day: str | None = None  # the day restore_state chose, shown at show
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.library = library
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         if self._icons_applied:
             return
         self._icons_applied = True
+        self.images.start()
         self.library.prepare_writes()
         icons.load()
         actions.apply_icons(self.actions_by_name)
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
     # -- days -----------------------------------------------------------------------------
     def show_date(self, date: str) -> None:
         """Show a day in the reader (the sidebar follows)."""
+        self._initial_day = None
         if self.sidebar.current_date() != date and not self.sidebar.select_date(date, emit=False):
             self.sidebar.filter_edit.clear()
             self.sidebar.apply_filter()
@@ -318,6 +321,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(library.path, self)
         self.importer.set_runner(self.runner)
         self.images = self._make_images()
+        self.images.start()
         self.model = DaysModel(library, self)
         self.sidebar.set_model(self.model)
         self.reader.show_day(None)
@@ -351,11 +355,23 @@ class MainWindow(QMainWindow):
         last = self.settings.value("last_day")
         dates = self.library.dates()
         if isinstance(last, str) and last in dates:
-            self.show_date(last)
+            self._initial_day = last
         elif dates:
-            self.show_date(dates[-1])
+            self._initial_day = dates[-1]
         else:
             self.reader.show_day(None)
+        if self.isVisible():
+            self._show_initial_day()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._show_initial_day()
+
+    def _show_initial_day(self) -> None:
+        """The restored day is rendered once the window has its size (pictures are laid
+        out to the reader's width): rendering before show would be done twice."""
+        if self._initial_day:
+            self.show_date(self._initial_day)
 
     def save_state(self) -> None:
         if not self.remember_state:
