@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
 SERIES_INDEX = "series index"
+CHUNK = 16  # files a worker parses per round trip
 
 
 class Status(StrEnum):
@@ -148,43 +149,56 @@ def import_paths(
     asked before each file; when it says yes the report is returned as it stands, `cancelled` set.
     """
     report = ImportReport()
-    plan: list[FileOutcome | _Todo] = []
-    for path, problem in collect_files(paths):
-        plan.append(_plan(library, path, problem))
-    todo = [(n, step.path) for n, step in enumerate(plan) if isinstance(step, _Todo)]
+    found = collect_files(paths)
     if workers is None:
-        auto = len(todo) >= PARALLEL_MIN_FILES and _spawn_is_safe()
+        auto = len(found) >= PARALLEL_MIN_FILES and _spawn_is_safe()
         workers = _cpu_count() if auto else 0
     pool: ProcessPoolExecutor | None = None
-    if workers > 0 and todo:
-        # Imported here: multiprocessing costs the window's start-up ~20 ms otherwise.
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    plan: list[FileOutcome | _Todo] = []
+    for path, problem in found:
+        step = _plan(library, path, problem)
+        if pool is None and workers > 0 and isinstance(step, _Todo):
+            # At the first file that needs parsing, so the workers boot while the rest
+            # is hashed; a re-import of unchanged files never spawns them.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt threads
-        pool = ProcessPoolExecutor(workers, context, initializer=_yield_to_the_writer)
-    futures: dict[int, Future[_Prepared]] = {}
-    ahead = iter(todo)
+            context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt threads
+            pool = ProcessPoolExecutor(workers, context, initializer=_yield_to_the_writer)
+            pool.submit(int)  # processes start at the first submit: start them now
+        plan.append(step)
+    todo = [(n, step.path) for n, step in enumerate(plan) if isinstance(step, _Todo)]
+    # Files go to the workers in chunks of CHUNK: fewer round trips between the writer
+    # and the workers.
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    where = {n: (c, k) for c, chunk in enumerate(chunks) for k, (n, _) in enumerate(chunk)}
+    futures: dict[int, Future[list[_Prepared]]] = {}
+    ready: dict[int, list[_Prepared]] = {}
+    ahead = iter(enumerate(chunks))
 
     def submit(count: int) -> None:
-        for n, path in itertools.islice(ahead, count):
+        for c, chunk in itertools.islice(ahead, count):
             assert pool is not None
-            futures[n] = pool.submit(_prepare, path)
+            futures[c] = pool.submit(_prepare_many, [path for _, path in chunk])
+
+    def prepared_for(n: int, path: Path) -> _Prepared:
+        if pool is None:
+            return _prepare(path)
+        c, k = where[n]
+        if c not in ready:
+            ready[c] = futures.pop(c).result()
+            submit(1)
+        return ready[c][k]
 
     try:
         if pool is not None:
-            submit(workers * 8)
+            submit(workers * 3)
         for n, step in enumerate(plan):
             if cancel is not None and cancel():
                 report.cancelled = True
                 break
             if isinstance(step, _Todo):
-                if pool is not None:
-                    prepared = futures.pop(n).result()
-                    submit(1)
-                else:
-                    prepared = _prepare(step.path)
-                step = _store(library, step.path, prepared, image_decoder)
+                step = _store(library, step.path, prepared_for(n, step.path), image_decoder)
             report.outcomes.append(step)
             if progress is not None:
                 progress(n + 1, len(plan), step)
@@ -216,6 +230,10 @@ def _plan(library: Library, path: Path, problem: str | None) -> FileOutcome | _T
     if known is not None:
         return FileOutcome(path, Status.UNCHANGED, known.date, items=known.items)
     return _Todo(path)
+
+
+def _prepare_many(paths: list[Path]) -> list[_Prepared]:
+    return [_prepare(path) for path in paths]
 
 
 def _prepare(path: Path) -> _Prepared:
