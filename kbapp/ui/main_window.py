@@ -233,10 +233,12 @@ class MainWindow(QMainWindow):
         dialog.setMaximum(total)
 
         def update(done: int, total: int, size: int, failures: int) -> None:
-            dialog.setValue(done)
+            # The label first: a modal progress dialog's setValue() runs the event loop,
+            # which may deliver (and show) the next result before this call goes on.
             dialog.setLabelText(
                 f"{done} of {total} images · {size / 1024 / 1024:.1f} MB · {failures} failed"
             )
+            dialog.setValue(done)
             if done >= total:
                 self.images.progress.disconnect(update)
                 dialog.close()
