@@ -86,6 +86,9 @@ def run(
     window.restore_state()
     if screenshot is not None:
         return _screenshot(app, window, screenshot, date)
+    from kbapp.ui.errors import install_excepthook
+
+    install_excepthook()
     window.show()
     return app.exec()
 
