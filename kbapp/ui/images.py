@@ -75,6 +75,11 @@ class ImagePresenter(QObject):
         self._changed_soon.timeout.connect(self.changed)
 
     # -- the day being shown ------------------------------------------------------------
+    @property
+    def width(self) -> int:
+        """The width pictures and placeholders are laid out to."""
+        return self._width
+
     def set_width(self, width: int, device_pixel_ratio: float = 1.0) -> None:
         self._width = max(160, min(MAX_WIDTH, width))
         self._dpr = max(1.0, device_pixel_ratio)

@@ -390,6 +390,3 @@ class MainWindow(QMainWindow):
         self.images.shutdown()
         self.runner.shutdown()
         super().closeEvent(event)
-
-    def open_url(self, url: QUrl) -> None:  # kept for the kb: handlers of later issues
-        log.info("kb link %s", url.toString())

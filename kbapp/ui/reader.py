@@ -7,7 +7,6 @@ selected item (J/K) is highlighted by re-assembling the cached card HTML.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -89,14 +88,10 @@ class ReaderView(QTextBrowser):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         if self._images is not None:
-            before = self._images_width
+            before = self._images.width
             self._images.set_width(self._content_width(), self.devicePixelRatioF())
-            if abs(self._content_width() - before) > 40 and self._day is not None:
-                self._images_changed()
-
-    @property
-    def _images_width(self) -> int:
-        return self._images._width if self._images is not None else 0
+            if abs(self._images.width - before) > 40 and self._day is not None:
+                self._images_changed()  # pictures are laid out to the new width
 
     # -- what is shown ----------------------------------------------------------------
     @property
@@ -235,6 +230,3 @@ class ReaderView(QTextBrowser):
         if event.type() == event.Type.PaletteChange:
             self._update_theme()
             self.refresh()
-
-    def plain_text(self) -> str:
-        return html.unescape(self.toPlainText())
