@@ -27,7 +27,6 @@ LINK_FIELDS = (
     "contact",
     "download",
 )
-TEXT_FIELDS = ("abstract", "tips")
 
 
 class DigestError(ValueError):

@@ -127,15 +127,19 @@ def render_day(
     theme: Mapping[str, str] = LIGHT,
     selected: str | None = None,
     image_html: ImageHtml | None = None,
+    card: Callable[[DayItem, bool], str] | None = None,
 ) -> str:
     """The whole day as one HTML document.
 
     `image_html` turns an image into HTML (the window knows what is cached and how wide
-    the reader is); without it each image is a placeholder naming its host.
+    the reader is); without it each image is a placeholder naming its host. `card`
+    replaces `render_card` (the reader passes one that caches the cards it made).
     """
+    if card is None:
+        card = lambda item, chosen: render_card(item, theme, chosen, image_html)  # noqa: E731
     head = f"<style>{stylesheet(theme)}</style>"
     parts = [f"<html><head>{head}</head><body>", render_header(day)]
-    parts += [render_card(item, theme, item.key == selected, image_html) for item in day.items]
+    parts += [card(item, item.key == selected) for item in day.items]
     parts += [render_section(section.name, section.entries, section.images, image_html)
               for section in day.sections if section.name]  # fmt: skip
     parts.append("</body></html>")

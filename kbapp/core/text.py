@@ -38,10 +38,6 @@ def is_compat(text: str) -> bool:
     return bool(_ODD_COMPAT.search(text))
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def key(text: str) -> str:
     """A comparison key: NFKC, case-folded, runs of non-alphanumerics as one space."""
     folded = unicodedata.normalize("NFKC", text).casefold()

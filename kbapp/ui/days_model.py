@@ -52,13 +52,11 @@ class DaysModel(QAbstractItemModel):
         self._library = library
         self._filter = ""
         self._nodes: list[_Node] = []
-        self._day_index: dict[str, int] = {}
         self._load_root()
 
     # -- loading ------------------------------------------------------------------------
     def _load_root(self) -> None:
         self._nodes = [_Node("root", "", -1, 0, children=[])]
-        self._day_index = {}
         for row, period in enumerate(self._library.period_counts(4, "", self._filter)):
             self._add_child(0, "year", row, period)
 

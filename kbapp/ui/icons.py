@@ -65,10 +65,6 @@ def load() -> None:
         _qta = importlib.import_module("qtawesome")
 
 
-def loaded() -> bool:
-    return _qta is not None
-
-
 def action_icon(name: str) -> QIcon:
     load()
     assert _qta is not None

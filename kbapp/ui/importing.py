@@ -3,7 +3,7 @@ status bar, the work on the task runner, and a summary at the end."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,14 +55,12 @@ class ImportController(QObject):
         runner: TaskRunner,
         status_bar: QStatusBar,
         parent_widget: QWidget,
-        show_report: Callable[[ImportReport], None] | None = None,
     ) -> None:
         super().__init__(parent_widget)
         self._runner = runner
         self._status = status_bar
         self._parent = parent_widget
         self._task: Task | None = None
-        self.last_report: ImportReport | None = None
         self.progress = QProgressBar(status_bar)
         self.progress.setObjectName("importProgress")
         self.progress.setMaximumWidth(220)
@@ -76,7 +74,6 @@ class ImportController(QObject):
         status_bar.addPermanentWidget(self.cancel_button)
         self.progress.hide()
         self.cancel_button.hide()
-        self._show_report = show_report
 
     def apply_icons(self) -> None:
         self.cancel_button.setIcon(icons.action_icon("cancel"))
@@ -148,7 +145,6 @@ class ImportController(QObject):
 
     def _done(self, report: ImportReport) -> None:
         self._finish()
-        self.last_report = report
         prefix = "Import cancelled: " if report.cancelled else "Import finished: "
         self._status.showMessage(prefix + report.summary(), MESSAGE_MS)
         failures = report.failures()

@@ -246,7 +246,6 @@ class MainWindow(QMainWindow):
         self.images.progress.connect(update)
         dialog.canceled.connect(self.images.cancel_downloads)
         dialog.open()
-        self._download_dialog = dialog
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextCursor, QTextD
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from kbapp.core import render
-from kbapp.core.day import Day
+from kbapp.core.day import Day, DayItem
 from kbapp.core.model import Image
 from kbapp.ui import icons
 
@@ -121,35 +121,18 @@ class ReaderView(QTextBrowser):
         keeps the text at the top of the view in place even when pictures above it
         changed height (a placeholder swapped for its image)."""
         scroll = self.verticalScrollBar().value()
-        # Hit-test inside the column: at x = 0 the point falls beside the card tables
-        # and maps to the start of a table far above.
-        top = self.cursorForPosition(QPoint(self.viewport().width() // 2, 8))
-        top_position, top_y = top.position(), self.cursorRect(top).top()
+        if anchor:
+            # Hit-test inside the column: at x = 0 the point falls beside the card tables
+            # and maps to the start of a table far above.
+            top = self.cursorForPosition(QPoint(self.viewport().width() // 2, 8))
+            top_position, top_y = top.position(), self.cursorRect(top).top()
         day = self._day
         if day is None:
             self.setHtml(self._empty_html())
             return
-        theme = self._theme
-        parts = [
-            f"<html><head><style>{render.stylesheet(theme)}</style></head><body>",
-            render.render_header(day),
-        ]
-        for item in day.items:
-            selected = item.key == self._selected
-            card = self._cards.get((item.key, selected))
-            if card is None:
-                card = render.render_card(item, theme, selected, self._image_html)
-                self._cards[(item.key, selected)] = card
-            parts.append(card)
-        for section in day.sections:
-            if section.name:
-                parts.append(
-                    render.render_section(
-                        section.name, section.entries, section.images, self._image_html
-                    )
-                )
-        parts.append("</body></html>")
-        self.setHtml("".join(parts))
+        self.setHtml(
+            render.render_day(day, self._theme, self._selected, self._image_html, self._card)
+        )
         if keep_scroll:
             self.verticalScrollBar().setValue(scroll)
         if anchor and scroll > 0:
@@ -157,6 +140,14 @@ class ReaderView(QTextBrowser):
             cursor.setPosition(min(top_position, self.document().characterCount() - 1))
             moved = self.cursorRect(cursor).top() - top_y
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() + moved)
+
+    def _card(self, item: DayItem, selected: bool) -> str:
+        """A card's HTML, kept until the day, the theme or its pictures change."""
+        card = self._cards.get((item.key, selected))
+        if card is None:
+            card = render.render_card(item, self._theme, selected, self._image_html)
+            self._cards[(item.key, selected)] = card
+        return card
 
     def _empty_html(self) -> str:
         return (

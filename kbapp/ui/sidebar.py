@@ -106,19 +106,12 @@ class Sidebar(QWidget):
         return True
 
     def first_date(self) -> str | None:
-        return self._edge_date(first=True)
-
-    def last_date(self) -> str | None:
-        return self._edge_date(first=False)
-
-    def _edge_date(self, *, first: bool) -> str | None:
-        """The newest (first row) or oldest (last row) day in the tree."""
+        """The newest day the tree shows (its first year, month and day)."""
         parent = QModelIndex()
         for _level in range(3):
-            rows = self.model.rowCount(parent)
-            if rows == 0:
+            if self.model.rowCount(parent) == 0:
                 return None
-            parent = self.model.index(0 if first else rows - 1, 0, parent)
+            parent = self.model.index(0, 0, parent)
         return self.model.date_of(parent)
 
     def reload(self, select: str | None = None) -> None:

@@ -85,7 +85,6 @@ class TaskRunner(QObject):
 
     _submit = Signal(object)
     _close = Signal()
-    busy_changed = Signal(bool)
 
     def __init__(self, library_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,10 +101,6 @@ class TaskRunner(QObject):
         self._worker.progressed.connect(self._on_progress)
         self._thread.start()
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._tasks)
-
     def run(
         self,
         work: Callable[[Library, Task], Any],
@@ -116,8 +111,6 @@ class TaskRunner(QObject):
         task = Task(next(self._ids), work, on_done, on_error, on_progress)
         task._emit = self._worker.progressed.emit
         self._tasks[task.id] = task
-        if len(self._tasks) == 1:
-            self.busy_changed.emit(True)
         self._submit.emit(task)
         return task
 
@@ -130,10 +123,7 @@ class TaskRunner(QObject):
         self._thread.wait()
 
     def _pop(self, task_id: int) -> Task | None:
-        task = self._tasks.pop(task_id, None)
-        if not self._tasks:
-            self.busy_changed.emit(False)
-        return task
+        return self._tasks.pop(task_id, None)
 
     @Slot(int, object)
     def _on_finished(self, task_id: int, result: object) -> None:
