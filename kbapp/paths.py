@@ -12,8 +12,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "kbapp"
 LIBRARY_ENV = "KBAPP_LIBRARY"
 LIBRARY_FILE = "library.sqlite"
@@ -21,6 +19,8 @@ LIBRARY_FILE = "library.sqlite"
 
 def default_library_path() -> Path:
     """The library in the platform's per-user data folder (not created here)."""
+    import platformdirs  # only when no path was given: it costs the start ~6 ms
+
     return platformdirs.user_data_path(APP_NAME) / LIBRARY_FILE
 
 

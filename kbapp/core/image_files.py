@@ -19,7 +19,6 @@ Every image a digest references has a *key*, the name of its record in the libra
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -164,6 +163,8 @@ class ImageFiles:
     def put(self, data: bytes) -> str:
         """Store the bytes (atomically; nothing is written when they are there) and
         return their sha256. OSError (disk full, read-only) is the caller's to report."""
+        import hashlib  # here, not at import: OpenSSL's loading costs the window's start
+
         digest = hashlib.sha256(data).hexdigest()
         target = self._path(digest)
         try:

@@ -9,7 +9,6 @@ processes while the one writing connection only runs SQL.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 from collections import defaultdict
@@ -228,6 +227,8 @@ _LINE_FIELD = re.compile(r'"line":\d+,')
 
 
 def item_rows(item: Item, key: str) -> ItemRows:
+    import hashlib  # not at import: loading OpenSSL would cost the window's start
+
     body = to_json([entry.to_dict() for entry in item.entries])
     # A hash of the body without line numbers spots an item copied to another day.
     body_hash = (

@@ -13,8 +13,6 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-import platformdirs
-
 from kbapp import paths
 
 log = logging.getLogger(__name__)
@@ -28,8 +26,11 @@ def samples_dir() -> Path:
 
 def settings_path() -> Path:
     override = os.environ.get("KBAPP_CONFIG_DIR")
-    folder = Path(override) if override else platformdirs.user_config_path(paths.APP_NAME)
-    return folder / "kbapp.ini"
+    if override:
+        return Path(override) / "kbapp.ini"
+    import platformdirs
+
+    return platformdirs.user_config_path(paths.APP_NAME) / "kbapp.ini"
 
 
 def _no_display() -> bool:

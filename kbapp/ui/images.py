@@ -13,7 +13,6 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +29,8 @@ from kbapp.ui.settings import load_remote_images
 from kbapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:  # httpx costs the start ~70 ms: it loads with the first download
+    from concurrent.futures import ThreadPoolExecutor
+
     from kbapp.core.image_fetch import Fetcher
 
 PLACEHOLDER_RATIO = 0.42  # height / width of a box waiting for its picture
@@ -64,7 +65,7 @@ class ImagePresenter(QObject):
         self._closed = False
         self._ready = False  # no download before the window's first paint (GIL, httpx)
         self._waiting: list[str] = []
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kbapp-images")
+        self._pool: ThreadPoolExecutor | None = None  # made with the first download
         self._fetcher: Fetcher | None = None
         self._bulk = (0, 0, 0, 0)
         self._result.connect(self._on_result)
@@ -241,6 +242,10 @@ class ImagePresenter(QObject):
             return
         self._asked.update(keys)
         states = {key: self._states.get(key) for key in keys}
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kbapp-images")
         self._pool.submit(self._fetch_in_thread, states, bulk)
 
     def _fetch_in_thread(self, states: dict[str, ImageState | None], bulk: bool) -> None:
@@ -299,7 +304,8 @@ class ImagePresenter(QObject):
         pool, fetcher = self._pool, self._fetcher
 
         def close_when_idle() -> None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
             if fetcher is not None:
                 fetcher.close()
 

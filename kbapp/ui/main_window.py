@@ -34,7 +34,6 @@ from kbapp.ui.reader import ReaderView
 from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
-from kbapp.ui.viewer import ImageViewer
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +208,8 @@ class MainWindow(QMainWindow):
             key = unquote(path.removeprefix("image/"))
             picture = self.images.path_of(key)
             if picture is not None:
+                from kbapp.ui.viewer import ImageViewer
+
                 viewer = ImageViewer(picture, Path(picture).name, self)
                 viewer.open()
             else:

@@ -6,9 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbapp.core.importer import import_paths
-from kbapp.core.render import FIELD_NAMES, render_day
+from kbapp.core.links import find_links
+from kbapp.core.render import FIELD_NAMES, _plain_links, markdown_prose, prose, render_day
 from kbapp.core.store import Library
 
 EVERY_FIELD = """\
@@ -89,3 +92,71 @@ def test_selected_item_is_highlighted(tmp_path: Path, day_html: str) -> None:
     from kbapp.core.render import LIGHT
 
     assert LIGHT["card_selected"] in day_html
+
+
+# -- the plain-links fast path gives markdown's own HTML ---------------------------------
+
+
+def _same_as_markdown(text: str) -> bool | None:
+    """True when the fast path gave markdown's HTML, None when it declined the text."""
+    links = find_links(text)
+    plain = _plain_links(text, links)
+    return None if plain is None else plain == markdown_prose(text, links)
+
+
+def test_the_fast_path_is_taken_for_words_and_simple_links() -> None:
+    text = "论文 [Paper title](https://arxiv.org/abs/2104.00298?a=1&b=2) and https://github.com/a/b"
+    assert _plain_links(text, find_links(text)) is not None
+    assert prose(text) == markdown_prose(text, find_links(text))
+    for slow in ("**bold** [x](https://a.b)", " [x](https://a.b)", "[x](https://a.b 'title')"):
+        assert _plain_links(slow, find_links(slow)) is None
+
+
+def test_the_fast_path_equals_markdown_on_every_corpus_line(corpus: Path) -> None:
+    fast = 0
+    for path in sorted((corpus / "notes").rglob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for text in {line, line.strip(), line.partition(":")[2].strip()}:
+                same = _same_as_markdown(text) if text else None
+                assert same is not False, (path.name, text)
+                fast += bool(same)
+    assert fast > 250  # the common case (249 of the 275 texts with markup rendered), not a corner
+
+
+_PIECES = st.sampled_from(
+    [
+        "word",
+        " ",
+        "检测",
+        "[label](https://arxiv.org/abs/2104.00298)",
+        "[a b](http://x.y/p?q=1&r=2)",
+        "[https://x.y/a](https://x.y/a)",
+        "[www.x.y](http://www.x.y)",
+        "[t](https://x.y/a(b))",
+        "[t](https://x.y/'q')",
+        "https://github.com/a/b",
+        "www.example.com",
+        "*",
+        "_",
+        "`",
+        "&",
+        "<b>",
+        "#",
+        "!",
+        "\n",
+        "1. ",
+        "- ",
+        ":",
+        '"',
+        "'",
+        "--",
+        "(",
+        ")",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=12).map("".join))
+def test_the_fast_path_equals_markdown_on_generated_texts(text: str) -> None:
+    assert _same_as_markdown(text) is not False
