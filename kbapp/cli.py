@@ -104,9 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         parents=[common],
         help="export the whole library",
-        description="Export every digest, item, rating and note (format: kbapp, version 1).",
+        description="Export the library: json (every digest, item, rating and note; format "
+        "kbapp, version 1) or bibtex (one entry per arXiv paper, written offline).",
     )
-    cmd.add_argument("--format", choices=["json"], default="json", help="only json for now")
+    cmd.add_argument("--format", choices=["json", "bibtex"], default="json")
     cmd.add_argument("--output", metavar="FILE", type=Path, help="write here, not to stdout")
     cmd.set_defaults(run=_export)
     _add_image_commands(commands, common)
@@ -203,9 +204,14 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with _open(args) as library:
-        from kbapp.core.export import dumps, export_json
+        if args.format == "bibtex":
+            from kbapp.core.bibtex import export_bibtex
 
-        text = dumps(export_json(library))
+            text = export_bibtex(library.papers())
+        else:
+            from kbapp.core.export import dumps, export_json
+
+            text = dumps(export_json(library))
     if args.output is None:
         _write_utf8(sys.stdout, text)
         return EXIT_OK

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from kbapp.core.model import Digest
 from kbapp.core.store_days import DayQueries
 from kbapp.core.store_images import ImageQueries
+from kbapp.core.store_papers import PaperQueries
 from kbapp.core.store_rows import (
     Changes,
     DigestRows,
@@ -35,6 +36,7 @@ from kbapp.core.store_rows import (
     now,
 )
 from kbapp.core.store_schema import (
+    ITEM_HAS_USER_DATA,
     UPDATE_DAY_COUNTS,
     LibraryError,
     NewerLibraryError,
@@ -100,7 +102,7 @@ class DigestInfo:
     near_duplicate_of: str | None
 
 
-class Library(DayQueries, ImageQueries, LibraryViews):
+class Library(DayQueries, ImageQueries, LibraryViews, PaperQueries):
     """One library file, opened (and migrated) for the life of this object.
 
     sqlite3 connections belong to the thread that made them: create the Library in the
@@ -205,10 +207,7 @@ class Library(DayQueries, ImageQueries, LibraryViews):
             )
 
         existing = conn.execute(
-            "SELECT i.id, i.key, i.title_key, i.removed, "
-            "EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = i.key) "
-            "OR EXISTS (SELECT 1 FROM notes n WHERE n.item_key = i.key) "
-            "OR EXISTS (SELECT 1 FROM rating_history h WHERE h.item_key = i.key) "
+            f"SELECT i.id, i.key, i.title_key, i.removed, {ITEM_HAS_USER_DATA} "
             "FROM items i WHERE i.digest_id = ? ORDER BY i.ordinal",
             (digest_id,),
         ).fetchall()

@@ -221,11 +221,69 @@ def day_index(db: Database) -> None:
     db.execute("CREATE INDEX digests_days ON digests(date, item_count, best_stars)")
 
 
+def user_layer(db: Database) -> None:
+    """Migration 0005: the user's own layer beyond ratings and notes. Targets are
+    `item:<item key>` or `paper:<paper key>` (see `papers`); none is written by an import.
+
+    - note_revisions: earlier texts of a note (autosave keeps at most one per 5 minutes
+      of editing, an explicit save always one);
+    - paper_notes: the note on a paper;
+    - user_links: the user's own links between items and papers, with an optional label;
+    - link_decisions: a candidate cross-link the user confirmed or dismissed.
+    """
+    for statement in (
+        """CREATE TABLE note_revisions (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('auto', 'save', 'restore'))
+        )""",
+        "CREATE INDEX note_revisions_target ON note_revisions(target, id)",
+        """CREATE TABLE paper_notes (
+            paper_key TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE user_links (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            label TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (source, target),
+            CHECK (source <> target)
+        )""",
+        "CREATE INDEX user_links_target ON user_links(target)",
+        """CREATE TABLE link_decisions (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'dismissed')),
+            at TEXT NOT NULL,
+            PRIMARY KEY (a, b),
+            CHECK (a < b)
+        )""",
+    ):
+        db.execute(statement)
+
+
+# An item carries user data (and is kept, marked removed, when its file drops it).
+ITEM_HAS_USER_DATA = (
+    "EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = i.key) "
+    "OR EXISTS (SELECT 1 FROM notes n WHERE n.item_key = i.key) "
+    "OR EXISTS (SELECT 1 FROM rating_history h WHERE h.item_key = i.key) "
+    "OR EXISTS (SELECT 1 FROM note_revisions v WHERE v.target = 'item:' || i.key) "
+    "OR EXISTS (SELECT 1 FROM user_links u WHERE u.source = 'item:' || i.key) "
+    "OR EXISTS (SELECT 1 FROM user_links u WHERE u.target = 'item:' || i.key) "
+    "OR EXISTS (SELECT 1 FROM link_decisions x WHERE x.a = i.key OR x.b = i.key)"
+)
+
 MIGRATIONS = (
     ("0001_initial", initial_schema),
     ("0002_day_counts", day_counts),
     ("0003_images", image_cache),
     ("0004_day_index", day_index),
+    ("0005_user_layer", user_layer),
 )
 
 
