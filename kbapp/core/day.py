@@ -26,6 +26,17 @@ def entry_from_dict(data: dict[str, Any]) -> Entry:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """Another item this one is cross-linked with, as its card shows it."""
+
+    kind: str  # "same", "candidate", "confirmed" or "dismissed" (not shown)
+    key: str
+    date: str
+    title: str
+    reasons: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class DayItem:
     key: str
@@ -38,6 +49,9 @@ class DayItem:
     links: list[Link] = _field(default_factory=list)
     images: list[Image] = _field(default_factory=list)
     removed: bool = False
+    my_rating: int | None = None  # the user's own stars
+    note: str | None = None  # the user's note
+    cross: list[CrossRef] = _field(default_factory=list)  # filled by the window
 
 
 @dataclass(slots=True)
@@ -47,6 +61,7 @@ class Day:
     source_path: str | None
     items: list[DayItem] = _field(default_factory=list)
     sections: list[Section] = _field(default_factory=list)
+    near_duplicate_of: str | None = None  # an earlier day this one mostly repeats
 
     def item(self, key: str) -> DayItem | None:
         return next((item for item in self.items if item.key == key), None)
@@ -59,3 +74,5 @@ class DaySummary:
     date: str
     items: int
     best_stars: int
+    my_best: int | None = None  # the user's best rating of the day's items
+    has_notes: bool = False

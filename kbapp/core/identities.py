@@ -185,3 +185,11 @@ def article_key(url: str | None) -> str | None:
 def title_key(title: str) -> str:
     """The key that identifies a paper by its title alone (spec §7)."""
     return key(title)
+
+
+def paper_title_key(text: str) -> str | None:
+    """The title key of a paper link's text; None when the text is only a URL."""
+    text = text.strip()
+    if not text or text.lower().startswith(("http://", "https://", "www.")):
+        return None
+    return key(text) or None

@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 # Words of paper titles too common to say which paper an item is about.
@@ -139,15 +140,19 @@ class CrossLink:
         return self.b if key == self.a else self.a
 
 
-def join_papers(items: Iterable[ItemEvidence]) -> dict[str, Paper]:
-    """Paper key → Paper, every paper link of the items in exactly one."""
+def join_papers(
+    items: Iterable[ItemEvidence], by_title: dict[str, set[str]] | None = None
+) -> dict[str, Paper]:
+    """Paper key → Paper, every paper link of the items in exactly one. `by_title` maps
+    a title key to the keys of the papers with an ID that carry it; by default it is
+    read from the items themselves (pass it when they are not the whole library)."""
     items = list(items)
     occurrences = [o for item in items for o in item.papers]
-    # Titles of the papers that have an ID: an ID-less link with such a title joins it.
-    by_title: dict[str, set[str]] = defaultdict(set)
-    for o in occurrences:
-        if (o.arxiv or o.doi) and o.title_key:
-            by_title[o.title_key].add(o.own_key)
+    if by_title is None:
+        by_title = defaultdict(set)
+        for o in occurrences:
+            if (o.arxiv or o.doi) and o.title_key:
+                by_title[o.title_key].add(o.own_key)
     papers: dict[str, Paper] = {}
     dates = {item.key: item.date for item in items}
     repos = {item.key: item.repos for item in items}
@@ -167,9 +172,11 @@ def paper_of(papers: dict[str, Paper]) -> dict[tuple[str, int], str]:
     return {(o.item_key, o.ordinal): p.key for p in papers.values() for o in p.occurrences}
 
 
-def cross_links(items: Sequence[ItemEvidence], papers: dict[str, Paper]) -> list[CrossLink]:
+def cross_links(
+    items: Sequence[ItemEvidence], papers: dict[str, Paper], among: set[str] | None = None
+) -> list[CrossLink]:
     """Every pair of items that shares a paper, a paper link's URL or title, or a
-    repository, with its verdict."""
+    repository, with its verdict; only the pairs with an item of `among`, if given."""
     by_key = {item.key: item for item in items}
     joined = paper_of(papers)
     buckets: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -185,7 +192,11 @@ def cross_links(items: Sequence[ItemEvidence], papers: dict[str, Paper]) -> list
     pairs: set[tuple[str, str]] = set()
     for keys in buckets.values():
         if len(keys) > 1:
-            pairs.update(combinations(sorted(keys), 2))
+            pairs.update(
+                pair
+                for pair in combinations(sorted(keys), 2)
+                if among is None or pair[0] in among or pair[1] in among
+            )
     return [_judge(by_key[a], by_key[b], joined, papers) for a, b in sorted(pairs)]
 
 
@@ -240,7 +251,15 @@ def _compact(text: str) -> str:
     return _NOT_ALNUM.sub("", _fold(text))
 
 
-def title_words(title: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _said(words: str) -> tuple[str, str]:
+    """An item's words folded, and compacted: each item meets many others."""
+    folded = _fold(words)
+    return folded, _NOT_ALNUM.sub("", folded)
+
+
+@lru_cache(maxsize=65536)
+def title_words(title: str) -> frozenset[str]:
     """The words of a paper title that can say which paper an item is about: its name
     before the colon (compacted: "EfficientNetV2", "PP-YOLOv2"), its uncommon words and
     their singulars."""
@@ -250,14 +269,14 @@ def title_words(title: str) -> set[str]:
     name, colon, _rest = folded.partition(":")
     if colon and len(_compact(name)) >= 3:
         words.add(_compact(name))
-    return words
+    return frozenset(words)
 
 
 def _mentions(item: ItemEvidence, title: str) -> bool:
     words = title_words(title)
     if not words:
         return True  # a title of common words only says nothing against the item
-    text, compact = _fold(item.words), _compact(item.words)
+    text, compact = _said(item.words)
     if any(word in text or word in compact for word in words):
         return True
     return any(zh in text and words.intersection(en) for zh, en in GLOSSARY.items())
@@ -265,4 +284,4 @@ def _mentions(item: ItemEvidence, title: str) -> bool:
 
 def _mentions_repo(item: ItemEvidence, repo: str) -> bool:
     name = _compact(repo.rpartition("/")[2])
-    return len(name) >= 3 and name in _compact(item.words)
+    return len(name) >= 3 and name in _said(item.words)[1]

@@ -42,6 +42,7 @@ LIGHT = {
     "chip": "#eef2f7",
     "placeholder": "#f0f2f4",
     "background": "#f6f8fa",
+    "mine": "#d1242f",
 }
 DARK = {
     "text": "#e6edf3",
@@ -53,6 +54,7 @@ DARK = {
     "chip": "#262c36",
     "placeholder": "#21262d",
     "background": "#0d1117",
+    "mine": "#ff7b72",
 }
 _WEEKDAYS = "一二三四五六日"
 # Text with none of these has no markdown in it: it is escaped, not converted (most
@@ -157,6 +159,12 @@ p.body {{ margin-top: 4px; margin-bottom: 4px; }}
 p.chips {{ margin-top: 8px; }}
 span.chip {{ background-color: {theme["chip"]}; }}
 span.removed {{ color: {theme["muted"]}; font-style: italic; }}
+span.mine {{ color: {theme["muted"]}; font-size: 10pt; }}
+a.on {{ color: {theme["mine"]}; }}
+a.off {{ color: {theme["muted"]}; }}
+p.xref {{ margin-top: 4px; margin-bottom: 0px; }}
+span.why {{ color: {theme["muted"]}; font-size: 9pt; }}
+div.note {{ color: {theme["text"]}; }}
 p.placeholder {{ color: {theme["muted"]}; background-color: {theme["placeholder"]};
   margin-top: 8px; }}
 """
@@ -193,7 +201,65 @@ def render_header(day: Day) -> str:
     count = sum(1 for item in day.items if not item.removed)
     title = html.escape(day.title or "")
     meta = f"{day.date} · {title} · {count} 篇" if title else f"{day.date} · {count} 篇"
-    return f'<h1>{heading_date(day.date)}</h1><p class="meta">{meta}</p>'
+    out = f'<h1>{heading_date(day.date)}</h1><p class="meta">{meta}</p>'
+    if day.near_duplicate_of:
+        earlier = html.escape(day.near_duplicate_of)
+        out += (
+            f'<p class="meta">A near-duplicate of <a href="{kb_url("day", date=earlier)}">'
+            f"{earlier}</a>: most of its items repeat that day's.</p>"
+        )
+    return out
+
+
+def kb_url(action: str, **values: str | int) -> str:
+    """An in-app link (`kb:rate?key=...&stars=3`) the window handles."""
+    query = "&".join(f"{name}={quote(str(value), safe='')}" for name, value in values.items())
+    return html.escape(f"kb:{action}?{query}")
+
+
+def my_stars_html(item: DayItem) -> str:
+    """The user's own rating as five star characters to click (the current one clears
+    it): text, not pictures, which a day of cards lays out faster."""
+    mine = item.my_rating or 0
+    stars = []
+    for n in range(1, 6):
+        target = kb_url("rate", key=item.key, stars=0 if n == mine else n)
+        glyph, css = ("★", "on") if n <= mine else ("☆", "off")
+        stars.append(f'<a class="{css}" href="{target}">{glyph}</a>')
+    return f'<span class="mine">mine {"".join(stars)}</span>'
+
+
+def render_cross(item: DayItem) -> str:
+    """The other items that feature the same paper or code, and the candidates."""
+    lines = []
+    for ref in item.cross:
+        if ref.kind == "dismissed":
+            continue
+        where = (
+            f'<a href="{kb_url("item", key=ref.key)}">{html.escape(ref.date)} · '
+            f"{html.escape(ref.title)}</a>"
+        )
+        if ref.kind == "candidate":
+            pair = {"a": item.key, "b": ref.key}
+            why = html.escape("; ".join(ref.reasons))
+            lines.append(
+                f'<p class="xref">Possibly the same paper as {where} '
+                f'<span class="why">({why})</span> '
+                f'<a href="{kb_url("decide", **pair, to="confirmed")}">Confirm</a> · '
+                f'<a href="{kb_url("decide", **pair, to="dismissed")}">Dismiss</a></p>'
+            )
+        else:
+            mark = " (confirmed)" if ref.kind == "confirmed" else ""
+            lines.append(f'<p class="xref">Also featured: {where}{mark}</p>')
+    return "".join(lines)
+
+
+def render_note(text: str) -> str:
+    """The user's note (markdown) under its card."""
+    md = _markdown()
+    md.reset()
+    converted = md.convert(html.escape(text, quote=False))
+    return f'<p class="field">My note</p><div class="note">{converted}</div>'
 
 
 def stars_html(count: int, icon: str = "star", size: int = 14) -> str:
@@ -223,11 +289,14 @@ def render_card(
         f' style="margin-top: 10px; border-collapse: collapse; border-color: {border};'
         ' border-style: solid;"><tr><td>',
         f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp;&nbsp;'
-        f"{stars_html(item.author_stars)}{removed}</p>",
+        f"{stars_html(item.author_stars)}&nbsp;&nbsp;&nbsp;{my_stars_html(item)}{removed}</p>",
     ]
     chip_lines = {link.line for link in item.links if _is_chip(link)}
     body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
     body.append(render_chips(item.links))
+    body.append(render_cross(item))
+    if item.note:
+        body.append(render_note(item.note))
     body += [(image_html or render_image)(image) for image in item.images]
     body.append("</td></tr></table>")
     return "".join(body)

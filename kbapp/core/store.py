@@ -63,7 +63,7 @@ _DIGEST_COLUMNS = (
 )
 _CHILD_INSERTS = {
     "links": "INSERT INTO links (item_id, ordinal, field, label, name, grp, text, url_raw, "
-    "url, url_kind, note, line, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "url, url_kind, note, line, context, title_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "images": "INSERT INTO images (item_id, digest_id, src_raw, src, is_local, host, "
     "format_hint, zoom, alt, wrapped_in_div, resolved_path, flags, line) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",

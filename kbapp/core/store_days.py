@@ -56,31 +56,55 @@ class DayQueries:
         """The days under `prefix` (`2021-04`), newest first, with counts for the sidebar."""
         where, params = _filter_sql(text)
         rows = self._conn.execute(
-            "SELECT d.date, d.item_count, d.best_stars FROM digests d"
+            "SELECT d.date, d.item_count, d.best_stars,"
+            " (SELECT MAX(r.stars) FROM items i JOIN ratings r ON r.item_key = i.key"
+            "  WHERE i.digest_id = d.id),"
+            " EXISTS (SELECT 1 FROM items i JOIN notes n ON n.item_key = i.key"
+            "  WHERE i.digest_id = d.id)"
+            " FROM digests d"
             f" WHERE d.date LIKE ? {where} ORDER BY d.date DESC",
             [f"{prefix}%", *params],
         )
-        return [DaySummary(*row) for row in rows]
+        return [DaySummary(d, n, best, mine, bool(notes)) for d, n, best, mine, notes in rows]
 
     def day(self, date: str) -> Day | None:
         """Everything the reader shows of one day, read from the library."""
         row = self._conn.execute(
-            "SELECT id, date, title, source_path, sections FROM digests WHERE date = ?", (date,)
+            "SELECT id, date, title, source_path, sections, near_duplicate_of FROM digests"
+            " WHERE date = ?",
+            (date,),
         ).fetchone()
         if row is None:
             return None
-        digest_id, date, title, source_path, sections = row
+        digest_id, date, title, source_path, sections, near_duplicate_of = row
         day = Day(date, title, source_path, sections=_sections(sections))
+        day.near_duplicate_of = near_duplicate_of
         by_id: dict[int, DayItem] = {}
-        for item_id, key, ordinal, idx, item_title, url, stars, body, removed in self._conn.execute(
-            "SELECT id, key, ordinal, idx, title, article_url, author_stars, body, removed"
-            " FROM items WHERE digest_id = ? ORDER BY removed, ordinal",
+        for (
+            item_id,
+            key,
+            ordinal,
+            idx,
+            item_title,
+            url,
+            stars,
+            body,
+            removed,
+            mine,
+            note,
+        ) in self._conn.execute(
+            "SELECT i.id, i.key, i.ordinal, i.idx, i.title, i.article_url, i.author_stars,"
+            " i.body, i.removed, r.stars, n.text FROM items i"
+            " LEFT JOIN ratings r ON r.item_key = i.key"
+            " LEFT JOIN notes n ON n.item_key = i.key"
+            " WHERE i.digest_id = ? ORDER BY i.removed, i.ordinal",
             (digest_id,),
         ):
             entries = [entry_from_dict(entry) for entry in json.loads(body)]
             item = DayItem(
                 key, ordinal, idx, item_title, url, stars, entries, removed=bool(removed)
             )
+            item.my_rating, item.note = mine, note
             by_id[item_id] = item
             day.items.append(item)
         for item_id, *link in self._conn.execute(

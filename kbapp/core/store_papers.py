@@ -1,24 +1,34 @@
 """The store's papers and cross-links: the evidence `papers` judges, the user's decisions
 on candidates. Part of `Library` (mixed in); all its SQL lives here.
 
-Papers and automatic cross-links are derived from the imported links on demand and
-cached until the library's data changes (`PRAGMA data_version` for other connections,
-the write counter for this one); only the user's decisions are stored.
+Nothing here is stored but the user's decisions: papers and cross-links are worked out
+from the imported links when asked. A day's cross-links (`cross_refs_for`) read only
+its items and the items that share an ID, a repository, a paper URL or a paper title
+with them (indexed, migration 0006), so they cost a few milliseconds at any library
+size; the whole graph (`paper_graph`, for the papers list and exports) reads all.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from typing import Any
 
-from kbapp.core.identities import title_key
+from kbapp.core.day import CrossRef
 from kbapp.core.papers import CrossLink, ItemEvidence, Occurrence, Paper, cross_links, join_papers
 
-_URL_ONLY = ("http://", "https://", "www.")
+_CHUNK = 500  # values per `IN (...)`
+
+
+def _chunks(values: Sequence[object]) -> Iterator[Sequence[object]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,72 +40,156 @@ class PaperGraph:
 
 class PaperQueries:
     _conn: sqlite3.Connection
-    _graph: tuple[Any, PaperGraph] | None = None
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
+        raise NotImplementedError  # Library's
 
-    def item_evidence(self) -> list[ItemEvidence]:
-        """What every item still in its file says about its papers and repositories."""
+    # -- evidence ---------------------------------------------------------------------------
+    def _evidence(self, item_ids: Iterable[int] | None = None) -> list[ItemEvidence]:
+        """What the items (all live ones when None) say about papers and repositories."""
         conn = self._conn
-        arxiv: dict[tuple[int, int], str] = {}
-        doi: dict[tuple[int, int], str] = {}
-        repos: dict[int, set[str]] = defaultdict(set)
-        for item_id, ordinal, kind, value in conn.execute(
+        rows: list[tuple[object, ...]] = []
+        links: list[tuple[object, ...]] = []
+        identities: list[tuple[object, ...]] = []
+        item_sql = (
+            "SELECT i.id, i.key, d.date, i.title, COALESCE(i.abstract, ''), "
+            "COALESCE(i.tips, '') FROM items i JOIN digests d ON d.id = i.digest_id "
+            "WHERE i.removed = 0"
+        )
+        link_sql = "SELECT item_id, ordinal, text, url, title_key FROM links WHERE field = 'paper'"
+        ident_sql = (  # `+kind`: by the item's index, not by kind across the library
             "SELECT item_id, link_ordinal, kind, value FROM identities "
-            "WHERE kind IN ('arxiv', 'doi', 'github')"
-        ):
+            "WHERE +kind IN ('arxiv', 'doi', 'github')"
+        )
+        if item_ids is None:
+            rows = conn.execute(item_sql).fetchall()
+            links = conn.execute(link_sql).fetchall()
+            identities = conn.execute(ident_sql).fetchall()
+        else:
+            for chunk in _chunks(sorted(set(item_ids))):
+                marks = _marks(chunk)
+                rows += conn.execute(f"{item_sql} AND i.id IN ({marks})", chunk).fetchall()
+                links += conn.execute(f"{link_sql} AND item_id IN ({marks})", chunk).fetchall()
+                identities += conn.execute(
+                    f"{ident_sql} AND item_id IN ({marks})", chunk
+                ).fetchall()
+        ids: dict[tuple[object, object], tuple[str, str]] = {}
+        repos: dict[object, set[str]] = defaultdict(set)
+        for item_id, ordinal, kind, value in identities:
             if kind == "github":
-                repos[item_id].add(value)
+                repos[item_id].add(str(value))
             else:
-                (arxiv if kind == "arxiv" else doi)[(item_id, ordinal)] = value
-        papers: dict[int, list[Occurrence]] = defaultdict(list)
-        keys = dict(conn.execute("SELECT id, key FROM items WHERE removed = 0").fetchall())
-        for item_id, ordinal, text, url in conn.execute(
-            "SELECT item_id, ordinal, text, url FROM links WHERE field = 'paper' "
-            "ORDER BY item_id, ordinal"
-        ):
+                ids[(item_id, ordinal)] = (str(kind), str(value))
+        keys = {row[0]: str(row[1]) for row in rows}
+        papers: dict[object, list[Occurrence]] = defaultdict(list)
+        for item_id, ordinal, text, url, title_key in sorted(links, key=lambda r: (r[0], r[1])):
             if item_id not in keys:
                 continue
-            text = (text or "").strip()
-            is_title = bool(text) and not text.lower().startswith(_URL_ONLY)
+            kind, value = ids.get((item_id, ordinal), ("", ""))
             papers[item_id].append(
                 Occurrence(
                     keys[item_id],
-                    ordinal,
-                    text or (url or ""),
-                    url,
-                    arxiv.get((item_id, ordinal)),
-                    doi.get((item_id, ordinal)),
-                    title_key(text) if is_title else "",
+                    int(str(ordinal)),
+                    str(text).strip() or str(url or ""),
+                    str(url) if url else None,
+                    value if kind == "arxiv" else None,
+                    value if kind == "doi" else None,
+                    str(title_key or ""),
                 )
             )
-        rows = conn.execute(
-            "SELECT i.id, i.key, d.date, i.title, COALESCE(i.abstract, ''), "
-            "COALESCE(i.tips, '') FROM items i JOIN digests d ON d.id = i.digest_id "
-            "WHERE i.removed = 0 ORDER BY d.date, i.ordinal"
-        )
         return [
             ItemEvidence(
-                key,
-                date,
-                title,
+                str(key),
+                str(date),
+                str(title),
                 f"{title}\n{abstract}\n{tips}",
                 tuple(papers.get(item_id, ())),
                 frozenset(repos.get(item_id, ())),
             )
-            for item_id, key, date, title, abstract, tips in rows
+            for item_id, key, date, title, abstract, tips in sorted(rows, key=lambda r: str(r[2]))
         ]
 
+    def item_evidence(self) -> list[ItemEvidence]:
+        """What every item still in its file says about its papers and repositories."""
+        return self._evidence()
+
+    def _neighbours(self, seeds: list[ItemEvidence]) -> set[int]:
+        """Items sharing an ID, a repository, or a paper URL or title with the seeds."""
+        values = {(kind, v) for s in seeds for o in s.papers
+                  for kind, v in (("arxiv", o.arxiv), ("doi", o.doi)) if v}  # fmt: skip
+        values |= {("github", repo) for s in seeds for repo in s.repos}
+        urls = sorted({o.url for s in seeds for o in s.papers if o.url})
+        titles = sorted({o.title_key for s in seeds for o in s.papers if o.title_key})
+        queries: list[tuple[str, Sequence[object]]] = [
+            ("SELECT item_id FROM identities WHERE kind = ? AND value = ?", pair)
+            for pair in sorted(values)
+        ]
+        queries += [
+            (f"SELECT item_id FROM links WHERE field = 'paper' AND url IN ({_marks(c)})", c)
+            for c in _chunks(urls)
+        ]
+        queries += [
+            (f"SELECT item_id FROM links WHERE title_key IN ({_marks(c)})", c)
+            for c in _chunks(titles)
+        ]
+        return {row[0] for sql, params in queries for row in self._conn.execute(sql, params)}
+
+    def _papers_by_title(self, titles: set[str]) -> dict[str, set[str]]:
+        """Title key → keys of the papers with an ID (live links) that carry it."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(sorted(titles)):
+            for title, kind, value in self._conn.execute(
+                "SELECT l.title_key, x.kind, x.value FROM links l "
+                "JOIN identities x ON x.item_id = l.item_id AND x.link_ordinal = l.ordinal "
+                "JOIN items i ON i.id = l.item_id AND i.removed = 0 "
+                f"WHERE l.title_key IN ({_marks(chunk)}) AND x.kind IN ('arxiv', 'doi')",
+                chunk,
+            ):
+                found[title].add(f"{kind}:{value}")
+        return found
+
+    # -- one day's cross-links ------------------------------------------------------------------
+    def cross_refs_for(self, item_keys: Iterable[str]) -> dict[str, list[CrossRef]]:
+        """Item key → the other items it is cross-linked with, the user's decisions applied
+        (dismissed ones included: the card leaves them out, undo needs them)."""
+        keys = list(item_keys)
+        seed_ids = [
+            row[0]
+            for chunk in _chunks(keys)
+            for row in self._conn.execute(
+                f"SELECT id FROM items WHERE key IN ({_marks(chunk)}) AND removed = 0", chunk
+            )
+        ]
+        seeds = self._evidence(seed_ids)
+        if not any(seed.papers or seed.repos for seed in seeds):
+            return {}
+        items = self._evidence(set(seed_ids) | self._neighbours(seeds))
+        idless = {o.title_key for i in items for o in i.papers
+                  if o.title_key and not (o.arxiv or o.doi)}  # fmt: skip
+        papers = join_papers(items, self._papers_by_title(idless))
+        by_key = {item.key: item for item in items}
+        decisions = self.link_decisions()
+        refs: dict[str, list[CrossRef]] = defaultdict(list)
+        wanted = set(keys)
+        for link in cross_links(items, papers, among=wanted):
+            kind = (
+                decisions.get((link.a, link.b), link.kind)
+                if link.kind == "candidate"
+                else link.kind
+            )
+            for key in (link.a, link.b):
+                if key in wanted:
+                    other = by_key[link.other(key)]
+                    refs[key].append(
+                        CrossRef(kind, other.key, other.date, other.title, link.reasons)
+                    )
+        return {key: sorted(found, key=lambda r: (r.kind == "candidate", r.date))
+                for key, found in refs.items()}  # fmt: skip
+
+    # -- the whole library ------------------------------------------------------------------
     def paper_graph(self) -> PaperGraph:
         """Papers and cross-links of the whole library, with the user's decisions on
-        candidates applied (confirmed → `confirmed`, dismissed → `dismissed`)."""
-        stamp = (
-            self._conn.execute("PRAGMA data_version").fetchone()[0],
-            self._conn.total_changes,
-        )
-        if self._graph is not None and self._graph[0] == stamp:
-            return self._graph[1]
+        candidates applied (a confirmed one is `confirmed`, a dismissed one `dismissed`)."""
         items = self.item_evidence()
         papers = join_papers(items)
         decisions = self.link_decisions()
@@ -106,20 +200,22 @@ class PaperQueries:
                 link = replace(link, kind=decided)
             links[link.a].append(link)
             links[link.b].append(link)
-        graph = PaperGraph({item.key: item for item in items}, papers, dict(links))
-        self._graph = (stamp, graph)
-        return graph
+        return PaperGraph({item.key: item for item in items}, papers, dict(links))
 
     def papers(self) -> list[Paper]:
-        return list(self.paper_graph().papers.values())
-
-    def cross_links_of(self, item_key: str) -> list[CrossLink]:
-        return self.paper_graph().links.get(item_key, [])
+        return list(join_papers(self.item_evidence()).values())
 
     # -- the user's decisions on candidates -------------------------------------------------
     def link_decisions(self) -> dict[tuple[str, str], str]:
         rows = self._conn.execute("SELECT a, b, decision FROM link_decisions")
         return {(a, b): decision for a, b, decision in rows}
+
+    def link_decision(self, one: str, two: str) -> str | None:
+        a, b = sorted((one, two))
+        row = self._conn.execute(
+            "SELECT decision FROM link_decisions WHERE a = ? AND b = ?", (a, b)
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def decide_link(self, one: str, two: str, decision: str | None) -> None:
         """Confirm or dismiss the candidate cross-link of two items (None: undecided)."""

@@ -300,6 +300,7 @@ def _link_row(ordinal: int, link: Link) -> Row:
         link.note,
         link.line,
         link.context,
+        identities.paper_title_key(link.text) if link.field == "paper" else None,
     )
 
 

@@ -141,9 +141,10 @@ _INITIAL = (
         paper INTEGER NOT NULL DEFAULT 0 CHECK (paper IN (0, 1))
     )""",
     "CREATE INDEX identities_item ON identities(item_id)",
-    # Deliberately no index on items(article_key), items(title_key), items(body_hash) or
-    # identities(kind, value): each costs random page writes in every import's commit
-    # (together a third of its writing time); add one with the feature that needs it.
+    # Deliberately no index on items(article_key), items(title_key) or items(body_hash):
+    # each costs random page writes in every import's commit (with identities(kind,
+    # value) a third of its writing time); add one with the feature that needs it, as
+    # migration 0006 does for cross-links.
     # -- the user's own (never written by an import) -----------------------------------
     """CREATE TABLE ratings (
         item_key TEXT PRIMARY KEY REFERENCES items(key),
@@ -267,6 +268,23 @@ def user_layer(db: Database) -> None:
         db.execute(statement)
 
 
+def cross_link_index(db: Database) -> None:
+    """Migration 0006: what finds, for one day's items, the items that share a paper or
+    a repository with them (cross-links are worked out per day, not for the library):
+    an index on identities, and each paper link's title key, indexed with its URL."""
+    from kbapp.core.identities import paper_title_key
+
+    db.execute("ALTER TABLE links ADD COLUMN title_key TEXT")
+    rows = db.execute("SELECT id, text FROM links WHERE field = 'paper'").fetchall()
+    db.conn.executemany(
+        "UPDATE links SET title_key = ? WHERE id = ?",
+        [(paper_title_key(text), link_id) for link_id, text in rows],
+    )
+    db.execute("CREATE INDEX identities_value ON identities(kind, value)")
+    db.execute("CREATE INDEX links_paper_url ON links(url) WHERE field = 'paper'")
+    db.execute("CREATE INDEX links_paper_title ON links(title_key) WHERE title_key IS NOT NULL")
+
+
 # An item carries user data (and is kept, marked removed, when its file drops it).
 ITEM_HAS_USER_DATA = (
     "EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = i.key) "
@@ -284,6 +302,7 @@ MIGRATIONS = (
     ("0003_images", image_cache),
     ("0004_day_index", day_index),
     ("0005_user_layer", user_layer),
+    ("0006_cross_link_index", cross_link_index),
 )
 
 

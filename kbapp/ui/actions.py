@@ -32,6 +32,8 @@ COMMANDS = (
     Command("new-library", "&File", "&New library…"),
     Command("settings", "&File", "&Settings…", ("Ctrl+,",)),
     Command("quit", "&File", "&Quit", ("Ctrl+Q",)),
+    Command("undo", "&Edit", "&Undo", ("Ctrl+Z",)),
+    Command("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z",)),
     Command("previous-day", "&Go", "&Previous day", ("Alt+Left",)),
     Command("next-day", "&Go", "&Next day", ("Alt+Right",)),
     Command("newest-day", "&Go", "N&ewest day", ("Home",)),
@@ -41,6 +43,10 @@ COMMANDS = (
     Command("previous-item", "&Go", "Previous i&tem", ("K",)),
     Command("open-article", "&Go", "Open &article", ("Return", "Enter")),
     Command("focus-filter", "&Go", "&Filter days", ("Ctrl+L",)),
+    *(
+        Command(f"rate-{n}", "&Item", f"Rate {'★' * n}" if n else "Clear my rating", (str(n),))
+        for n in range(6)
+    ),
     Command("download-images", "&Library", "&Download all images…"),
     Command("retry-images", "&Library", "&Retry images of this day", ("Ctrl+R",)),
     Command("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",)),

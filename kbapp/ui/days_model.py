@@ -26,7 +26,7 @@ from kbapp.core.store import Library
 
 DATE_ROLE = Qt.ItemDataRole.UserRole + 1  # ISO date of a day row, None elsewhere
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "year", "month" or "day"
-COLUMNS = ("Day", "Items", "Best")
+COLUMNS = ("Day", "Items", "Best", "Mine")
 _WEEKDAYS = "一二三四五六日"
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,7 +43,9 @@ class _Node:
     best: int = 0
     children: list[int] | None = None  # None until fetched
     child_count: int = 0  # known before fetching, from the parent's query
-    texts: tuple[str, str, str] | None = None  # the three columns, made on first paint
+    mine: int | None = None  # the user's best rating (days only)
+    notes: bool = False  # the day has a note (days only)
+    texts: tuple[str, ...] | None = None  # the columns, made on first paint
 
 
 class DaysModel(QAbstractItemModel):
@@ -84,9 +86,10 @@ class DaysModel(QAbstractItemModel):
         else:
             summaries = self._library.day_summaries(node.key, self._filter)
             fetched = [
-                _Node("day", s.date, node_id, row, 1, s.items, s.best_stars)
+                _Node("day", s.date, node_id, row, 1, s.items, s.best_stars, mine=s.my_best,
+                      notes=s.has_notes)
                 for row, s in enumerate(summaries)
-            ]
+            ]  # fmt: skip
         # The counts were read with the parent; keep to them even if the library moved
         # on meanwhile (another process importing), and refresh once this call is done.
         if len(fetched) != node.child_count:
@@ -112,6 +115,21 @@ class DaysModel(QAbstractItemModel):
         self.beginResetModel()
         self._load_root()
         self.endResetModel()
+
+    def update_day(self, date: str) -> None:
+        """Read one shown day's counts and the user's marks again (after a rating or a
+        note), without resetting the tree."""
+        for node_id, node in enumerate(self._nodes):
+            if node.kind == "day" and node.key == date:
+                (summary,) = self._library.day_summaries(date, "") or [None]
+                if summary is None:
+                    return
+                node.items, node.best = summary.items, summary.best_stars
+                node.mine, node.notes, node.texts = summary.my_best, summary.has_notes, None
+                first = self.createIndex(node.row, 0, node_id)
+                last = self.createIndex(node.row, len(COLUMNS) - 1, node_id)
+                self.dataChanged.emit(first, last)
+                return
 
     def loaded_nodes(self) -> int:
         """How many rows have been read from the library so far (lazy loading, for tests)."""
@@ -193,11 +211,12 @@ class DaysModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             # Painting asks for every visible cell on every repaint: keep the strings.
             if node.texts is None:
-                first, count, best = (self._display(node, column) for column in range(3))
-                node.texts = (first, count, best)
+                node.texts = tuple(self._display(node, column) for column in range(len(COLUMNS)))
             return node.texts[column]
         if role == Qt.ItemDataRole.ToolTipRole and node.kind == "day":
-            return f"{node.key}: {node.items} items, best rating {node.best}★"
+            mine = f", mine {node.mine}★" if node.mine is not None else ""
+            notes = ", with notes" if node.notes else ""
+            return f"{node.key}: {node.items} items, best rating {node.best}★{mine}{notes}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == DATE_ROLE:
@@ -212,6 +231,9 @@ class DaysModel(QAbstractItemModel):
             return str(node.items)
         if column == 2:
             return "★" * node.best if node.best else "–"
+        if column == 3:
+            stars = "★" * node.mine if node.mine else ""
+            return f"{stars}{' ✎' if node.notes else ''}".strip()
         if node.kind == "year":
             return f"{node.key}年"
         if node.kind == "month":

@@ -54,6 +54,9 @@ ACTION_ICONS = {
     "settings": "fa5s.cog",
     "download-images": "fa5s.cloud-download-alt",
     "retry-images": "fa5s.redo",
+    "undo": "fa5s.undo",
+    "redo": "fa5s.redo-alt",
+    **{f"rate-{n}": "fa5s.star" if n else "fa5.star" for n in range(6)},
 }
 _qta: ModuleType | None = None
 

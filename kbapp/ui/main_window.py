@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -34,6 +35,7 @@ from kbapp.ui.reader import ReaderView
 from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
+from kbapp.ui.user_layer import UserLayer, kb_query
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.runner, self.statusBar(), self)
         self.importer.finished.connect(self._after_import)
         self.images = self._make_images()
+        self.user = UserLayer(self.runner, self)
+        self.user.changed.connect(self._user_changed)
+        self.user.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.reader.kb_link.connect(self._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())
         self.sidebar.day_selected.connect(self.show_date)
@@ -111,6 +116,9 @@ class MainWindow(QMainWindow):
             "settings": self.show_settings,
             "download-images": self.download_all_images,
             "retry-images": self.retry_images,
+            "undo": self.user.undo_stack.undo,
+            "redo": self.user.undo_stack.redo,
+            **{f"rate-{n}": self._rater(n) for n in range(6)},
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
@@ -129,7 +137,38 @@ class MainWindow(QMainWindow):
         current = self.reader.day
         if current is not None and current.date == date:
             return
-        self.reader.show_day(self.library.day(date))
+        self.reader.show_day(self.user.decorate(self.library, self.library.day(date)))
+
+    def _refresh_day(self) -> None:
+        """The shown day read again (the user changed it, or its cross-links), in place."""
+        current = self.reader.day
+        if current is not None:
+            self.reader.replace_day(
+                self.user.decorate(self.library, self.library.day(current.date))
+            )
+
+    def _user_changed(self, date: str) -> None:
+        self.model.update_day(date)
+        if self.current_date() == date:
+            self._refresh_day()
+
+    # -- the user's layer -------------------------------------------------------------------
+    def _rater(self, stars: int) -> Callable[[], None]:
+        # A closure without parameters: Qt would hand a default parameter `checked`.
+        return lambda: self.rate_selected(stars)
+
+    def rate_selected(self, stars: int) -> None:
+        day, key = self.reader.day, self.reader.selected_key
+        item = day.item(key) if day and key else None
+        if item is None:
+            self.statusBar().showMessage("Select an item with J or K first.", 3000)
+            return
+        self.user.rate(item.key, day.date, item.my_rating, stars or None)  # type: ignore[union-attr]
+
+    def show_item(self, key: str) -> None:
+        date = key.partition("/")[0]
+        self.show_date(date)
+        self.reader.select(key)
 
     def current_date(self) -> str | None:
         day = self.reader.day
@@ -204,6 +243,24 @@ class MainWindow(QMainWindow):
 
     def _on_kb_link(self, url: QUrl) -> None:
         path = url.path()
+        values = kb_query(url)
+        day = self.reader.day
+        if path == "rate" and day is not None:
+            item = day.item(values.get("key", ""))
+            if item is not None:
+                stars = int(values.get("stars", "0"))
+                self.user.rate(item.key, day.date, item.my_rating, stars or None)
+            return
+        if path == "decide" and day is not None:
+            decision = values.get("to")
+            self.user.decide(self.library, values["a"], values["b"], day.date, decision)
+            return
+        if path == "item":
+            self.show_item(values.get("key", ""))
+            return
+        if path == "day":
+            self.show_date(values.get("date", ""))
+            return
         if path.startswith("image/"):
             key = unquote(path.removeprefix("image/"))
             picture = self.images.path_of(key)
@@ -289,7 +346,7 @@ class MainWindow(QMainWindow):
 
     def _force_show(self, date: str) -> None:
         self.sidebar.select_date(date, emit=False)
-        self.reader.show_day(self.library.day(date))
+        self.reader.show_day(self.user.decorate(self.library, self.library.day(date)))
 
     # -- libraries ------------------------------------------------------------------------
     def open_library(self) -> None:

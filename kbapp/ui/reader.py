@@ -116,6 +116,16 @@ class ReaderView(QTextBrowser):
         self.rendered.emit(day.date if day else "")
         self.selection_changed.emit(self._selected or "")
 
+    def replace_day(self, day: Day | None) -> None:
+        """The same day read again (the user rated it, a cross-link changed): shown in
+        place, scroll and selection kept."""
+        if day is None or self._day is None or day.date != self._day.date:
+            self.show_day(day)
+            return
+        self._day = day
+        self._cards.clear()
+        self._render(keep_scroll=True, anchor=True)
+
     def _render(self, keep_scroll: bool, anchor: bool = False) -> None:
         """Set the day's HTML. `keep_scroll` keeps the scroll bar where it was; `anchor`
         keeps the text at the top of the view in place even when pictures above it

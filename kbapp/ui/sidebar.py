@@ -39,7 +39,7 @@ class Sidebar(QWidget):
         # Fixed widths from the font, not ResizeToContents: measuring the contents asks
         # the model for every row's data on each expand, ~8,000 calls per day switch.
         metrics = self.tree.fontMetrics()
-        for column, sample in ((1, " Items "), (2, " ★★★★★ ")):
+        for column, sample in ((1, " Items "), (2, " ★★★★★ "), (3, " ★★★★★ ✎ ")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 12)
         layout = QVBoxLayout(self)

@@ -28,7 +28,9 @@ def item_at(library: Library, date: str, index: int) -> str:
 
 
 def links_between(library: Library, one: str, two: str) -> list[CrossLink]:
-    return [link for link in library.cross_links_of(one) if link.other(one) == two]
+    """The cross-links of two items, from the whole library's graph; the same as the
+    per-day answer (`test_a_days_cross_links_are_the_whole_graphs`)."""
+    return [link for link in library.paper_graph().links.get(one, []) if link.other(one) == two]
 
 
 # (the day and number of the pasted item, the earlier item it shares a paper title/link with)
@@ -72,8 +74,9 @@ def test_spec_copy_pastes_are_candidates_never_the_same_paper(
     found = links_between(library, one, two)
     assert [link.kind for link in found] == ["candidate"], found
     assert found[0].reasons  # the candidate says why it is not asserted
-    for key in (one, two):  # and both ends show it
-        assert any(link.other(key) in (one, two) for link in library.cross_links_of(key))
+    for key, other in ((one, two), (two, one)):  # both ends show it, day by day
+        refs = library.cross_refs_for([key])[key]
+        assert [ref.kind for ref in refs if ref.key == other] == ["candidate"]
 
 
 def test_a_genuine_repeat_is_linked_on_both_days(library: Library) -> None:
@@ -96,6 +99,25 @@ def test_other_corpus_repeats_are_asserted(library: Library) -> None:
         assert [link.kind for link in links_between(library, one, two)] == ["same"], arxiv
 
 
+def test_a_days_cross_links_are_the_whole_graphs(library: Library) -> None:
+    """Worked out per day (its items and their neighbours only), the cross-links are
+    exactly those of the whole library's graph, on every day of the corpus."""
+    graph = library.paper_graph()
+    expected = {
+        key: sorted((link.other(key), link.kind, link.reasons) for link in links)
+        for key, links in graph.links.items()
+    }
+    seen = 0
+    for date in library.dates():
+        keys = [item.key for item in library.items_for_date(date)]
+        refs = library.cross_refs_for(keys)
+        for key in keys:
+            found = sorted((ref.key, ref.kind, ref.reasons) for ref in refs.get(key, []))
+            assert found == expected.get(key, []), (date, key)
+            seen += len(found)
+    assert seen == sum(len(links) for links in graph.links.values()) > 40
+
+
 def test_the_day_copied_from_the_day_before_is_a_near_duplicate(library: Library) -> None:
     info = library.digest("2021-05-28")
     assert info is not None and info.near_duplicate_of == "2021-05-27"
@@ -114,7 +136,10 @@ def test_decisions_turn_candidates_into_confirmed_or_dismissed(
         one = item_at(library, "2021-10-18", 2)
         two = paper_line_item(library, "2021-10-16", "Animatable")
         assert [link.kind for link in links_between(library, one, two)] == ["candidate"]
+        assert library.link_decision(one, two) is None
         library.decide_link(one, two, "dismissed")
+        assert library.link_decision(two, one) == "dismissed"
+        assert [ref.kind for ref in library.cross_refs_for([one])[one]] == ["dismissed"]
         assert [link.kind for link in links_between(library, one, two)] == ["dismissed"]
         library.decide_link(two, one, "confirmed")
         assert [link.kind for link in links_between(library, two, one)] == ["confirmed"]

@@ -1,0 +1,103 @@
+"""The user's own layer in the window: my ratings, decisions on candidate cross-links,
+and their undo and redo.
+
+Every change is one `QUndoCommand` on one stack (Edit ▸ Undo, Ctrl+Z; Redo,
+Ctrl+Shift+Z). A command's redo and undo are writes run by the task runner, the one
+writer, each in one transaction; when a write lands, the day it touched is read again
+with its cross-links (a few milliseconds: only its items and their neighbours) and
+shown in place, and the sidebar's marks follow.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from kbapp.core.day import Day
+from kbapp.core.store import Library
+
+if TYPE_CHECKING:
+    from kbapp.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class _Write(QUndoCommand):
+    """One undoable change: `apply(value)` writes, `done` refreshes what it touched."""
+
+    def __init__(self, text: str, apply: Callable[[object], None], old: object, new: object):
+        super().__init__(text)
+        self._apply, self._old, self._new = apply, old, new
+
+    def redo(self) -> None:
+        self._apply(self._new)
+
+    def undo(self) -> None:
+        self._apply(self._old)
+
+
+class UserLayer(QObject):
+    changed = Signal(str)  # a date whose items the user changed
+    failed = Signal(str)  # a message for the status bar
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self.undo_stack = QUndoStack(self)
+
+    # -- cross-links ----------------------------------------------------------------------
+    @staticmethod
+    def decorate(library: Library, day: Day | None) -> Day | None:
+        """The day with each item's cross-links attached (as the card shows them)."""
+        if day is not None:
+            refs = library.cross_refs_for(item.key for item in day.items)
+            for item in day.items:
+                item.cross = refs.get(item.key, [])
+        return day
+
+    # -- ratings --------------------------------------------------------------------------
+    def rate(self, key: str, date: str, old: int | None, stars: int | None) -> None:
+        if stars == old:
+            return
+        text = f"Rate {stars}★" if stars else "Clear rating"
+
+        def apply(value: object) -> None:
+            assert value is None or isinstance(value, int)
+            self._write(lambda library: library.set_rating(key, value), date)
+
+        self.undo_stack.push(_Write(text, apply, old, stars))
+
+    # -- candidate cross-links ------------------------------------------------------------
+    def decide(self, library: Library, one: str, two: str, date: str, decision: str | None) -> None:
+        old = library.link_decision(one, two)
+        if decision == old:
+            return
+        text = {"confirmed": "Confirm link", "dismissed": "Dismiss link"}.get(decision or "", "")
+
+        def apply(value: object) -> None:
+            assert value is None or isinstance(value, str)
+            self._write(lambda library: library.decide_link(one, two, value), date)
+
+        self.undo_stack.push(_Write(text or "Undecide link", apply, old, decision))
+
+    # -- writing --------------------------------------------------------------------------
+    def _write(self, work: Callable[[Library], object], date: str) -> None:
+        def done(_result: object) -> None:
+            self.changed.emit(date)
+
+        self._runner.run(lambda library, _task: work(library), on_done=done, on_error=self._report)
+
+    def _report(self, error: BaseException) -> None:
+        log.error("a change could not be saved: %s", error)
+        self.failed.emit(f"Could not save the change: {error}")
+
+
+def kb_query(url: QUrl) -> dict[str, str]:
+    """The values of an in-app link (`kb:rate?key=...&stars=3`)."""
+    query = url.query(QUrl.ComponentFormattingOption.FullyEncoded)
+    return {name: values[0] for name, values in parse_qs(query).items()}
