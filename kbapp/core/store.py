@@ -44,6 +44,7 @@ from kbapp.core.store_schema import (
     describe,
     open_database,
 )
+from kbapp.core.store_user import UserQueries
 from kbapp.core.store_views import LibraryViews
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class DigestInfo:
     near_duplicate_of: str | None
 
 
-class Library(DayQueries, ImageQueries, LibraryViews, PaperQueries):
+class Library(DayQueries, ImageQueries, LibraryViews, PaperQueries, UserQueries):
     """One library file, opened (and migrated) for the life of this object.
 
     sqlite3 connections belong to the thread that made them: create the Library in the
@@ -324,77 +325,6 @@ class Library(DayQueries, ImageQueries, LibraryViews, PaperQueries):
     def item(self, key: str) -> ItemRecord | None:
         row = self._conn.execute(f"{_ITEM_SELECT} WHERE i.key = ?", (key,)).fetchone()
         return ItemRecord(*row) if row else None
-
-    def _date_of(self, conn: sqlite3.Connection, key: str) -> str:
-        row = conn.execute(
-            "SELECT d.date FROM items i JOIN digests d ON d.id = i.digest_id WHERE i.key = ?",
-            (key,),
-        ).fetchone()
-        if row is None:
-            raise KeyError(f"no item {key!r} in the library")
-        return str(row[0])
-
-    # -- the user's data ------------------------------------------------------------------
-    def set_rating(self, item_key: str, stars: int | None) -> Changes:
-        """The user's own 0-5 rating of an item (None clears it); every change is kept in
-        `rating_history`."""
-        if stars is not None and not 0 <= stars <= 5:
-            raise ValueError(f"a rating is 0 to 5 stars, not {stars}")
-        with self._transaction() as conn:
-            date = self._date_of(conn, item_key)
-            if self.rating(item_key) == stars:
-                return Changes()
-            at = now()
-            if stars is None:
-                conn.execute("DELETE FROM ratings WHERE item_key = ?", (item_key,))
-            else:
-                conn.execute(
-                    "INSERT INTO ratings (item_key, stars, updated_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (item_key) DO UPDATE SET stars = excluded.stars, "
-                    "updated_at = excluded.updated_at",
-                    (item_key, stars, at),
-                )
-            conn.execute(
-                "INSERT INTO rating_history (item_key, stars, at) VALUES (?, ?, ?)",
-                (item_key, stars, at),
-            )
-        return Changes(dates=frozenset({date}), ratings=frozenset({item_key}))
-
-    def rating(self, item_key: str) -> int | None:
-        row = self._conn.execute(
-            "SELECT stars FROM ratings WHERE item_key = ?", (item_key,)
-        ).fetchone()
-        return int(row[0]) if row else None
-
-    def rating_history(self, item_key: str) -> list[tuple[int | None, str]]:
-        """(stars, when) for every rating change of an item, oldest first."""
-        rows = self._conn.execute(
-            "SELECT stars, at FROM rating_history WHERE item_key = ? ORDER BY id", (item_key,)
-        )
-        return [(row[0], row[1]) for row in rows]
-
-    def set_note(self, item_key: str, text: str) -> Changes:
-        """The user's note on an item; blank text deletes it."""
-        with self._transaction() as conn:
-            date = self._date_of(conn, item_key)
-            if (self.note(item_key) or "") == (text if text.strip() else ""):
-                return Changes()
-            if text.strip():
-                conn.execute(
-                    "INSERT INTO notes (item_key, text, updated_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (item_key) DO UPDATE SET text = excluded.text, "
-                    "updated_at = excluded.updated_at",
-                    (item_key, text, now()),
-                )
-            else:
-                conn.execute("DELETE FROM notes WHERE item_key = ?", (item_key,))
-        return Changes(dates=frozenset({date}), notes=frozenset({item_key}))
-
-    def note(self, item_key: str) -> str | None:
-        row = self._conn.execute(
-            "SELECT text FROM notes WHERE item_key = ?", (item_key,)
-        ).fetchone()
-        return str(row[0]) if row else None
 
 
 __all__ = [
