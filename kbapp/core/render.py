@@ -254,12 +254,16 @@ def render_cross(item: DayItem) -> str:
     return "".join(lines)
 
 
-def render_note(text: str) -> str:
-    """The user's note (markdown) under its card."""
+def note_html(text: str) -> str:
+    """A note of the user's (markdown; raw HTML shown as text) as HTML."""
     md = _markdown()
     md.reset()
-    converted = md.convert(html.escape(text, quote=False))
-    return f'<p class="field">My note</p><div class="note">{converted}</div>'
+    return str(md.convert(html.escape(text, quote=False)))
+
+
+def render_note(text: str) -> str:
+    """The user's note under its card."""
+    return f'<p class="field">My note</p><div class="note">{note_html(text)}</div>'
 
 
 def stars_html(count: int, icon: str = "star", size: int = 14) -> str:

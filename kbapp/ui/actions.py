@@ -43,6 +43,9 @@ COMMANDS = (
     Command("previous-item", "&Go", "Previous i&tem", ("K",)),
     Command("open-article", "&Go", "Open &article", ("Return", "Enter")),
     Command("focus-filter", "&Go", "&Filter days", ("Ctrl+L",)),
+    Command("edit-note", "&Item", "Edit &note", ("N",)),
+    Command("save-note", "&Item", "&Save note (keep a revision)", ("Ctrl+S",)),
+    Command("note-history", "&Item", "Note &history…", ("Ctrl+Shift+H",)),
     *(
         Command(f"rate-{n}", "&Item", f"Rate {'★' * n}" if n else "Clear my rating", (str(n),))
         for n in range(6)
@@ -72,7 +75,9 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         menu.addAction(action)  # type: ignore[attr-defined]
         window.addAction(action)
         actions[command.name] = action
-        if command.name in ("new-library", "settings", "oldest-day", "go-to-date", "previous-item"):
+        if command.name in (
+            "new-library", "settings", "oldest-day", "go-to-date", "previous-item", "note-history"
+        ):  # fmt: skip
             menu.addSeparator()  # type: ignore[attr-defined]
     return actions
 

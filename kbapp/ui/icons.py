@@ -55,6 +55,9 @@ ACTION_ICONS = {
     "download-images": "fa5s.cloud-download-alt",
     "retry-images": "fa5s.redo",
     "undo": "fa5s.undo",
+    "edit-note": "fa5s.edit",
+    "save-note": "fa5s.save",
+    "note-history": "fa5s.history",
     "redo": "fa5s.redo-alt",
     **{f"rate-{n}": "fa5s.star" if n else "fa5.star" for n in range(6)},
 }

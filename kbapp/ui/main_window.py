@@ -31,6 +31,7 @@ from kbapp.ui import actions, icons
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.images import ImagePresenter
 from kbapp.ui.importing import ImportController
+from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
 from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.sidebar import Sidebar
@@ -66,6 +67,11 @@ class MainWindow(QMainWindow):
         self.user = UserLayer(self.runner, self)
         self.user.changed.connect(self._user_changed)
         self.user.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.notes = NotePanel(self.runner, lambda: self.library, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
+        self.notes.saved.connect(lambda _target, date: date and self._user_changed(date))
+        self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.reader.selection_changed.connect(self._selection_changed)
         self.reader.kb_link.connect(self._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())
         self.sidebar.day_selected.connect(self.show_date)
@@ -116,6 +122,9 @@ class MainWindow(QMainWindow):
             "settings": self.show_settings,
             "download-images": self.download_all_images,
             "retry-images": self.retry_images,
+            "edit-note": self.edit_note,
+            "save-note": lambda: self.notes.save("save"),
+            "note-history": self.notes.show_history,
             "undo": self.user.undo_stack.undo,
             "redo": self.user.undo_stack.redo,
             **{f"rate-{n}": self._rater(n) for n in range(6)},
@@ -151,8 +160,25 @@ class MainWindow(QMainWindow):
         self.model.update_day(date)
         if self.current_date() == date:
             self._refresh_day()
+            self.notes.refresh_ratings()
 
     # -- the user's layer -------------------------------------------------------------------
+    def _selection_changed(self, key: str) -> None:
+        day = self.reader.day
+        item = day.item(key) if day and key else None
+        if item is None or day is None:
+            self.notes.show_target(None)
+        else:
+            heading = f"{day.date} · {item.index or '·'}. {item.title}"
+            self.notes.show_target(f"item:{key}", heading, day.date)
+
+    def edit_note(self) -> None:
+        if self.notes.target is None:
+            self.statusBar().showMessage("Select an item with J or K first.", 3000)
+            return
+        self.notes.show()
+        self.notes.editor.setFocus()
+
     def _rater(self, stars: int) -> Callable[[], None]:
         # A closure without parameters: Qt would hand a default parameter `checked`.
         return lambda: self.rate_selected(stars)
@@ -373,12 +399,15 @@ class MainWindow(QMainWindow):
         except LibraryError as error:
             QMessageBox.warning(self, "Cannot open library", str(error))
             return False
+        self.notes.show_target(None)  # saves what was typed, before the runner stops
         self.images.shutdown()
         self.runner.shutdown()
         self.library.close()
         self.library = library
         self.runner = TaskRunner(library.path, self)
         self.importer.set_runner(self.runner)
+        self.user.set_runner(self.runner)  # the undo history was the other library's
+        self.notes.set_runner(self.runner)
         self.images = self._make_images()
         self.images.start()
         self.model = DaysModel(library, self)
@@ -411,6 +440,9 @@ class MainWindow(QMainWindow):
         splitter = self.settings.value("splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        window_state = self.settings.value("window_state")
+        if isinstance(window_state, QByteArray):
+            self.restoreState(window_state)
         last = self.settings.value("last_day")
         dates = self.library.dates()
         if isinstance(last, str) and last in dates:
@@ -437,11 +469,13 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.setValue("window_state", self.saveState())
         if self.current_date():
             self.settings.setValue("last_day", self.current_date())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.notes.flush()  # before the runner stops: it runs every queued save first
         self.save_state()
         self.importer.cancel()
         self.images.shutdown()

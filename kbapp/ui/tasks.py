@@ -75,9 +75,13 @@ class _Worker(QObject):
 
     @Slot()
     def close(self) -> None:
+        """The last task: after every one queued before it (a note's final save)."""
         if self._library is not None:
             self._library.close()
             self._library = None
+        thread = self.thread()
+        if thread is not None:
+            thread.quit()
 
 
 class TaskRunner(QObject):
@@ -115,12 +119,13 @@ class TaskRunner(QObject):
         return task
 
     def shutdown(self) -> None:
-        """Cancel what is queued, let the running task end, stop the thread."""
+        """Ask what is queued to stop early (an import checks), run it to its end (a
+        note's last save is never dropped), close the library, stop the thread."""
         for task in self._tasks.values():
             task.cancel()
-        self._close.emit()
-        self._thread.quit()
-        self._thread.wait()
+        if self._thread.isRunning():
+            self._close.emit()
+            self._thread.wait()
 
     def _pop(self, task_id: int) -> Task | None:
         return self._tasks.pop(task_id, None)

@@ -50,6 +50,11 @@ class UserLayer(QObject):
         self._runner = runner
         self.undo_stack = QUndoStack(self)
 
+    def set_runner(self, runner: TaskRunner) -> None:
+        """Another library: its own writer, and an undo history of its own."""
+        self._runner = runner
+        self.undo_stack.clear()
+
     # -- cross-links ----------------------------------------------------------------------
     @staticmethod
     def decorate(library: Library, day: Day | None) -> Day | None:

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QSettings, QUrl, Slot
+from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
 
 from kbapp.core.importer import import_paths
 from kbapp.core.store import Library
@@ -61,3 +62,28 @@ def corpus_window(qtbot, corpus_library: Path, tmp_path: Path) -> Iterator[MainW
     window = make_window(qtbot, corpus_library, tmp_path / "kbapp.ini")
     yield window
     window.close()
+
+
+@pytest.fixture
+def october(qtbot, corpus: Path, tmp_path: Path) -> Iterator[tuple[MainWindow, Path]]:  # type: ignore[no-untyped-def]
+    path = tmp_path / "october.sqlite"
+    with Library(path) as library:
+        import_paths(library, [corpus / "notes" / "202110"], workers=0)
+    window = make_window(qtbot, path, tmp_path / "kbapp.ini")
+    yield window, path
+    window.close()
+
+
+def press(qtbot, window: MainWindow, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier):  # type: ignore[no-untyped-def]
+    """A key typed where the keyboard is (the focused widget), as a user would."""
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+def select_first(qtbot, window: MainWindow, date: str) -> str:  # type: ignore[no-untyped-def]
+    """The day shown and its first item selected with J; its key."""
+    window.show_date(date)
+    window.reader.setFocus()
+    press(qtbot, window, Qt.Key.Key_J)
+    item = window.reader.selected_key
+    assert item is not None
+    return item

@@ -3,22 +3,16 @@ cross-links on the cards, candidates confirmed and dismissed, undo and redo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
-from kbapp.core.importer import import_paths
 from kbapp.core.store import Library
 from kbapp.ui.main_window import MainWindow
-from tests.ui.conftest import make_window
-
-
-def key(qtbot, window: MainWindow, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier):  # type: ignore[no-untyped-def]
-    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+from tests.ui.conftest import press as key
+from tests.ui.conftest import select_first
 
 
 def click_anchor(qtbot, reader: QTextBrowser, href_start: str, text: str | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -59,23 +53,9 @@ def decisions(path: Path) -> dict[tuple[str, str], str]:
         return library.link_decisions()
 
 
-@pytest.fixture
-def october(qtbot, corpus: Path, tmp_path: Path) -> Iterator[tuple[MainWindow, Path]]:  # type: ignore[no-untyped-def]
-    path = tmp_path / "october.sqlite"
-    with Library(path) as library:
-        import_paths(library, [corpus / "notes" / "202110"], workers=0)
-    window = make_window(qtbot, path, tmp_path / "kbapp.ini")
-    yield window, path
-    window.close()
-
-
 def test_keys_rate_the_selected_item_and_undo_redo_it(qtbot, october) -> None:  # type: ignore[no-untyped-def]
     window, path = october
-    window.show_date("2021-10-16")
-    window.reader.setFocus()
-    key(qtbot, window, Qt.Key.Key_J)
-    item = window.reader.selected_key
-    assert item is not None
+    item = select_first(qtbot, window, "2021-10-16")
     key(qtbot, window, Qt.Key.Key_4)
     qtbot.waitUntil(lambda: rating(path, item) == 4)
     qtbot.waitUntil(lambda: window.reader.day.item(item).my_rating == 4)

@@ -1,0 +1,254 @@
+"""The note panel: the selected item's (or a paper's) markdown note, its live preview,
+its revisions and my rating history.
+
+Typing saves by itself about a second after it stops (`AUTOSAVE_MS`), when the editor
+loses focus, when another item is chosen and when the window closes; Ctrl+S saves now
+and always keeps a revision. Saves go through the task runner, the one writer, in
+order, so the newest text is the one that stays; a crash loses at most the last second.
+Texts whose save has not landed yet are kept here (`_pending`), so coming back to an
+item shows what was typed, not what the library has so far.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbapp.core import render
+from kbapp.core.store import Library
+from kbapp.ui.tasks import TaskRunner
+
+AUTOSAVE_MS = 1000
+PREVIEW_MS = 300
+
+
+class NotePanel(QDockWidget):
+    saved = Signal(str, str)  # target, the text now in the library
+    failed = Signal(str)
+
+    def __init__(self, runner: TaskRunner, library: Callable[[], Library], parent: QWidget):
+        super().__init__("Note", parent)
+        self.setObjectName("notePanel")
+        self._runner = runner
+        self._library = library  # the window's (it changes with File ▸ Open library)
+        self._target: str | None = None
+        self._date: str | None = None
+        self._pending: dict[str, str] = {}  # target → text submitted, not yet saved
+        self._loading = False
+        self.history: RevisionsDialog | None = None  # the last one opened
+        body = QWidget(self)
+        self.heading = QLabel("Select an item (J/K) to write a note on it.", body)
+        self.heading.setWordWrap(True)
+        self.ratings = QLabel("", body)
+        self.ratings.setObjectName("ratingHistory")
+        self.ratings.setWordWrap(True)
+        self.ratings.setVisible(False)
+        self.editor = QPlainTextEdit(body)
+        self.editor.setObjectName("noteEditor")
+        self.editor.setPlaceholderText("Markdown. Saved as you type.")
+        self.editor.setEnabled(False)
+        self.editor.installEventFilter(self)
+        self.preview = QTextBrowser(body)
+        self.preview.setObjectName("notePreview")
+        self.preview.setOpenLinks(False)
+        self.status = QLabel("", body)
+        self.status.setObjectName("noteStatus")
+        self.history_button = QPushButton("History…", body)
+        self.history_button.clicked.connect(self.show_history)
+        split = QSplitter(Qt.Orientation.Vertical, body)
+        split.addWidget(self.editor)
+        split.addWidget(self.preview)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.history_button)
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.ratings)
+        layout.addWidget(split, 1)
+        layout.addLayout(row)
+        self.setWidget(body)
+        self._autosave = self._timer(AUTOSAVE_MS, lambda: self.save("auto"))
+        self._preview = self._timer(PREVIEW_MS, self._update_preview)
+        self.editor.textChanged.connect(self._typed)
+
+    def _timer(self, ms: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    def set_runner(self, runner: TaskRunner) -> None:
+        self._runner = runner
+        self._pending.clear()
+
+    # -- what is edited -------------------------------------------------------------------
+    @property
+    def target(self) -> str | None:
+        return self._target
+
+    def show_target(self, target: str | None, heading: str = "", date: str | None = None) -> None:
+        """Edit the note of `item:<key>` or `paper:<key>` (None: nothing selected)."""
+        if target == self._target:
+            return
+        self.flush()
+        self._target, self._date = target, date
+        self._loading = True
+        if target is None:
+            self.heading.setText("Select an item (J/K) to write a note on it.")
+            self.editor.setPlainText("")
+        else:
+            self.heading.setText(heading)
+            text = self._pending.get(target)
+            if text is None:
+                text = self._library().note(target) or ""
+            self.editor.setPlainText(text)
+        self.editor.setEnabled(target is not None)
+        self.history_button.setEnabled(target is not None)
+        self._loading = False
+        self._update_preview()
+        self._show_history_line()
+
+    def _typed(self) -> None:
+        if self._loading or self._target is None:
+            return
+        self.status.setText("Editing…")
+        self._autosave.start()
+        self._preview.start()
+
+    # -- saving ---------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Save now what was typed and not yet saved (focus left, another item, close)."""
+        if self._autosave.isActive():
+            self._autosave.stop()
+            self.save("auto")
+
+    def save(self, kind: str = "save") -> None:
+        target, text, date = self._target, self.editor.toPlainText(), self._date
+        if target is None:
+            return
+        self._autosave.stop()
+        self._pending[target] = text
+
+        def done(_changes: object) -> None:
+            if self._pending.get(target) == text:
+                del self._pending[target]
+            if target == self._target:
+                self.status.setText("Saved" if kind == "auto" else "Saved, revision kept")
+                self._show_history_line()
+            self.saved.emit(target, date or "")
+
+        def failed(error: BaseException) -> None:
+            self.status.setText("Not saved!")
+            self.failed.emit(f"The note could not be saved: {error}")
+
+        self._runner.run(
+            lambda library, _task: library.save_note(target, text, kind=kind),
+            on_done=done,
+            on_error=failed,
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.editor and event.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return False
+
+    # -- preview and history --------------------------------------------------------------
+    def _update_preview(self) -> None:
+        text = self.editor.toPlainText()
+        self.preview.setHtml(render.note_html(text) if text.strip() else "")
+
+    def refresh_ratings(self) -> None:
+        self._show_history_line()
+
+    def _show_history_line(self) -> None:
+        target = self._target
+        if target is None or not target.startswith("item:"):
+            self.setToolTip("")
+            return
+        history = self._library().rating_history(target[5:])
+        if history:
+            shown = ", ".join(
+                f"{stars or 0}★ {at[:16].replace('T', ' ')}" for stars, at in history[-5:]
+            )
+            self.setToolTip(f"My rating history: {shown}")
+        self.heading.setToolTip(self.toolTip())
+
+    def show_history(self) -> None:
+        if self._target is None:
+            return
+        self.flush()
+        target = self._target
+        dialog = RevisionsDialog(self._library(), target, self)
+        self.history = dialog
+
+        def restore() -> None:
+            if dialog.chosen is not None and target == self._target:
+                self._loading = True
+                self.editor.setPlainText(dialog.chosen)
+                self._loading = False
+                self._update_preview()
+                self.save("restore")
+
+        dialog.accepted.connect(restore)
+        dialog.open()
+
+
+class RevisionsDialog(QDialog):
+    """A note's kept revisions, newest first, each previewed; Restore brings one back."""
+
+    def __init__(self, library: Library, target: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Note history")
+        self.setObjectName("noteHistory")
+        self.chosen: str | None = None
+        self.revisions = library.note_revisions(target)
+        self.list = QListWidget(self)
+        for revision in self.revisions:
+            when = revision.at[:19].replace("T", " ")
+            first = revision.text.strip().splitlines()[0][:60] if revision.text.strip() else ""
+            item = QListWidgetItem(f"{when} UTC · {revision.kind} · {first}")
+            self.list.addItem(item)
+        self.preview = QTextBrowser(self)
+        self.list.currentRowChanged.connect(self._preview)
+        buttons = QDialogButtonBox(self)
+        self.restore = buttons.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{len(self.revisions)} revisions kept", self))
+        layout.addWidget(self.list)
+        layout.addWidget(self.preview)
+        layout.addWidget(buttons)
+        self.restore.setEnabled(bool(self.revisions))
+        if self.revisions:
+            self.list.setCurrentRow(0)
+        self.resize(560, 480)
+
+    def _preview(self, row: int) -> None:
+        text = self.revisions[row].text if 0 <= row < len(self.revisions) else ""
+        self.preview.setHtml(render.note_html(text) or html.escape(text))
+
+    def _accept(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.revisions):
+            self.chosen = self.revisions[row].text
+            self.accept()
