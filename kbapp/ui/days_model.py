@@ -30,6 +30,16 @@ COLUMNS = ("Day", "Items", "Best", "Mine")
 _WEEKDAYS = "一二三四五六日"
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        DATE_ROLE,
+        KIND_ROLE,
+    )
+)
 
 
 @dataclass
@@ -204,7 +214,9 @@ class DaysModel(QAbstractItemModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A repaint asks ~1,300 times (rows × columns × roles), mostly for roles never
+        # answered here (font, colours, decoration...): leave before any other work.
+        if role not in _ROLES or not index.isValid():
             return None
         node = self._nodes[self.node_id(index)]
         column = index.column()
