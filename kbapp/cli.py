@@ -110,6 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--format", choices=["json", "bibtex"], default="json")
     cmd.add_argument("--output", metavar="FILE", type=Path, help="write here, not to stdout")
     cmd.set_defaults(run=_export)
+
+    cmd = commands.add_parser(
+        "restore-json",
+        parents=[common],
+        help="bring a JSON export's user data back into the library",
+        description="Merge the ratings, notes, links and decisions of a `kbapp export "
+        "--format json` file into the library (import the digests first). What the library "
+        "lacks is added, nothing is duplicated; where both have one, the newer rating or "
+        "note wins and the older note is kept as a revision.",
+    )
+    cmd.add_argument("file", type=Path, help="the JSON export")
+    cmd.set_defaults(run=_restore)
     _add_image_commands(commands, common)
     return parser
 
@@ -220,6 +232,23 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"kbapp: cannot write {args.output}: {error.strerror}", file=sys.stderr)
         return EXIT_ENVIRONMENT
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kbapp.core.restore import RestoreError, restore_json
+
+    with _open(args) as library:
+        try:
+            counts = restore_json(library, args.file)
+        except RestoreError as error:
+            print(f"kbapp: {error}", file=sys.stderr)
+            return EXIT_FAILED
+    added = ", ".join(f"{name} {count}" for name, count in counts.items() if name != "missing")
+    print(f"restored from {args.file}: {added}")
+    if counts["missing"]:
+        missing = counts["missing"]
+        print(f"{missing} annotated items are not in this library: import their digests first")
     return EXIT_OK
 
 

@@ -41,8 +41,13 @@ Format `kbapp`, version 1::
                           "zoom": 100, "alt": null, "line": 14}],
               "removed": false,           # true: gone from the file, kept for the user
               "my_rating": 4 | null,      # the user's own 0-5 stars
-              "note": "..." | null,       # the user's note
-              "links_to": [],             # cross-links to other items (not yet filled)
+              "my_rating_at": "..." | null,
+              "rating_history": [{"stars": 4 | null, "at": "..."}],   # oldest first
+              "note": "..." | null,       # the user's note (markdown)
+              "note_at": "..." | null,
+              "note_revisions": [{"text": "...", "at": "...", "kind": "auto"}],
+              "links_to": [{"target": "item:<key>" | "paper:<key>",   # my own links
+                            "label": "builds on" | null, "created_at": "..."}],
               "line_start": 9, "line_end": 15,
               "body": [{"kind": "bullet", "line": 10, "label": "Abstract",
                         "field": "abstract", "group": null, "text": "...",
@@ -55,7 +60,11 @@ Format `kbapp`, version 1::
           "preamble": [...],                    # text outside any section
           "diagnostics": [{"code": "...", "line": 3, "detail": "..."}]
         }
-      ]
+      ],
+      "papers": [{"key": "arxiv:2104.00298", "note": "..." | null, "note_at": ...,
+                  "note_revisions": [...], "links_to": [...]}],   # papers I annotated
+      "link_decisions": [{"a": "<item key>", "b": "<item key>",   # candidate cross-links
+                          "decision": "confirmed" | "dismissed", "at": "..."}]
     }
 
 Items of a day come in file order, then the removed ones. `body` is lossless together
@@ -77,12 +86,32 @@ VERSION = 1
 def export_json(library: Library, *, exported_at: datetime | None = None) -> dict[str, Any]:
     """The whole library as plain data in the format above."""
     when = exported_at or datetime.now(UTC)
+    user = library.user_data()
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": when.isoformat(timespec="seconds"),
-        "digests": [_digest(row) for row in library.export_rows()],
+        "digests": [_digest(row, user["items"]) for row in library.export_rows()],
+        "papers": [{"key": key, **data} for key, data in sorted(user["papers"].items())],
+        "link_decisions": user["link_decisions"],
     }
+
+
+USER_ITEM_FIELDS = ("my_rating", "my_rating_at", "rating_history", "note", "note_at",
+                    "note_revisions", "links_to")  # fmt: skip
+
+
+def user_part(data: dict[str, Any]) -> dict[str, Any]:
+    """Only what the user made, from an export: what `restore-json` brings back."""
+    items = {
+        item["key"]: {field: item.get(field) for field in USER_ITEM_FIELDS}
+        for digest in data.get("digests", [])
+        for item in digest.get("items", [])
+        if any(item.get(field) for field in USER_ITEM_FIELDS)
+    }
+    papers = {paper["key"]: {k: v for k, v in paper.items() if k != "key"}
+              for paper in data.get("papers", [])}  # fmt: skip
+    return {"items": items, "papers": papers, "link_decisions": data.get("link_decisions", [])}
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -90,7 +119,7 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _digest(row: dict[str, Any]) -> dict[str, Any]:
+def _digest(row: dict[str, Any], user: dict[str, dict[str, Any]]) -> dict[str, Any]:
     sections = row["sections"]
     others = next((s for s in sections if s.get("name") == "Others"), None)
     return {
@@ -101,7 +130,7 @@ def _digest(row: dict[str, Any]) -> dict[str, Any]:
         "date_source": row["date_source"],
         "near_duplicate_of": row["near_duplicate_of"],
         "imported_at": row["imported_at"],
-        "items": [dict(item, links_to=[]) for item in row["items"]],
+        "items": [_item(item, user.get(item["key"])) for item in row["items"]],
         "others": others,
         "sections": [s for s in sections if s is not others],
         "preamble": row["preamble"],
@@ -109,4 +138,12 @@ def _digest(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["FORMAT", "VERSION", "dumps", "export_json"]
+def _item(item: dict[str, Any], user: dict[str, Any] | None) -> dict[str, Any]:
+    mine: dict[str, Any] = {"my_rating_at": None, "rating_history": [], "note_at": None,
+                            "note_revisions": [], "links_to": []}  # fmt: skip
+    if user is not None:
+        mine.update({field: user[field] for field in USER_ITEM_FIELDS if field in user})
+    return {**item, **mine}
+
+
+__all__ = ["FORMAT", "USER_ITEM_FIELDS", "VERSION", "dumps", "export_json", "user_part"]
