@@ -32,6 +32,22 @@ def _marks(values: Sequence[object]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PaperRow:
+    """One paper as the papers list shows it."""
+
+    key: str
+    title: str
+    first: str  # the first and last day it was featured
+    last: str
+    times: int  # items that featured it
+    mine: int | None  # my best rating of those items
+    has_note: bool  # a note on the paper or on one of its items
+    has_code: bool
+    items: tuple[tuple[str, str, str], ...]  # (date, item key, item title), oldest first
+    repos: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PaperGraph:
     items: dict[str, ItemEvidence]
     papers: dict[str, Paper]
@@ -204,6 +220,36 @@ class PaperQueries:
 
     def papers(self) -> list[Paper]:
         return list(join_papers(self.item_evidence()).values())
+
+    def paper_rows(self) -> list[PaperRow]:
+        """Every paper with what the papers list and a paper's page show, most featured
+        first. Reads the whole library: run it off the UI thread on a big one."""
+        items = self.item_evidence()
+        by_key = {item.key: item for item in items}
+        ratings = dict(self._conn.execute("SELECT item_key, stars FROM ratings").fetchall())
+        noted = {row[0] for row in self._conn.execute("SELECT item_key FROM notes")}
+        paper_notes = {row[0] for row in self._conn.execute("SELECT paper_key FROM paper_notes")}
+        rows = []
+        for paper in join_papers(items).values():
+            keys = paper.item_keys
+            featured = sorted((by_key[k].date, k, by_key[k].title) for k in keys)
+            stars = [ratings[k] for k in keys if ratings.get(k) is not None]
+            rows.append(
+                PaperRow(
+                    paper.key,
+                    paper.title,
+                    featured[0][0],
+                    featured[-1][0],
+                    len(keys),
+                    max(stars) if stars else None,
+                    paper.key in paper_notes or any(k in noted for k in keys),
+                    bool(paper.repos),
+                    tuple(featured),
+                    tuple(sorted(paper.repos)),
+                )
+            )
+        rows.sort(key=lambda row: (-row.times, row.last), reverse=False)
+        return rows
 
     # -- the user's decisions on candidates -------------------------------------------------
     def link_decisions(self) -> dict[tuple[str, str], str]:

@@ -34,6 +34,8 @@ COMMANDS = (
     Command("quit", "&File", "&Quit", ("Ctrl+Q",)),
     Command("undo", "&Edit", "&Undo", ("Ctrl+Z",)),
     Command("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z",)),
+    Command("show-days", "&View", "&Days", ("Ctrl+1",)),
+    Command("show-papers", "&View", "&Papers", ("Ctrl+2",)),
     Command("previous-day", "&Go", "&Previous day", ("Alt+Left",)),
     Command("next-day", "&Go", "&Next day", ("Alt+Right",)),
     Command("newest-day", "&Go", "N&ewest day", ("Home",)),
@@ -55,6 +57,10 @@ COMMANDS = (
     Command("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",)),
     Command("about", "&Help", "&About kbapp"),
 )
+
+
+def command(name: str) -> Command:
+    return next(command for command in COMMANDS if command.name == name)
 
 
 def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:

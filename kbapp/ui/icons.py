@@ -56,6 +56,8 @@ ACTION_ICONS = {
     "retry-images": "fa5s.redo",
     "undo": "fa5s.undo",
     "edit-note": "fa5s.edit",
+    "show-days": "fa5s.calendar-day",
+    "show-papers": "fa5s.scroll",
     "save-note": "fa5s.save",
     "note-history": "fa5s.history",
     "redo": "fa5s.redo-alt",

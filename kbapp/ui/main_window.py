@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QSplitter,
+    QStackedWidget,
     QWidget,
 )
 
@@ -32,6 +33,9 @@ from kbapp.ui.days_model import DaysModel
 from kbapp.ui.images import ImagePresenter
 from kbapp.ui.importing import ImportController
 from kbapp.ui.notes import NotePanel
+
+if TYPE_CHECKING:
+    from kbapp.ui.papers import PapersView
 from kbapp.ui.reader import ReaderView
 from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.sidebar import Sidebar
@@ -60,7 +64,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.reader)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 900])
-        self.setCentralWidget(self.splitter)
+        self.views = QStackedWidget(self)  # the days (0) and, made when first shown, the papers
+        self.views.addWidget(self.splitter)
+        self.papers: PapersView | None = None
+        self.setCentralWidget(self.views)
         self.importer = ImportController(self.runner, self.statusBar(), self)
         self.importer.finished.connect(self._after_import)
         self.images = self._make_images()
@@ -69,7 +76,7 @@ class MainWindow(QMainWindow):
         self.user.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.notes = NotePanel(self.runner, lambda: self.library, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
-        self.notes.saved.connect(lambda _target, date: date and self._user_changed(date))
+        self.notes.saved.connect(self._note_saved)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.reader.selection_changed.connect(self._selection_changed)
         self.reader.kb_link.connect(self._on_kb_link)
@@ -122,6 +129,8 @@ class MainWindow(QMainWindow):
             "settings": self.show_settings,
             "download-images": self.download_all_images,
             "retry-images": self.retry_images,
+            "show-days": self.show_days,
+            "show-papers": self.show_papers,
             "edit-note": self.edit_note,
             "save-note": lambda: self.notes.save("save"),
             "note-history": self.notes.show_history,
@@ -156,6 +165,12 @@ class MainWindow(QMainWindow):
                 self.user.decorate(self.library, self.library.day(current.date))
             )
 
+    def _note_saved(self, target: str, date: str) -> None:
+        if date:
+            self._user_changed(date)
+        if self.papers is not None and target.startswith("paper:"):
+            self.papers.refresh_page()
+
     def _user_changed(self, date: str) -> None:
         self.model.update_day(date)
         if self.current_date() == date:
@@ -171,6 +186,39 @@ class MainWindow(QMainWindow):
         else:
             heading = f"{day.date} · {item.index or '·'}. {item.title}"
             self.notes.show_target(f"item:{key}", heading, day.date)
+
+    # -- views -----------------------------------------------------------------------------
+    def show_days(self) -> None:
+        self.views.setCurrentIndex(0)
+        self._enable_day_actions(True)
+        self._selection_changed(self.reader.selected_key or "")
+        self.reader.setFocus()
+
+    def show_papers(self) -> None:
+        if self.papers is None:
+            from kbapp.ui.papers import PapersView
+
+            self.papers = PapersView(self)
+            self.papers.open_item.connect(self._open_item_from_papers)
+            self.papers.paper_chosen.connect(
+                lambda key, title: self.notes.show_target(f"paper:{key}", f"Paper: {title}")
+            )
+            self.views.addWidget(self.papers)
+        self.papers.load(self.runner, self.library)
+        self.views.setCurrentWidget(self.papers)
+        self._enable_day_actions(False)
+        self.notes.show_target(None)
+        self.papers.table.setFocus()
+
+    def _open_item_from_papers(self, key: str) -> None:
+        self.show_days()
+        self.show_item(key)
+
+    def _enable_day_actions(self, enabled: bool) -> None:
+        """Day and item keys act on the days view only (J, K, 0-5 are plain keys)."""
+        for name, action in self.actions_by_name.items():
+            if actions.command(name).menu in ("&Go", "&Item") and name != "edit-note":
+                action.setEnabled(enabled)
 
     def edit_note(self) -> None:
         if self.notes.target is None:

@@ -1,0 +1,209 @@
+"""The papers view (Ctrl+2): every paper the digests link to, sortable, and a paper's page.
+
+The list is read on the task runner's thread (it reads the whole library: about a
+second at ten years) and shown when it arrives; a paper's page lists every day and item
+that featured it, its code and my note on it, which the note panel edits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbapp.core.render_papers import render_paper
+from kbapp.core.store import Library
+from kbapp.core.store_papers import PaperRow
+from kbapp.ui.tasks import TaskRunner
+
+COLUMNS = ("Title", "First seen", "Last seen", "Times", "Mine", "Note", "Code")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PapersModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[PaperRow] = []
+
+    def set_rows(self, rows: list[PaperRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802 (Qt override)
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                row.title,
+                row.first,
+                row.last,
+                str(row.times),
+                "★" * row.mine if row.mine else "",
+                "✎" if row.has_note else "",
+                "✓" if row.has_code else "",
+            )[column]
+        if role == SORT_ROLE:
+            return (
+                row.title.casefold(),
+                row.first,
+                row.last,
+                row.times,
+                row.mine or 0,
+                int(row.has_note),
+                int(row.has_code),
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.key
+        return None
+
+
+class PapersView(QWidget):
+    open_item = Signal(str)  # an item key: show it in the days view
+    paper_chosen = Signal(str, str)  # paper key, title: the note panel follows
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("papersView")
+        self.model = PapersModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(0)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("paperFilter")
+        self.filter_edit.setPlaceholderText("Filter papers by title…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView(self)
+        self.table.setObjectName("papers")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # one line a paper; the page has the whole title
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        self.table.activated.connect(self._show_current)
+        self.page = QTextBrowser(self)
+        self.page.setObjectName("paperPage")
+        self.page.setOpenLinks(False)
+        self.page.anchorClicked.connect(self._on_anchor)
+        self.status = QLabel("Reading the papers…", self)
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.filter_edit)
+        column.addWidget(self.table)
+        column.addWidget(self.status)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(self.page)
+        split.setSizes([700, 500])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self._library: Library | None = None
+        self._loading = False
+
+    def load(self, runner: TaskRunner, library: Library) -> None:
+        """Read the papers on the worker and show them (again, after changes)."""
+        self._library = library
+        if self._loading:
+            return
+        self._loading = True
+        runner.run(lambda lib, _task: lib.paper_rows(), on_done=self._loaded)
+
+    def _loaded(self, rows: object) -> None:
+        self._loading = False
+        assert isinstance(rows, list)
+        current = self.current_key()
+        self.model.set_rows(rows)
+        self.status.setText(f"{len(rows)} papers")
+        if current is not None:
+            self.select_key(current)
+
+    def current_key(self) -> str | None:
+        row = self._current_row()
+        return row.key if row else None
+
+    def _current_row(self) -> PaperRow | None:
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def select_key(self, key: str) -> bool:
+        for n, row in enumerate(self.model.rows):
+            if row.key == key:
+                index = self.proxy.mapFromSource(self.model.index(n, 0))
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def _show_current(self, *_args: object) -> None:
+        row = self._current_row()
+        if row is None or self._library is None:
+            self.page.setHtml("")
+            return
+        note = self._library.note(f"paper:{row.key}")
+        scroll = self.page.verticalScrollBar().value()
+        self.page.setHtml(render_paper(row, note))
+        self.page.verticalScrollBar().setValue(scroll)
+        self.paper_chosen.emit(row.key, row.title)
+
+    def refresh_page(self) -> None:
+        self._show_current()
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == "kb":
+            from kbapp.ui.user_layer import kb_query
+
+            key = kb_query(url).get("key")
+            if key:
+                self.open_item.emit(key)
+        elif url.scheme() in ("http", "https"):
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(url)

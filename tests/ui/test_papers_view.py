@@ -1,0 +1,65 @@
+"""The papers view from the keyboard: Ctrl+2, sorting, a paper's page, its note, and
+back to the day that featured it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from kbapp.core.store import Library
+from kbapp.ui.main_window import MainWindow
+from tests.ui.conftest import press
+from tests.ui.test_notes import type_text
+from tests.ui.test_user_layer import click_anchor
+
+
+def test_ctrl_2_lists_the_papers_and_a_page_leads_back_to_its_days(
+    qtbot,
+    corpus_window: MainWindow,
+    corpus_library: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    window = corpus_window
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    papers = window.papers
+    assert papers is not None and window.views.currentWidget() is papers
+    qtbot.waitUntil(lambda: papers.model.rowCount() > 0)
+    with Library(corpus_library) as library:
+        assert papers.model.rowCount() == len(library.papers())
+    assert sum(row.key.startswith("arxiv:") for row in papers.model.rows) == 177
+    # Sorted by times featured, most first: RepPoints v2 was featured on three days.
+    assert (
+        papers.proxy.index(0, 0).data()
+        == "RepPoints v2: Verification Meets Regression for Object Detection"
+    )
+    assert papers.proxy.index(0, 3).data() == "3"
+    papers.table.setFocus()
+    press(qtbot, window, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Featured on" in papers.page.toPlainText())
+    page = papers.page.toPlainText()
+    assert "2021-05-08" in page and "2021-05-27" in page and "2021-05-28" in page
+    assert "scalsol/reppointsv2" in page and "arXiv 2007.08508" in page
+    # Sorting by title puts the list in title order.
+    papers.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    titles = [papers.proxy.index(n, 0).data().casefold() for n in range(papers.proxy.rowCount())]
+    assert titles == sorted(titles)
+    assert papers.select_key("arxiv:2007.08508")
+    # The paper's note, in the note panel.
+    assert window.notes.target == "paper:arxiv:2007.08508"
+    press(qtbot, window, Qt.Key.Key_N)
+    qtbot.waitUntil(window.notes.editor.hasFocus)
+    type_text(window.notes.editor, "点集表示 RepPoints")
+    press(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "点集表示 RepPoints" in papers.page.toPlainText())
+    with Library(corpus_library) as library:
+        assert library.note("paper:arxiv:2007.08508") == "点集表示 RepPoints"
+    # A day of the page: the days view, that day, that item selected.
+    click_anchor(qtbot, papers.page, "kb:item?key=2021-05-27")
+    qtbot.waitUntil(lambda: window.views.currentIndex() == 0)
+    assert window.current_date() == "2021-05-27"
+    selected = window.reader.day.item(window.reader.selected_key or "")
+    assert selected is not None and selected.title.startswith("RepPointv2")
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentWidget() is papers
+    press(qtbot, window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentIndex() == 0
