@@ -37,6 +37,16 @@ class CrossRef:
     reasons: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class MyLink:
+    """One of my links from or to an item, as its card shows it."""
+
+    target: str  # the other end: item:<key> or paper:<key>
+    shown: str  # its date and title, or the paper
+    label: str | None
+    outgoing: bool  # False: a backlink (the other end made it)
+
+
 @dataclass(slots=True)
 class DayItem:
     key: str
@@ -52,6 +62,7 @@ class DayItem:
     my_rating: int | None = None  # the user's own stars
     note: str | None = None  # the user's note
     cross: list[CrossRef] = _field(default_factory=list)  # filled by the window
+    my_links: list[MyLink] = _field(default_factory=list)  # filled by the window
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from kbapp.core.day import Day, DayItem
+from kbapp.core.day import Day, DayItem, MyLink
 from kbapp.core.links import Found, find_links
 from kbapp.core.model import LINK_FIELDS, Entry, Image, Link
 
@@ -261,6 +261,22 @@ def note_html(text: str) -> str:
     return str(md.convert(html.escape(text, quote=False)))
 
 
+def render_my_links(owner: str, links: list[MyLink]) -> str:
+    """My links from and to an item or a paper (`owner`, a target), each with its label
+    and a way to remove it."""
+    lines = []
+    for link in links:
+        arrow = "→" if link.outgoing else "←"
+        label = f' <span class="why">({html.escape(link.label)})</span>' if link.label else ""
+        there = kb_url("open", target=link.target)
+        remove = kb_url("unlink", a=owner, b=link.target)
+        lines.append(
+            f'<p class="xref">{arrow} <a href="{there}">{html.escape(link.shown)}</a>{label} '
+            f'<a href="{remove}">Remove</a></p>'
+        )
+    return f'<p class="field">My links</p>{"".join(lines)}' if lines else ""
+
+
 def render_note(text: str) -> str:
     """The user's note under its card."""
     return f'<p class="field">My note</p><div class="note">{note_html(text)}</div>'
@@ -299,6 +315,7 @@ def render_card(
     body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
     body.append(render_chips(item.links))
     body.append(render_cross(item))
+    body.append(render_my_links(f"item:{item.key}", item.my_links))
     if item.note:
         body.append(render_note(item.note))
     body += [(image_html or render_image)(image) for image in item.images]

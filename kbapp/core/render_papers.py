@@ -5,11 +5,17 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from kbapp.core.render import LIGHT, kb_url, note_html, stylesheet
+from kbapp.core.day import MyLink
+from kbapp.core.render import LIGHT, kb_url, note_html, render_my_links, stylesheet
 from kbapp.core.store_papers import PaperRow
 
 
-def render_paper(row: PaperRow, note: str | None, theme: Mapping[str, str] = LIGHT) -> str:
+def render_paper(
+    row: PaperRow,
+    note: str | None,
+    theme: Mapping[str, str] = LIGHT,
+    my_links: list[MyLink] | None = None,
+) -> str:
     title = html.escape(row.title)
     parts = [f"<html><head><style>{stylesheet(theme)}</style></head><body>", f"<h1>{title}</h1>"]
     meta = [f"featured {row.times}×, {row.first} – {row.last}"]
@@ -34,6 +40,7 @@ def render_paper(row: PaperRow, note: str | None, theme: Mapping[str, str] = LIG
         for repo in row.repos:
             safe = html.escape(repo)
             parts.append(f'<p class="xref"><a href="https://github.com/{safe}">{safe}</a></p>')
+    parts.append(render_my_links(f"paper:{row.key}", my_links or []))
     parts.append('<p class="field">My note on the paper</p>')
     parts.append(
         f'<div class="note">{note_html(note)}</div>'

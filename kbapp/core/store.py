@@ -44,7 +44,7 @@ from kbapp.core.store_schema import (
     describe,
     open_database,
 )
-from kbapp.core.store_user import UserQueries
+from kbapp.core.store_user import LinkTargets, UserQueries
 from kbapp.core.store_user_data import UserDataQueries
 from kbapp.core.store_views import LibraryViews
 
@@ -104,7 +104,15 @@ class DigestInfo:
     near_duplicate_of: str | None
 
 
-class Library(DayQueries, ImageQueries, LibraryViews, PaperQueries, UserQueries, UserDataQueries):
+class Library(
+    DayQueries,
+    ImageQueries,
+    LibraryViews,
+    PaperQueries,
+    UserQueries,
+    UserDataQueries,
+    LinkTargets,
+):
     """One library file, opened (and migrated) for the life of this object.
 
     sqlite3 connections belong to the thread that made them: create the Library in the

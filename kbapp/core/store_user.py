@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kbapp.core.day import MyLink
 from kbapp.core.store_rows import Changes, now
 
 REVISION_EVERY = timedelta(minutes=5)  # autosave keeps at most one revision per 5 minutes
@@ -232,8 +233,67 @@ class UserQueries:
         )
         return [UserLink(*row) for row in rows]
 
+    def my_links(self, key: str) -> list[MyLink]:
+        """My links from and to an item or a paper, as its card or page shows them."""
+        own = target_of(key)
+        links = self.links_of(own)
+        others = [link.target if link.source == own else link.source for link in links]
+        shown = self.describe(others)
+        return [
+            MyLink(other, shown[other], link.label, link.source == own)
+            for link, other in zip(links, others, strict=True)
+        ]
+
+    def describe(self, targets: list[str]) -> dict[str, str]:
+        """A text to show for each item or paper target (what a card lists)."""
+        shown: dict[str, str] = {}
+        for target in targets:
+            if target.startswith("item:"):
+                row = self._conn.execute(
+                    "SELECT d.date, i.title FROM items i JOIN digests d ON d.id = i.digest_id "
+                    "WHERE i.key = ?",
+                    (target[5:],),
+                ).fetchone()
+                shown[target] = f"{row[0]} · {row[1]}" if row else target[5:]
+            else:
+                paper = target.removeprefix("paper:")
+                shown[target] = paper.replace("arxiv:", "arXiv ", 1)
+        return shown
+
     def user_link_rows(self) -> list[UserLink]:
         rows = self._conn.execute(
             "SELECT id, source, target, label, created_at FROM user_links ORDER BY id"
         )
         return [UserLink(*row) for row in rows]
+
+
+class LinkTargets:
+    """What my links and `[[...]]` in notes can point at: items and arXiv papers, with a
+    text to show and one to search (titles, dates, arXiv IDs)."""
+
+    _conn: sqlite3.Connection
+
+    def link_targets(self) -> list[tuple[str, str, str]]:
+        """(target, shown text, folded search text), items newest first, then papers."""
+        conn = self._conn
+        arxiv: dict[int, list[str]] = {}
+        for item_id, value in conn.execute(
+            "SELECT item_id, value FROM identities WHERE kind = 'arxiv'"
+        ):
+            arxiv.setdefault(item_id, []).append(value)
+        found = []
+        for item_id, key, date, title in conn.execute(
+            "SELECT i.id, i.key, d.date, i.title FROM items i JOIN digests d "
+            "ON d.id = i.digest_id WHERE i.removed = 0 ORDER BY d.date DESC, i.ordinal"
+        ):
+            shown = f"{date} · {title}"
+            ids = " ".join(arxiv.get(item_id, ()))
+            found.append((f"item:{key}", shown, f"{shown} {ids}".casefold()))
+        for value, text in conn.execute(
+            "SELECT x.value, MIN(l.text) FROM identities x JOIN links l "
+            "ON l.item_id = x.item_id AND l.ordinal = x.link_ordinal "
+            "WHERE x.kind = 'arxiv' AND x.paper = 1 GROUP BY x.value ORDER BY x.value DESC"
+        ):
+            shown = f"arXiv {value} · {text}"
+            found.append((f"paper:arxiv:{value}", shown, shown.casefold()))
+        return found

@@ -46,6 +46,7 @@ COMMANDS = (
     Command("open-article", "&Go", "Open &article", ("Return", "Enter")),
     Command("focus-filter", "&Go", "&Filter days", ("Ctrl+L",)),
     Command("edit-note", "&Item", "Edit &note", ("N",)),
+    Command("link-item", "&Item", "&Link to…", ("Ctrl+Shift+L",)),
     Command("save-note", "&Item", "&Save note (keep a revision)", ("Ctrl+S",)),
     Command("note-history", "&Item", "Note &history…", ("Ctrl+Shift+H",)),
     *(

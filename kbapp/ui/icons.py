@@ -56,6 +56,7 @@ ACTION_ICONS = {
     "retry-images": "fa5s.redo",
     "undo": "fa5s.undo",
     "edit-note": "fa5s.edit",
+    "link-item": "fa5s.link",
     "show-days": "fa5s.calendar-day",
     "show-papers": "fa5s.scroll",
     "save-note": "fa5s.save",

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Q
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCompleter,
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLineEdit,
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.images = self._make_images()
         self.user = UserLayer(self.runner, self)
         self.user.changed.connect(self._user_changed)
+        self.link_picker: QDialog | None = None  # the last one opened
         self.user.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.notes = NotePanel(self.runner, lambda: self.library, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
             "show-days": self.show_days,
             "show-papers": self.show_papers,
             "edit-note": self.edit_note,
+            "link-item": self.link_selected,
             "save-note": lambda: self.notes.save("save"),
             "note-history": self.notes.show_history,
             "undo": self.user.undo_stack.undo,
@@ -172,6 +175,8 @@ class MainWindow(QMainWindow):
             self.papers.refresh_page()
 
     def _user_changed(self, date: str) -> None:
+        if self.papers is not None and self.views.currentWidget() is self.papers:
+            self.papers.refresh_page()
         self.model.update_day(date)
         if self.current_date() == date:
             self._refresh_day()
@@ -199,7 +204,7 @@ class MainWindow(QMainWindow):
             from kbapp.ui.papers import PapersView
 
             self.papers = PapersView(self)
-            self.papers.open_item.connect(self._open_item_from_papers)
+            self.papers.kb_link.connect(self._on_kb_link)
             self.papers.paper_chosen.connect(
                 lambda key, title: self.notes.show_target(f"paper:{key}", f"Paper: {title}")
             )
@@ -210,15 +215,52 @@ class MainWindow(QMainWindow):
         self.notes.show_target(None)
         self.papers.table.setFocus()
 
-    def _open_item_from_papers(self, key: str) -> None:
-        self.show_days()
-        self.show_item(key)
-
     def _enable_day_actions(self, enabled: bool) -> None:
         """Day and item keys act on the days view only (J, K, 0-5 are plain keys)."""
         for name, action in self.actions_by_name.items():
-            if actions.command(name).menu in ("&Go", "&Item") and name != "edit-note":
+            if actions.command(name).menu in ("&Go", "&Item") and name not in (
+                "edit-note",
+                "link-item",
+            ):
                 action.setEnabled(enabled)
+
+    def link_selected(self) -> None:
+        """Ctrl+Shift+L: link the selected item (or the paper shown) to another."""
+        from kbapp.ui.link_picker import LinkPicker
+
+        source, heading = self.notes.target, self.notes.heading.text()
+        if source is None:
+            self.statusBar().showMessage("Select an item with J or K (or a paper) first.", 3000)
+            return
+        date = self.current_date() or "" if source.startswith("item:") else ""
+        picker = LinkPicker(self.runner, source, heading, self)
+        self.link_picker = picker
+
+        def chosen() -> None:
+            if picker.chosen is not None:
+                target, label = picker.chosen
+                self.user.link(self.library, source, target, label, date)
+
+        picker.accepted.connect(chosen)
+        picker.finished.connect(self._keyboard_back)
+        picker.open()
+
+    def _keyboard_back(self) -> None:
+        """After a dialog: the keyboard back in the window, where it was."""
+        self.activateWindow()
+        (self.reader if self.views.currentIndex() == 0 else self.views.currentWidget()).setFocus()
+
+    def open_target(self, target: str) -> None:
+        """Show an item (in its day) or a paper (in the papers view)."""
+        if target.startswith("paper:"):
+            self.show_papers()
+            assert self.papers is not None
+            key = target.removeprefix("paper:")
+            if not self.papers.select_key(key):
+                self.papers.pending_key = key
+        else:
+            self.show_days()
+            self.show_item(target.removeprefix("item:"))
 
     def edit_note(self) -> None:
         if self.notes.target is None:
@@ -330,7 +372,14 @@ class MainWindow(QMainWindow):
             self.user.decide(self.library, values["a"], values["b"], day.date, decision)
             return
         if path == "item":
-            self.show_item(values.get("key", ""))
+            self.open_target(f"item:{values.get('key', '')}")
+            return
+        if path == "open":
+            self.open_target(values.get("target", ""))
+            return
+        if path == "unlink":
+            date = day.date if day is not None and values["a"].startswith("item:") else ""
+            self.user.unlink(self.library, values["a"], values["b"], date)
             return
         if path == "day":
             self.show_date(values.get("date", ""))

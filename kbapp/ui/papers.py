@@ -93,7 +93,7 @@ class PapersModel(QAbstractTableModel):
 
 
 class PapersView(QWidget):
-    open_item = Signal(str)  # an item key: show it in the days view
+    kb_link = Signal(QUrl)  # an in-app link of the page: the window follows it
     paper_chosen = Signal(str, str)  # paper key, title: the note panel follows
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -147,6 +147,7 @@ class PapersView(QWidget):
         layout.addWidget(split)
         self._library: Library | None = None
         self._loading = False
+        self.pending_key: str | None = None  # to select once the papers are read
 
     def load(self, runner: TaskRunner, library: Library) -> None:
         """Read the papers on the worker and show them (again, after changes)."""
@@ -162,8 +163,9 @@ class PapersView(QWidget):
         current = self.current_key()
         self.model.set_rows(rows)
         self.status.setText(f"{len(rows)} papers")
-        if current is not None:
-            self.select_key(current)
+        wanted, self.pending_key = self.pending_key or current, None
+        if wanted is not None:
+            self.select_key(wanted)
 
     def current_key(self) -> str | None:
         row = self._current_row()
@@ -187,9 +189,11 @@ class PapersView(QWidget):
         if row is None or self._library is None:
             self.page.setHtml("")
             return
-        note = self._library.note(f"paper:{row.key}")
+        own = f"paper:{row.key}"
+        note = self._library.note(own)
+        mine = self._library.my_links(own)
         scroll = self.page.verticalScrollBar().value()
-        self.page.setHtml(render_paper(row, note))
+        self.page.setHtml(render_paper(row, note, my_links=mine))
         self.page.verticalScrollBar().setValue(scroll)
         self.paper_chosen.emit(row.key, row.title)
 
@@ -198,11 +202,7 @@ class PapersView(QWidget):
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == "kb":
-            from kbapp.ui.user_layer import kb_query
-
-            key = kb_query(url).get("key")
-            if key:
-                self.open_item.emit(key)
+            self.kb_link.emit(url)
         elif url.scheme() in ("http", "https"):
             from PySide6.QtGui import QDesktopServices
 

@@ -58,11 +58,14 @@ class UserLayer(QObject):
     # -- cross-links ----------------------------------------------------------------------
     @staticmethod
     def decorate(library: Library, day: Day | None) -> Day | None:
-        """The day with each item's cross-links attached (as the card shows them)."""
-        if day is not None:
-            refs = library.cross_refs_for(item.key for item in day.items)
-            for item in day.items:
-                item.cross = refs.get(item.key, [])
+        """The day with each item's cross-links and my links attached (as the card
+        shows them)."""
+        if day is None:
+            return None
+        refs = library.cross_refs_for(item.key for item in day.items)
+        for item in day.items:
+            item.cross = refs.get(item.key, [])
+            item.my_links = library.my_links(item.key)
         return day
 
     # -- ratings --------------------------------------------------------------------------
@@ -89,6 +92,43 @@ class UserLayer(QObject):
             self._write(lambda library: library.decide_link(one, two, value), date)
 
         self.undo_stack.push(_Write(text or "Undecide link", apply, old, decision))
+
+    # -- my links ---------------------------------------------------------------------------
+    def link(
+        self, library: Library, source: str, target: str, label: str | None, date: str
+    ) -> None:
+        """Link two items or papers (undo removes it, or puts back the label it had)."""
+        existing = [
+            link for link in library.links_of(source) if target in (link.source, link.target)
+        ]
+        old = (existing[0].label or "") if existing else None
+
+        def apply(value: object) -> None:
+            if value is None:
+                self._write(lambda library: library.remove_link(source, target), date)
+            else:
+                chosen = value or None  # "" is a link without a label
+                self._write(lambda library: library.add_link(source, target, chosen), date)
+
+        self.undo_stack.push(_Write("Link", apply, old, label or ""))
+
+    def unlink(self, library: Library, source: str, target: str, date: str) -> None:
+        existing = [
+            link for link in library.links_of(source) if target in (link.source, link.target)
+        ]
+        if not existing:
+            return
+        # Undo puts it back as it was made: from its source, with its label.
+        made_from, made_to, label = existing[0].source, existing[0].target, existing[0].label or ""
+
+        def apply(value: object) -> None:
+            if value is None:
+                self._write(lambda library: library.remove_link(made_from, made_to), date)
+            else:
+                kept = str(value) or None
+                self._write(lambda library: library.add_link(made_from, made_to, kept), date)
+
+        self.undo_stack.push(_Write("Remove link", apply, label, None))
 
     # -- writing --------------------------------------------------------------------------
     def _write(self, work: Callable[[Library], object], date: str) -> None:
