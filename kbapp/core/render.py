@@ -254,11 +254,24 @@ def render_cross(item: DayItem) -> str:
     return "".join(lines)
 
 
+# `[[...]]` in a note: a link to an item, a paper or a day, resolved when followed.
+WIKI_LINK = re.compile(r"\[\[([^\[\]\n]{1,200})\]\]")
+
+
 def note_html(text: str) -> str:
-    """A note of the user's (markdown; raw HTML shown as text) as HTML."""
+    """A note of the user's (markdown; raw HTML shown as text) as HTML; `[[...]]`
+    becomes an in-app link (`kb:resolve?q=...`)."""
+
+    pieces, pos = [], 0
+    for found in WIKI_LINK.finditer(text):
+        words = found.group(1).strip()
+        pieces.append(html.escape(text[pos : found.start()], quote=False))
+        pieces.append(f"[{_md_text(words)}](kb:resolve?q={quote(words, safe='')})")
+        pos = found.end()
+    pieces.append(html.escape(text[pos:], quote=False))
     md = _markdown()
     md.reset()
-    return str(md.convert(html.escape(text, quote=False)))
+    return str(md.convert("".join(pieces)))
 
 
 def render_my_links(owner: str, links: list[MyLink]) -> str:

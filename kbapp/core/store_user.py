@@ -9,6 +9,7 @@ accepted where an item is meant. Each method that writes is one transaction and 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from datetime import datetime, timedelta
 from kbapp.core.day import MyLink
 from kbapp.core.store_rows import Changes, now
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ARXIV = re.compile(r"(?:arxiv:?\s*)?(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 REVISION_EVERY = timedelta(minutes=5)  # autosave keeps at most one revision per 5 minutes
 LINK_LABELS = ("builds on", "same task", "compare with")  # offered; any text is allowed
 
@@ -272,6 +275,43 @@ class LinkTargets:
     text to show and one to search (titles, dates, arXiv IDs)."""
 
     _conn: sqlite3.Connection
+
+    def resolve(self, text: str) -> str | None:
+        """What `[[text]]` in a note points at: `day:<date>`, `paper:arxiv:<id>` or
+        `item:<key>` (a date, an arXiv ID, a date and title as the completion writes
+        them, or words of a title: the newest item that has them all); None if nothing."""
+        text = " ".join(text.split())
+        conn = self._conn
+        date = _DATE.fullmatch(text)
+        if date and conn.execute("SELECT 1 FROM digests WHERE date = ?", (text,)).fetchone():
+            return f"day:{text}"
+        arxiv = _ARXIV.fullmatch(text)
+        if (
+            arxiv
+            and conn.execute(
+                "SELECT 1 FROM identities WHERE kind = 'arxiv' AND value = ?", (arxiv.group(1),)
+            ).fetchone()
+        ):
+            return f"paper:arxiv:{arxiv.group(1)}"
+        day, dot, title = text.partition(" · ")
+        if dot and _DATE.fullmatch(day):
+            row = conn.execute(
+                "SELECT i.key FROM items i JOIN digests d ON d.id = i.digest_id "
+                "WHERE d.date = ? AND i.title = ? AND i.removed = 0",
+                (day, title),
+            ).fetchone()
+            if row:
+                return f"item:{row[0]}"
+        words = text.split()
+        if not words:
+            return None
+        where = " AND ".join("instr(lower(i.title), ?) > 0" for _ in words)
+        row = conn.execute(
+            "SELECT i.key FROM items i JOIN digests d ON d.id = i.digest_id "
+            f"WHERE i.removed = 0 AND {where} ORDER BY d.date DESC, i.ordinal LIMIT 1",
+            [word.lower() for word in words],
+        ).fetchone()
+        return f"item:{row[0]}" if row else None
 
     def link_targets(self) -> list[tuple[str, str, str]]:
         """(target, shown text, folded search text), items newest first, then papers."""

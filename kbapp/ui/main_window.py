@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
         self.notes.saved.connect(self._note_saved)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.notes.link_clicked.connect(self._on_note_link)
         self.reader.selection_changed.connect(self._selection_changed)
         self.reader.kb_link.connect(self._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())
@@ -250,6 +251,23 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         (self.reader if self.views.currentIndex() == 0 else self.views.currentWidget()).setFocus()
 
+    def _on_note_link(self, url: QUrl) -> None:
+        if url.scheme() == "kb":
+            self._on_kb_link(url)
+        elif url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    def follow_reference(self, text: str) -> None:
+        """`[[text]]` of a note, followed: the day, item or paper it names."""
+        found = self.library.resolve(text)
+        if found is None:
+            self.statusBar().showMessage(f"Nothing in the library matches [[{text}]].", 5000)
+        elif found.startswith("day:"):
+            self.show_days()
+            self.show_date(found.removeprefix("day:"))
+        else:
+            self.open_target(found)
+
     def open_target(self, target: str) -> None:
         """Show an item (in its day) or a paper (in the papers view)."""
         if target.startswith("paper:"):
@@ -377,6 +395,9 @@ class MainWindow(QMainWindow):
         if path == "open":
             self.open_target(values.get("target", ""))
             return
+        if path == "resolve":
+            self.follow_reference(values.get("q", ""))
+            return
         if path == "unlink":
             date = day.date if day is not None and values["a"].startswith("item:") else ""
             self.user.unlink(self.library, values["a"], values["b"], date)
@@ -459,6 +480,7 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _after_import(self, report: ImportReport) -> None:
+        self.notes.forget_targets()
         newest = report.newest_date()
         self.sidebar.reload()
         current = self.current_date()

@@ -12,10 +12,13 @@ item shows what was typed, not what the library has so far.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -33,15 +36,38 @@ from PySide6.QtWidgets import (
 
 from kbapp.core import render
 from kbapp.core.store import Library
+from kbapp.ui.link_picker import matches
 from kbapp.ui.tasks import TaskRunner
 
 AUTOSAVE_MS = 1000
 PREVIEW_MS = 300
 
 
+class NoteEditor(QPlainTextEdit):
+    """The editor; while the `[[` completion is open, the keys that choose in it are
+    left to the completer (which shows them to the editor first)."""
+
+    _CHOOSING = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.completer: QCompleter | None = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        popup = self.completer.popup() if self.completer is not None else None
+        if popup is not None and popup.isVisible() and event.key() in self._CHOOSING:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+
+_OPEN_LINK = re.compile(r"\[\[([^\[\]\n]{0,60})$")  # `[[words` just typed
+
+
 class NotePanel(QDockWidget):
     saved = Signal(str, str)  # target, the text now in the library
     failed = Signal(str)
+    link_clicked = Signal(QUrl)  # a link of the preview (`[[...]]` or the web)
 
     def __init__(self, runner: TaskRunner, library: Callable[[], Library], parent: QWidget):
         super().__init__("Note", parent)
@@ -60,7 +86,7 @@ class NotePanel(QDockWidget):
         self.ratings.setObjectName("ratingHistory")
         self.ratings.setWordWrap(True)
         self.ratings.setVisible(False)
-        self.editor = QPlainTextEdit(body)
+        self.editor = NoteEditor(body)
         self.editor.setObjectName("noteEditor")
         self.editor.setPlaceholderText("Markdown. Saved as you type.")
         self.editor.setEnabled(False)
@@ -68,6 +94,7 @@ class NotePanel(QDockWidget):
         self.preview = QTextBrowser(body)
         self.preview.setObjectName("notePreview")
         self.preview.setOpenLinks(False)
+        self.preview.anchorClicked.connect(self.link_clicked)
         self.status = QLabel("", body)
         self.status.setObjectName("noteStatus")
         self.history_button = QPushButton("History…", body)
@@ -87,6 +114,15 @@ class NotePanel(QDockWidget):
         self._autosave = self._timer(AUTOSAVE_MS, lambda: self.save("auto"))
         self._preview = self._timer(PREVIEW_MS, self._update_preview)
         self.editor.textChanged.connect(self._typed)
+        self._targets: list[tuple[str, str, str]] | None = None  # for `[[` completion
+        self._asked_targets = False
+        self.completer = QCompleter(self)
+        self.completer.setObjectName("noteCompleter")
+        self.completer.setModel(QStringListModel(self.completer))
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setWidget(self.editor)
+        self.editor.completer = self.completer
+        self.completer.activated.connect(self._complete)
 
     def _timer(self, ms: int, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
@@ -98,6 +134,11 @@ class NotePanel(QDockWidget):
     def set_runner(self, runner: TaskRunner) -> None:
         self._runner = runner
         self._pending.clear()
+        self.forget_targets()
+
+    def forget_targets(self) -> None:
+        """The library changed (an import): `[[` completion reads its targets again."""
+        self._targets, self._asked_targets = None, False
 
     # -- what is edited -------------------------------------------------------------------
     @property
@@ -132,6 +173,53 @@ class NotePanel(QDockWidget):
         self.status.setText("Editing…")
         self._autosave.start()
         self._preview.start()
+        self._offer_links()
+
+    # -- `[[` completion ----------------------------------------------------------------------
+    def _typed_link(self) -> re.Match[str] | None:
+        cursor = self.editor.textCursor()
+        before = cursor.block().text()[: cursor.positionInBlock()]
+        return _OPEN_LINK.search(before)
+
+    def _offer_links(self) -> None:
+        found = self._typed_link()
+        if found is None:
+            self.completer.popup().hide()
+            return
+        if self._targets is None:
+            if not self._asked_targets:
+                self._asked_targets = True
+                self._runner.run(lambda library, _task: library.link_targets(),
+                                 on_done=self._targets_loaded)  # fmt: skip
+            return
+        shown = [text for _target, text in matches(self._targets, found.group(1), limit=20)]
+        model = self.completer.model()
+        assert isinstance(model, QStringListModel)
+        model.setStringList(shown)
+        if not shown:
+            self.completer.popup().hide()
+            return
+        rect = self.editor.cursorRect()
+        rect.setWidth(min(560, self.editor.width()))
+        self.completer.complete(rect)
+        self.completer.popup().setCurrentIndex(self.completer.completionModel().index(0, 0))
+
+    def _targets_loaded(self, targets: object) -> None:
+        assert isinstance(targets, list)
+        self._targets = targets
+        if self.editor.hasFocus():
+            self._offer_links()
+
+    def _complete(self, text: str) -> None:
+        found = self._typed_link()
+        if found is None:
+            return
+        cursor = self.editor.textCursor()
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(found.group(1))
+        )
+        cursor.insertText(f"{text}]]")
+        self.editor.setTextCursor(cursor)
 
     # -- saving ---------------------------------------------------------------------------
     def flush(self) -> None:

@@ -13,6 +13,7 @@ from kbapp.core.store import Library
 from kbapp.ui.main_window import MainWindow
 from tests.ui.conftest import make_window, select_first
 from tests.ui.conftest import press as key
+from tests.ui.test_user_layer import click_anchor
 
 
 def note_in_file(path: Path, item_key: str) -> str | None:
@@ -106,3 +107,30 @@ def test_closing_the_window_saves_what_was_just_typed(
     again.reader.select(item)
     assert again.notes.editor.toPlainText() == "typed just before closing"
     again.close()
+
+
+def test_links_in_notes_complete_while_typing_and_lead_to_what_they_name(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    window, path = october
+    item = select_first_and_edit(qtbot, window)
+    type_text(window.notes.editor, "compare [[Animatable")
+    popup = window.notes.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert popup.model().index(0, 0).data().startswith("2021-10-16 · 浙大三维视觉团队")
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # an open popup has the keyboard
+    text = window.notes.editor.toPlainText()
+    assert text.startswith("compare [[2021-10-16 · 浙大三维视觉团队") and text.endswith("]]")
+    type_text(window.notes.editor, " and [[2105.02872]]")
+    qtbot.waitUntil(lambda: note_in_file(path, item) == window.notes.editor.toPlainText())
+    qtbot.waitUntil(lambda: "2105.02872" in window.notes.preview.toPlainText())
+    click_anchor(qtbot, window.notes.preview, "kb:resolve?q=2021-10-16")
+    qtbot.waitUntil(lambda: window.current_date() == "2021-10-16")
+    shown = window.reader.day.item(window.reader.selected_key or "")
+    assert shown is not None and shown.title.startswith("浙大三维视觉团队")
+    window.reader.select(item)  # back to the note; its paper link opens the papers view
+    window.show_date(item.partition("/")[0])
+    window.reader.select(item)
+    qtbot.waitUntil(lambda: "2105.02872" in window.notes.preview.toPlainText())
+    click_anchor(qtbot, window.notes.preview, "kb:resolve?q=2105.02872")
+    qtbot.waitUntil(
+        lambda: window.papers is not None and window.papers.current_key() == "arxiv:2105.02872"
+    )
