@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
-    QFileDialog,
     QInputDialog,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QWidget,
 )
 
 import kbapp
-from kbapp.core.store import Library, LibraryError
+from kbapp.core.store import Library
 
 if TYPE_CHECKING:  # the importer loads only when the user imports
-    from kbapp.core.importer import ImportReport
+    pass
 from kbapp.ui import actions, icons
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.images import ImagePresenter
@@ -38,15 +33,16 @@ from kbapp.ui.notes import NotePanel
 if TYPE_CHECKING:
     from kbapp.ui.papers import PapersView
 from kbapp.ui.reader import ReaderView
-from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
-from kbapp.ui.user_layer import UserLayer, kb_query
+from kbapp.ui.user_layer import UserLayer
+from kbapp.ui.window_library import LibraryActions
+from kbapp.ui.window_user import UserActions
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(UserActions, LibraryActions, QMainWindow):
     def __init__(self, library: Library, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self._initial_day: str | None = None  # the day restore_state chose, shown at show
@@ -161,149 +157,6 @@ class MainWindow(QMainWindow):
             return
         self.reader.show_day(self.user.decorate(self.library, self.library.day(date)))
 
-    def _refresh_day(self) -> None:
-        """The shown day read again (the user changed it, or its cross-links), in place."""
-        current = self.reader.day
-        if current is not None:
-            self.reader.replace_day(
-                self.user.decorate(self.library, self.library.day(current.date))
-            )
-
-    def _note_saved(self, target: str, date: str) -> None:
-        if date:
-            self._user_changed(date)
-        if self.papers is not None and target.startswith("paper:"):
-            self.papers.refresh_page()
-
-    def _user_changed(self, date: str) -> None:
-        if self.papers is not None and self.views.currentWidget() is self.papers:
-            self.papers.refresh_page()
-        self.model.update_day(date)
-        if self.current_date() == date:
-            self._refresh_day()
-            self.notes.refresh_ratings()
-
-    # -- the user's layer -------------------------------------------------------------------
-    def _selection_changed(self, key: str) -> None:
-        day = self.reader.day
-        item = day.item(key) if day and key else None
-        if item is None or day is None:
-            self.notes.show_target(None)
-        else:
-            heading = f"{day.date} · {item.index or '·'}. {item.title}"
-            self.notes.show_target(f"item:{key}", heading, day.date)
-
-    # -- views -----------------------------------------------------------------------------
-    def show_days(self) -> None:
-        self.views.setCurrentIndex(0)
-        self._enable_day_actions(True)
-        self._selection_changed(self.reader.selected_key or "")
-        self.reader.setFocus()
-
-    def show_papers(self) -> None:
-        if self.papers is None:
-            from kbapp.ui.papers import PapersView
-
-            self.papers = PapersView(self)
-            self.papers.kb_link.connect(self._on_kb_link)
-            self.papers.paper_chosen.connect(
-                lambda key, title: self.notes.show_target(f"paper:{key}", f"Paper: {title}")
-            )
-            self.views.addWidget(self.papers)
-        self.papers.load(self.runner, self.library)
-        self.views.setCurrentWidget(self.papers)
-        self._enable_day_actions(False)
-        self.notes.show_target(None)
-        self.papers.table.setFocus()
-
-    def _enable_day_actions(self, enabled: bool) -> None:
-        """Day and item keys act on the days view only (J, K, 0-5 are plain keys)."""
-        for name, action in self.actions_by_name.items():
-            if actions.command(name).menu in ("&Go", "&Item") and name not in (
-                "edit-note",
-                "link-item",
-            ):
-                action.setEnabled(enabled)
-
-    def link_selected(self) -> None:
-        """Ctrl+Shift+L: link the selected item (or the paper shown) to another."""
-        from kbapp.ui.link_picker import LinkPicker
-
-        source, heading = self.notes.target, self.notes.heading.text()
-        if source is None:
-            self.statusBar().showMessage("Select an item with J or K (or a paper) first.", 3000)
-            return
-        date = self.current_date() or "" if source.startswith("item:") else ""
-        picker = LinkPicker(self.runner, source, heading, self)
-        self.link_picker = picker
-
-        def chosen() -> None:
-            if picker.chosen is not None:
-                target, label = picker.chosen
-                self.user.link(self.library, source, target, label, date)
-
-        picker.accepted.connect(chosen)
-        picker.finished.connect(self._keyboard_back)
-        picker.open()
-
-    def _keyboard_back(self) -> None:
-        """After a dialog: the keyboard back in the window, where it was."""
-        self.activateWindow()
-        (self.reader if self.views.currentIndex() == 0 else self.views.currentWidget()).setFocus()
-
-    def _on_note_link(self, url: QUrl) -> None:
-        if url.scheme() == "kb":
-            self._on_kb_link(url)
-        elif url.scheme() in ("http", "https"):
-            QDesktopServices.openUrl(url)
-
-    def follow_reference(self, text: str) -> None:
-        """`[[text]]` of a note, followed: the day, item or paper it names."""
-        found = self.library.resolve(text)
-        if found is None:
-            self.statusBar().showMessage(f"Nothing in the library matches [[{text}]].", 5000)
-        elif found.startswith("day:"):
-            self.show_days()
-            self.show_date(found.removeprefix("day:"))
-        else:
-            self.open_target(found)
-
-    def open_target(self, target: str) -> None:
-        """Show an item (in its day) or a paper (in the papers view)."""
-        if target.startswith("paper:"):
-            self.show_papers()
-            assert self.papers is not None
-            key = target.removeprefix("paper:")
-            if not self.papers.select_key(key):
-                self.papers.pending_key = key
-        else:
-            self.show_days()
-            self.show_item(target.removeprefix("item:"))
-
-    def edit_note(self) -> None:
-        if self.notes.target is None:
-            self.statusBar().showMessage("Select an item with J or K first.", 3000)
-            return
-        self.notes.show()
-        self.notes.editor.setFocus()
-
-    def _rater(self, stars: int) -> Callable[[], None]:
-        # A closure without parameters: Qt would hand a default parameter `checked`.
-        return lambda: self.rate_selected(stars)
-
-    def rate_selected(self, stars: int) -> None:
-        day, key = self.reader.day, self.reader.selected_key
-        item = day.item(key) if day and key else None
-        if item is None:
-            self.statusBar().showMessage("Select an item with J or K first.", 3000)
-            return
-        self.user.rate(item.key, day.date, item.my_rating, stars or None)  # type: ignore[union-attr]
-
-    def show_item(self, key: str) -> None:
-        date = key.partition("/")[0]
-        self.show_date(date)
-        self.reader.select(key)
-
     def current_date(self) -> str | None:
         day = self.reader.day
         return day.date if day else None
@@ -374,167 +227,6 @@ class MainWindow(QMainWindow):
         presenter = ImagePresenter(self.library, self.runner, self.settings)
         self.reader.set_images(presenter)
         return presenter
-
-    def _on_kb_link(self, url: QUrl) -> None:
-        path = url.path()
-        values = kb_query(url)
-        day = self.reader.day
-        if path == "rate" and day is not None:
-            item = day.item(values.get("key", ""))
-            if item is not None:
-                stars = int(values.get("stars", "0"))
-                self.user.rate(item.key, day.date, item.my_rating, stars or None)
-            return
-        if path == "decide" and day is not None:
-            decision = values.get("to")
-            self.user.decide(self.library, values["a"], values["b"], day.date, decision)
-            return
-        if path == "item":
-            self.open_target(f"item:{values.get('key', '')}")
-            return
-        if path == "open":
-            self.open_target(values.get("target", ""))
-            return
-        if path == "resolve":
-            self.follow_reference(values.get("q", ""))
-            return
-        if path == "unlink":
-            date = day.date if day is not None and values["a"].startswith("item:") else ""
-            self.user.unlink(self.library, values["a"], values["b"], date)
-            return
-        if path == "day":
-            self.show_date(values.get("date", ""))
-            return
-        if path.startswith("image/"):
-            key = unquote(path.removeprefix("image/"))
-            picture = self.images.path_of(key)
-            if picture is not None:
-                from kbapp.ui.viewer import ImageViewer
-
-                viewer = ImageViewer(picture, Path(picture).name, self)
-                viewer.open()
-            else:
-                self.images.retry([key])
-                self.statusBar().showMessage("Trying the image again…", 3000)
-
-    def retry_images(self) -> None:
-        count = self.images.retry_failed()
-        message = f"Retrying {count} image(s)." if count else "No image of this day failed."
-        self.statusBar().showMessage(message, 4000)
-
-    def download_all_images(self) -> None:
-        dialog = QProgressDialog("Downloading images…", "Cancel", 0, 0, self)
-        dialog.setObjectName("downloadImages")
-        dialog.setWindowTitle("Download all images")
-        dialog.setMinimumDuration(0)
-        total = self.images.download_all()
-        if total == 0:
-            dialog.close()
-            self.statusBar().showMessage("Every image is already downloaded or waiting.", 5000)
-            return
-        dialog.setMaximum(total)
-
-        def update(done: int, total: int, size: int, failures: int) -> None:
-            # The label first: a modal progress dialog's setValue() runs the event loop,
-            # which may deliver (and show) the next result before this call goes on.
-            dialog.setLabelText(
-                f"{done} of {total} images · {size / 1024 / 1024:.1f} MB · {failures} failed"
-            )
-            dialog.setValue(done)
-            if done >= total:
-                self.images.progress.disconnect(update)
-                dialog.close()
-
-        self.images.progress.connect(update)
-        dialog.canceled.connect(self.images.cancel_downloads)
-        dialog.open()
-
-    def show_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
-        dialog.accepted.connect(lambda: self.reader.show_day(self.reader.day))
-        dialog.open()
-
-    # -- importing ------------------------------------------------------------------------
-    def import_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Import digests", str(Path.home()), "Digests (*.md);;All files (*)"
-        )
-        if names:
-            self.importer.start([Path(name) for name in names])
-
-    def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of digests")
-        if folder:
-            self.importer.start([Path(folder)])
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
-        if self.importer.handle_drop(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def _after_import(self, report: ImportReport) -> None:
-        self.notes.forget_targets()
-        newest = report.newest_date()
-        self.sidebar.reload()
-        current = self.current_date()
-        if newest:
-            self._force_show(newest)
-        elif current and current in report.changes.dates:
-            self._force_show(current)
-
-    def _force_show(self, date: str) -> None:
-        self.sidebar.select_date(date, emit=False)
-        self.reader.show_day(self.user.decorate(self.library, self.library.day(date)))
-
-    # -- libraries ------------------------------------------------------------------------
-    def open_library(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Open library", str(self.library.path.parent), "kbapp library (*.sqlite *.db)"
-        )
-        if name:
-            self.switch_library(Path(name))
-
-    def new_library(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "New library", str(self.library.path.parent / "library.sqlite"),
-            "kbapp library (*.sqlite)",
-        )  # fmt: skip
-        if name:
-            self.switch_library(Path(name))
-
-    def switch_library(self, path: Path) -> bool:
-        if self.importer.running:
-            self.statusBar().showMessage("Wait for the import to finish first.", 5000)
-            return False
-        try:
-            library = Library(path)
-        except LibraryError as error:
-            QMessageBox.warning(self, "Cannot open library", str(error))
-            return False
-        self.notes.show_target(None)  # saves what was typed, before the runner stops
-        self.images.shutdown()
-        self.runner.shutdown()
-        self.library.close()
-        self.library = library
-        self.runner = TaskRunner(library.path, self)
-        self.importer.set_runner(self.runner)
-        self.user.set_runner(self.runner)  # the undo history was the other library's
-        self.notes.set_runner(self.runner)
-        self.images = self._make_images()
-        self.images.start()
-        self.model = DaysModel(library, self)
-        self.sidebar.set_model(self.model)
-        self.reader.show_day(None)
-        self._update_title()
-        self.newest_day()
-        return True
 
     # -- help -----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
