@@ -104,11 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         parents=[common],
         help="export the whole library",
-        description="Export the library: json (every digest, item, rating and note; format "
-        "kbapp, version 1) or bibtex (one entry per arXiv paper, written offline).",
+        description="Export the library: json (every digest, item and all the user's data; "
+        "format kbapp, version 1), markdown (each day as a digest file with my ratings and "
+        "notes merged in: one day to stdout, or every day into --output FOLDER as "
+        "YYYYMM/MMDD.md) or bibtex (one entry per arXiv paper, written offline).",
     )
-    cmd.add_argument("--format", choices=["json", "bibtex"], default="json")
-    cmd.add_argument("--output", metavar="FILE", type=Path, help="write here, not to stdout")
+    cmd.add_argument("--format", choices=["json", "markdown", "bibtex"], default="json")
+    cmd.add_argument("--date", action="append", metavar="YYYY-MM-DD",
+                     help="markdown: only this day (repeat for more)")  # fmt: skip
+    cmd.add_argument(
+        "--output", metavar="PATH", type=Path,
+        help="write here, not to stdout (markdown: a folder)",
+    )  # fmt: skip
     cmd.set_defaults(run=_export)
 
     cmd = commands.add_parser(
@@ -215,6 +222,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.format == "markdown":
+        return _export_markdown(args)
     with _open(args) as library:
         if args.format == "bibtex":
             from kbapp.core.bibtex import export_bibtex
@@ -232,6 +241,33 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"kbapp: cannot write {args.output}: {error.strerror}", file=sys.stderr)
         return EXIT_ENVIRONMENT
+    return EXIT_OK
+
+
+def _export_markdown(args: argparse.Namespace) -> int:
+    from kbapp.core.export_markdown import export_markdown, file_name
+
+    with _open(args) as library:
+        unknown = sorted(set(args.date or []) - set(library.dates()))
+        if unknown:
+            print(f"kbapp: no digest on {', '.join(unknown)}", file=sys.stderr)
+            return EXIT_ENVIRONMENT
+        days = export_markdown(library, args.date)
+    if args.output is None:
+        if len(days) != 1:
+            print("kbapp: several days: give --output FOLDER (or one --date)", file=sys.stderr)
+            return EXIT_ENVIRONMENT
+        _write_utf8(sys.stdout, next(iter(days.values())))
+        return EXIT_OK
+    try:
+        for date, text in days.items():
+            target = args.output / file_name(date)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"kbapp: cannot write to {args.output}: {error.strerror}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    print(f"wrote {len(days)} days to {args.output}")
     return EXIT_OK
 
 
