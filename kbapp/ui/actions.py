@@ -30,6 +30,10 @@ COMMANDS = (
     Command("import-folder", "&File", "Import &folder…", ("Ctrl+Shift+O",)),
     Command("open-library", "&File", "&Open library…"),
     Command("new-library", "&File", "&New library…"),
+    Command("export-json", "&File", "Export as &JSON…"),
+    Command("export-markdown", "&File", "Export as &Markdown…"),
+    Command("export-bibtex", "&File", "Export papers as &BibTeX…"),
+    Command("restore-json", "&File", "&Restore my data from JSON…"),
     Command("settings", "&File", "&Settings…", ("Ctrl+,",)),
     Command("quit", "&File", "&Quit", ("Ctrl+Q",)),
     Command("undo", "&Edit", "&Undo", ("Ctrl+Z",)),
@@ -83,7 +87,8 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         window.addAction(action)
         actions[command.name] = action
         if command.name in (
-            "new-library", "settings", "oldest-day", "go-to-date", "previous-item", "note-history"
+            "new-library", "restore-json", "settings", "oldest-day", "go-to-date",
+            "previous-item", "note-history",
         ):  # fmt: skip
             menu.addSeparator()  # type: ignore[attr-defined]
     return actions

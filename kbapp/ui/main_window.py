@@ -32,6 +32,7 @@ from kbapp.ui.notes import NotePanel
 
 if TYPE_CHECKING:
     from kbapp.ui.papers import PapersView
+from kbapp.ui.exports import ExportActions
 from kbapp.ui.reader import ReaderView
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
@@ -42,7 +43,7 @@ from kbapp.ui.window_user import UserActions
 log = logging.getLogger(__name__)
 
 
-class MainWindow(UserActions, LibraryActions, QMainWindow):
+class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
     def __init__(self, library: Library, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self._initial_day: str | None = None  # the day restore_state chose, shown at show
@@ -125,6 +126,10 @@ class MainWindow(UserActions, LibraryActions, QMainWindow):
             "previous-item": lambda: self.reader.select_step(-1),
             "open-article": self.open_article,
             "focus-filter": self.sidebar.focus_filter,
+            "export-json": self.export_json,
+            "export-markdown": self.export_markdown,
+            "export-bibtex": self.export_bibtex,
+            "restore-json": self.restore_json,
             "settings": self.show_settings,
             "download-images": self.download_all_images,
             "retry-images": self.retry_images,

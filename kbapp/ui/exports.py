@@ -1,0 +1,112 @@
+"""File ▸ Export (JSON, Markdown, BibTeX) and File ▸ Restore from JSON, run by the task
+runner (they read or write the whole library) with the result in the status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+if TYPE_CHECKING:
+    from kbapp.core.store import Library
+    from kbapp.ui.days_model import DaysModel
+    from kbapp.ui.notes import NotePanel
+    from kbapp.ui.tasks import TaskRunner
+
+FILTERS = {"json": "kbapp export (*.json)", "bibtex": "BibTeX (*.bib)"}
+SUFFIXES = {"json": ".json", "bibtex": ".bib"}
+
+
+def write_export(library: Library, kind: str, target: Path) -> str:
+    """Write one export of the library; a line saying what was written."""
+    if kind == "markdown":
+        from kbapp.core.export_markdown import export_markdown, file_name
+
+        days = export_markdown(library)
+        for date, text in days.items():
+            path = target / file_name(date)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return f"Exported {len(days)} days as markdown to {target}"
+    if kind == "bibtex":
+        from kbapp.core.bibtex import export_bibtex
+
+        text = export_bibtex(library.papers())
+        target.write_text(text, encoding="utf-8")
+        return f"Exported {text.count('@misc{')} BibTeX entries to {target}"
+    from kbapp.core.export import dumps, export_json
+
+    target.write_text(dumps(export_json(library)), encoding="utf-8")
+    return f"Exported the library as JSON to {target}"
+
+
+class ExportActions(QMainWindow if TYPE_CHECKING else object):
+    library: Library
+    runner: TaskRunner
+    notes: NotePanel
+    model: DaysModel
+
+    def _refresh_day(self) -> None:
+        raise NotImplementedError  # MainWindow's
+
+    def export_json(self) -> None:
+        self._ask_and_export("json")
+
+    def export_markdown(self) -> None:
+        self._ask_and_export("markdown")
+
+    def export_bibtex(self) -> None:
+        self._ask_and_export("bibtex")
+
+    def _ask_and_export(self, kind: str) -> None:
+        start = str(self.library.path.parent)
+        if kind == "markdown":
+            name = QFileDialog.getExistingDirectory(self, "Export markdown into a folder", start)
+        else:
+            suggested = str(self.library.path.with_suffix(SUFFIXES[kind]))
+            name, _ = QFileDialog.getSaveFileName(self, "Export", suggested, FILTERS[kind])
+        if name:
+            self.export_library(kind, Path(name))
+
+    def export_library(self, kind: str, target: Path) -> None:
+        """Export in the background; the status bar says when it is written."""
+        self.notes.flush()  # the note being typed goes out too (the runner keeps order)
+        self.statusBar().showMessage(f"Exporting {kind}…")
+        self.runner.run(
+            lambda library, _task: write_export(library, kind, target),
+            on_done=lambda message: self.statusBar().showMessage(str(message), 10000),
+            on_error=lambda error: self._export_failed(error),
+        )
+
+    def _export_failed(self, error: BaseException) -> None:
+        self.statusBar().showMessage("Export failed.", 10000)
+        QMessageBox.warning(self, "Export failed", str(error))
+
+    def restore_json(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Restore my data from a JSON export", str(self.library.path.parent),
+            FILTERS["json"],
+        )  # fmt: skip
+        if name:
+            self.restore_from(Path(name))
+
+    def restore_from(self, path: Path) -> None:
+        """Merge a JSON export's user data in (one transaction), then show it."""
+        from kbapp.core.restore import restore_json
+
+        self.notes.flush()
+
+        def done(counts: object) -> None:
+            assert isinstance(counts, dict)
+            added = ", ".join(f"{n} {name}" for name, n in counts.items() if name != "missing")
+            self.statusBar().showMessage(f"Restored from {path.name}: {added}", 10000)
+            self.model.reload()
+            self._refresh_day()
+
+        self.runner.run(lambda library, _task: restore_json(library, path), on_done=done,
+                        on_error=self._restore_failed)  # fmt: skip
+
+    def _restore_failed(self, error: BaseException) -> None:
+        self.statusBar().showMessage("Nothing restored.", 10000)
+        QMessageBox.warning(self, "Cannot restore", str(error))
