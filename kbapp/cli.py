@@ -245,7 +245,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _export_markdown(args: argparse.Namespace) -> int:
-    from kbapp.core.export_markdown import export_markdown, file_name
+    from kbapp.core.export_markdown import export_markdown, write_days
 
     with _open(args) as library:
         unknown = sorted(set(args.date or []) - set(library.dates()))
@@ -260,10 +260,7 @@ def _export_markdown(args: argparse.Namespace) -> int:
         _write_utf8(sys.stdout, next(iter(days.values())))
         return EXIT_OK
     try:
-        for date, text in days.items():
-            target = args.output / file_name(date)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        write_days(days, args.output)
     except OSError as error:
         print(f"kbapp: cannot write to {args.output}: {error.strerror}", file=sys.stderr)
         return EXIT_ENVIRONMENT

@@ -64,6 +64,14 @@ def export_markdown(library: Library, dates: list[str] | None = None) -> dict[st
     }
 
 
+def write_days(days: dict[str, str], folder: Path) -> None:
+    """Each day's markdown into `folder/YYYYMM/MMDD.md` (OSError is the caller's)."""
+    for date, text in days.items():
+        target = folder / file_name(date)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
 # -- the file's own text, with the user's bullets -------------------------------------------
 
 

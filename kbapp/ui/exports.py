@@ -21,13 +21,10 @@ SUFFIXES = {"json": ".json", "bibtex": ".bib"}
 def write_export(library: Library, kind: str, target: Path) -> str:
     """Write one export of the library; a line saying what was written."""
     if kind == "markdown":
-        from kbapp.core.export_markdown import export_markdown, file_name
+        from kbapp.core.export_markdown import export_markdown, write_days
 
         days = export_markdown(library)
-        for date, text in days.items():
-            path = target / file_name(date)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        write_days(days, target)
         return f"Exported {len(days)} days as markdown to {target}"
     if kind == "bibtex":
         from kbapp.core.bibtex import export_bibtex
