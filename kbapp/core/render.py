@@ -179,18 +179,27 @@ def render_day(
     selected: str | None = None,
     image_html: ImageHtml | None = None,
     card: Callable[[DayItem, bool], str] | None = None,
+    min_mine: int | None = None,
 ) -> str:
     """The whole day as one HTML document.
 
     `image_html` turns an image into HTML (the window knows what is cached and how wide
     the reader is); without it each image is a placeholder naming its host. `card`
     replaces `render_card` (the reader passes one that caches the cards it made).
+    `min_mine` shows only the items I rated that many stars or more.
     """
     if card is None:
         card = lambda item, chosen: render_card(item, theme, chosen, image_html)  # noqa: E731
     head = f"<style>{stylesheet(theme)}</style>"
     parts = [f"<html><head>{head}</head><body>", render_header(day)]
-    parts += [card(item, item.key == selected) for item in day.items]
+    shown = [item for item in day.items if min_mine is None or (item.my_rating or 0) >= min_mine]
+    parts += [card(item, item.key == selected) for item in shown]
+    if len(shown) < len(day.items):
+        hidden = len(day.items) - len(shown)
+        parts.append(
+            f'<p class="meta">{hidden} more item(s) of this day: not rated {min_mine}★ or '
+            "more by me (the filter <i>mine&gt;=" + str(min_mine) + "</i>).</p>"
+        )
     parts += [render_section(section.name, section.entries, section.images, image_html)
               for section in day.sections if section.name]  # fmt: skip
     parts.append("</body></html>")

@@ -4,6 +4,7 @@ day for the reader. Part of `Library` (mixed in); all its SQL lives here."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -23,18 +24,39 @@ class Period:
     children: int  # months in a year, days in a month
 
 
+_MINE = re.compile(r"(?:^|\s)mine\s*(?:>=|:|=|≥)\s*([0-5])(?=\s|$)", re.IGNORECASE)
+
+
+def min_rating(text: str) -> tuple[str, int | None]:
+    """A day filter without its `mine>=N` (or `mine:N`) part, and N: the days and items
+    I rated N stars or more."""
+    found = _MINE.search(text)
+    if found is None:
+        return text.strip(), None
+    return (text[: found.start()] + " " + text[found.end() :]).strip(), int(found.group(1))
+
+
 def _filter_sql(text: str) -> tuple[str, list[Any]]:
-    """Days whose date (with or without dashes) or an item title contains `text`."""
+    """Days whose date (with or without dashes) or an item title contains `text`, and
+    with an item I rated N or more for `mine>=N`."""
+    text, mine = min_rating(text)
+    sql, params = "", []
+    if mine is not None:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM items m JOIN ratings r ON r.item_key = m.key"
+            " WHERE m.digest_id = d.id AND m.removed = 0 AND r.stars >= ?)"
+        )
+        params.append(mine)
     if not text:
-        return "", []
+        return sql, params
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
-    sql = (
+    sql += (
         " AND (d.date LIKE ? ESCAPE '\\' OR replace(d.date, '-', '') LIKE ? ESCAPE '\\'"
         " OR EXISTS (SELECT 1 FROM items j WHERE j.digest_id = d.id AND j.removed = 0"
         " AND j.title LIKE ? ESCAPE '\\'))"
     )
-    return sql, [pattern, pattern, pattern]
+    return sql, [*params, pattern, pattern, pattern]
 
 
 class DayQueries:

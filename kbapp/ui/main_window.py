@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 import kbapp
 from kbapp.core.store import Library
+from kbapp.core.store_days import min_rating
 
 if TYPE_CHECKING:  # the importer loads only when the user imports
     pass
@@ -82,6 +83,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.reader.kb_link.connect(self._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())
         self.sidebar.day_selected.connect(self.show_date)
+        self.sidebar.filtered.connect(lambda text: self.reader.set_min_rating(min_rating(text)[1]))
         self._update_title()
         self.resize(1280, 820)
         self.reader.setFocus()  # keys go to the reader first: J/K work at once

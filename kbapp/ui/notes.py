@@ -267,17 +267,17 @@ class NotePanel(QDockWidget):
         self._show_history_line()
 
     def _show_history_line(self) -> None:
+        """My rating of the item and each of its changes, newest first."""
         target = self._target
-        if target is None or not target.startswith("item:"):
-            self.setToolTip("")
-            return
-        history = self._library().rating_history(target[5:])
-        if history:
-            shown = ", ".join(
-                f"{stars or 0}★ {at[:16].replace('T', ' ')}" for stars, at in history[-5:]
-            )
-            self.setToolTip(f"My rating history: {shown}")
-        self.heading.setToolTip(self.toolTip())
+        history = []
+        if target is not None and target.startswith("item:"):
+            history = self._library().rating_history(target[5:])
+        changes = [
+            f"{'★' * stars if stars else 'cleared'} {at[:16].replace('T', ' ')}"
+            for stars, at in reversed(history)
+        ]
+        self.ratings.setText("My rating: " + " ← ".join(changes) if changes else "")
+        self.ratings.setVisible(bool(changes))
 
     def show_history(self) -> None:
         if self._target is None:

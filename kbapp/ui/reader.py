@@ -54,6 +54,7 @@ class ReaderView(QTextBrowser):
         self._cards: dict[tuple[str, bool], str] = {}
         self._theme = render.LIGHT
         self._images: ImagePresenter | None = None
+        self._min_mine: int | None = None  # only my items rated this or more (a filter)
         font = QFont(self.font())
         font.setFamilies([font.family(), *CJK_FONTS])
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
@@ -119,6 +120,19 @@ class ReaderView(QTextBrowser):
         self.rendered.emit(day.date if day else "")
         self.selection_changed.emit(self._selected or "")
 
+    def set_min_rating(self, stars: int | None) -> None:
+        """Show only the items I rated `stars` or more (None: all)."""
+        if stars != self._min_mine:
+            self._min_mine = stars
+            if self._day is not None:
+                self._render(keep_scroll=False)
+
+    def visible_keys(self) -> list[str]:
+        day, least = self._day, self._min_mine
+        if day is None:
+            return []
+        return [i.key for i in day.items if least is None or (i.my_rating or 0) >= least]
+
     def replace_day(self, day: Day | None) -> None:
         """The same day read again (the user rated it, a cross-link changed): shown in
         place, scroll and selection kept."""
@@ -144,7 +158,9 @@ class ReaderView(QTextBrowser):
             self.setHtml(self._empty_html())
             return
         self.setHtml(
-            render.render_day(day, self._theme, self._selected, self._image_html, self._card)
+            render.render_day(
+                day, self._theme, self._selected, self._image_html, self._card, self._min_mine
+            )
         )
         if keep_scroll:
             self.verticalScrollBar().setValue(scroll)
@@ -189,7 +205,9 @@ class ReaderView(QTextBrowser):
         """Select the next (+1) or previous (-1) item, wrapping at neither end."""
         if self._day is None or not self._day.items:
             return
-        keys = [item.key for item in self._day.items]
+        keys = self.visible_keys()
+        if not keys:
+            return
         if self._selected not in keys:
             target = 0 if step > 0 else len(keys) - 1
         else:

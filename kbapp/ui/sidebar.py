@@ -17,6 +17,7 @@ from kbapp.ui.days_model import DaysModel
 
 class Sidebar(QWidget):
     day_selected = Signal(str)
+    filtered = Signal(str)  # the filter now applied
 
     def __init__(self, model: DaysModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +74,7 @@ class Sidebar(QWidget):
         self._debounce.stop()
         keep = self.current_date()
         self.model.set_filter(self.filter_edit.text())
+        self.filtered.emit(self.model.filter_text)
         if self.model.filter_text:
             self.tree.expandToDepth(0)
         if keep and self.model.index_for_date(keep).isValid():

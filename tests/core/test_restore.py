@@ -26,7 +26,7 @@ def annotate(library: Library) -> None:
         library.set_rating(key, n % 6)
         if n % 4 == 0:
             library.set_rating(key, 5)
-    for n, key in enumerate(picked[:9]):
+    for n, key in enumerate(picked[:10]):
         library.save_note(key, f"第一稿 {n}", at=f"2026-11-25T08:{n:02d}:00+00:00")
         library.save_note(key, f"第一稿 {n}\n\n- **more** [[2021-04-03]]", kind="save")
     library.save_note("paper:arxiv:2104.00298", "EfficientNetV2: read section 3")
@@ -62,7 +62,7 @@ def test_the_annotations_are_all_there(annotated: Path) -> None:
     items = user["items"]
     assert isinstance(items, dict)
     assert sum(1 for item in items.values() if item["my_rating"] is not None) >= 16  # 0 clears
-    assert sum(1 for item in items.values() if item["note"]) == 9
+    assert sum(1 for item in items.values() if item["note"]) == 10
     assert sum(len(item["links_to"]) for item in items.values()) == 10
     assert user["papers"] and len(user["link_decisions"]) == 2  # type: ignore[arg-type]
 

@@ -93,3 +93,19 @@ def test_an_item_with_only_a_link_or_a_revision_is_kept_when_its_file_drops_it(
     write(library, digest(DATE), "v2")  # the file now has no items at all
     removed = {record.key for record in library.items_for_date(DATE, include_removed=True)}
     assert removed == {one, two}  # kept, marked removed; the third had nothing on it
+
+
+def test_mine_in_the_day_filter_keeps_the_days_i_rated_that_high(
+    library: Library, keys: list[str]
+) -> None:
+    from kbapp.core.store_days import min_rating
+
+    assert min_rating("mine>=4") == ("", 4)
+    assert min_rating("yolo mine:3") == ("yolo", 3)
+    assert min_rating("mine ≥ 5 2021") == ("2021", 5)
+    assert min_rating("minecraft") == ("minecraft", None)
+    assert library.day_summaries("", "mine>=1") == []
+    library.set_rating(keys[0], 3)
+    assert [s.date for s in library.day_summaries("", "mine>=3")] == [DATE]
+    assert library.day_summaries("", "mine>=4") == []
+    assert [s.my_best for s in library.day_summaries("", "Item mine:2")] == [3]

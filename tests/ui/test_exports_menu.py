@@ -28,7 +28,9 @@ def test_every_export_is_in_the_file_menu_and_writes_its_file(
     window.export_library("json", tmp_path / "all.json")
     window.export_library("bibtex", tmp_path / "papers.bib")
     window.export_library("markdown", tmp_path / "md")
-    qtbot.waitUntil(lambda: "Exported 69 days" in window.statusBar().currentMessage(), timeout=20000)
+    qtbot.waitUntil(
+        lambda: "Exported 69 days" in window.statusBar().currentMessage(), timeout=20000
+    )
     data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
     assert any(i["my_rating"] == 3 for d in data["digests"] for i in d["items"])
     assert len(bibtexparser.loads((tmp_path / "papers.bib").read_text()).entries) == 177

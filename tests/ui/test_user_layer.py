@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from kbapp.core.store import Library
 from kbapp.ui.main_window import MainWindow
+from tests.ui.conftest import press, select_first
 from tests.ui.conftest import press as key
-from tests.ui.conftest import select_first
 
 
 def click_anchor(qtbot, reader: QTextBrowser, href_start: str, text: str | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -125,3 +125,32 @@ def test_a_genuine_repeat_is_also_featured_on_both_days_and_navigates(
     selected = window.reader.day.item(window.reader.selected_key or "")
     assert selected is not None and any(ref.date == "2021-04-03" for ref in selected.cross)
     assert "Also featured: 2021-04-03" in window.reader.toPlainText()
+
+
+def test_the_filter_mine_narrows_days_and_items_to_those_i_rated(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    window, path = october
+    with Library(path) as library:
+        items = library.items_for_date("2021-10-16")
+        library.set_rating(items[1].key, 4)
+        library.set_rating(items[2].key, 2)
+    window.sidebar.filter_edit.setFocus()
+    qtbot.keyClicks(window.sidebar.filter_edit, "mine>=3")
+    press(qtbot, window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.filter_text == "mine>=3")
+    assert window.sidebar.first_date() == "2021-10-16"
+    assert not window.model.index_for_date("2021-10-18").isValid()
+    window.show_date("2021-10-16")
+    text = window.reader.toPlainText()
+    assert items[1].title in text and items[0].title not in text and items[2].title not in text
+    assert f"{len(items) - 1} more item(s) of this day" in text
+    window.reader.setFocus()
+    key(qtbot, window, Qt.Key.Key_J)
+    key(qtbot, window, Qt.Key.Key_J)
+    assert window.reader.selected_key == items[1].key  # J steps among the shown ones only
+    assert "My rating: ★★★★" in window.notes.ratings.text()  # the item panel's history
+
+
+def test_the_day_copied_from_the_day_before_says_so(qtbot, corpus_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    corpus_window.show_date("2021-05-28")
+    text = corpus_window.reader.toPlainText()
+    assert "A near-duplicate of 2021-05-27" in text
