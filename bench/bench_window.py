@@ -182,6 +182,8 @@ class StartRow:
 def start_child(platform: Platform, window: str, library: Path) -> dict[str, float]:
     """One fresh process to its first painted window: milestone -> ms since Popen."""
     with tempfile.TemporaryDirectory(prefix="kbapp-bench-config-") as config:
+        # Remote pictures off: the bench never downloads (bench_images measures that).
+        (Path(config) / "kbapp.ini").write_text("[images]\nload_remote=false\n", encoding="utf-8")
         env = {**os.environ, **platform.env, "KBAPP_CONFIG_DIR": config}
         args = [sys.executable, "-c", CHILD, window, str(library)]
         env[T0_ENV] = str(now_ns())
@@ -345,6 +347,7 @@ def measure_switches(name: str, library_path: Path) -> SwitchRow:
     print(f"{name}: switching {SWITCHES} days in the reader ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="kbapp-bench-config-") as config:
         settings = QSettings(str(Path(config) / "kbapp.ini"), QSettings.Format.IniFormat)
+        settings.setValue("images/load_remote", False)  # never a download in this bench
         library = Library(library_path)
         window = MainWindow(library, settings)
         window.remember_state = False

@@ -21,6 +21,7 @@ from kbapp.core.store_rows import Changes, now
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ARXIV = re.compile(r"(?:arxiv:?\s*)?(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 REVISION_EVERY = timedelta(minutes=5)  # autosave keeps at most one revision per 5 minutes
+SHOWN = 50  # link targets listed at most
 LINK_LABELS = ("builds on", "same task", "compare with")  # offered; any text is allowed
 
 
@@ -337,3 +338,17 @@ class LinkTargets:
             shown = f"arXiv {value} · {text}"
             found.append((f"paper:arxiv:{value}", shown, shown.casefold()))
         return found
+
+
+def matches(
+    targets: list[tuple[str, str, str]], query: str, exclude: str = "", limit: int = SHOWN
+) -> list[tuple[str, str]]:
+    """(target, shown) of the targets whose search text holds every word of the query."""
+    words = query.casefold().split()
+    found = []
+    for target, shown, text in targets:
+        if target != exclude and all(word in text for word in words):
+            found.append((target, shown))
+            if len(found) >= limit:
+                break
+    return found

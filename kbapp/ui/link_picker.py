@@ -22,25 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core.store_user import LINK_LABELS
+from kbapp.core.store_user import LINK_LABELS, SHOWN, matches
 from kbapp.ui.tasks import TaskRunner
 
-SHOWN = 50  # matches listed at most
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def matches(
-    targets: list[tuple[str, str, str]], query: str, exclude: str = "", limit: int = SHOWN
-) -> list[tuple[str, str]]:
-    """(target, shown) of the targets whose search text holds every word of the query."""
-    words = query.casefold().split()
-    found = []
-    for target, shown, text in targets:
-        if target != exclude and all(word in text for word in words):
-            found.append((target, shown))
-            if len(found) >= limit:
-                break
-    return found
 
 
 class LinkPicker(QDialog):

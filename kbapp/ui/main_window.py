@@ -106,6 +106,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
             return
         self._icons_applied = True
         self.images.start()
+        self.notes.build()
         self.library.prepare_writes()
         icons.load()
         actions.apply_icons(self.actions_by_name)

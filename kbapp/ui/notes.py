@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from kbapp.core import render
 from kbapp.core.store import Library
-from kbapp.ui.link_picker import matches
+from kbapp.core.store_user import matches
 from kbapp.ui.tasks import TaskRunner
 
 AUTOSAVE_MS = 1000
@@ -79,43 +79,55 @@ class NotePanel(QDockWidget):
         self._pending: dict[str, str] = {}  # target → text submitted, not yet saved
         self._loading = False
         self.history: RevisionsDialog | None = None  # the last one opened
-        body = QWidget(self)
+        self._body = body = QWidget(self)
         self.heading = QLabel("Select an item (J/K) to write a note on it.", body)
         self.heading.setWordWrap(True)
         self.ratings = QLabel("", body)
         self.ratings.setObjectName("ratingHistory")
         self.ratings.setWordWrap(True)
         self.ratings.setVisible(False)
+        self.status = QLabel("", body)
+        self.status.setObjectName("noteStatus")
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.ratings)
+        self.setWidget(body)
+        self._autosave = self._timer(AUTOSAVE_MS, lambda: self.save("auto"))
+        self._preview = self._timer(PREVIEW_MS, self._update_preview)
+        self._targets: list[tuple[str, str, str]] | None = None  # for `[[` completion
+        self._asked_targets = False
+        self._built = False
+
+    def build(self) -> None:
+        """The editor, its preview and completion: made after the window's first paint
+        (they cost its start ~15 ms), or when a note is first shown."""
+        if self._built:
+            return
+        self._built = True
+        body = self._body
         self.editor = NoteEditor(body)
         self.editor.setObjectName("noteEditor")
         self.editor.setPlaceholderText("Markdown. Saved as you type.")
-        self.editor.setEnabled(False)
+        self.editor.setEnabled(self._target is not None)
         self.editor.installEventFilter(self)
         self.preview = QTextBrowser(body)
         self.preview.setObjectName("notePreview")
         self.preview.setOpenLinks(False)
         self.preview.anchorClicked.connect(self.link_clicked)
-        self.status = QLabel("", body)
-        self.status.setObjectName("noteStatus")
         self.history_button = QPushButton("History…", body)
         self.history_button.clicked.connect(self.show_history)
+        self.history_button.setEnabled(self._target is not None)
         split = QSplitter(Qt.Orientation.Vertical, body)
         split.addWidget(self.editor)
         split.addWidget(self.preview)
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         row.addWidget(self.history_button)
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.ratings)
+        layout = body.layout()
+        assert isinstance(layout, QVBoxLayout)
         layout.addWidget(split, 1)
         layout.addLayout(row)
-        self.setWidget(body)
-        self._autosave = self._timer(AUTOSAVE_MS, lambda: self.save("auto"))
-        self._preview = self._timer(PREVIEW_MS, self._update_preview)
         self.editor.textChanged.connect(self._typed)
-        self._targets: list[tuple[str, str, str]] | None = None  # for `[[` completion
-        self._asked_targets = False
         self.completer = QCompleter(self)
         self.completer.setObjectName("noteCompleter")
         self.completer.setModel(QStringListModel(self.completer))
@@ -149,6 +161,7 @@ class NotePanel(QDockWidget):
         """Edit the note of `item:<key>` or `paper:<key>` (None: nothing selected)."""
         if target == self._target:
             return
+        self.build()
         self.flush()
         self._target, self._date = target, date
         self._loading = True

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from kbapp.core.importer import import_paths
 from kbapp.core.store import Library
 from kbapp.ui.main_window import MainWindow
+from kbapp.ui.settings import LOAD_REMOTE_IMAGES
 
 
 class UrlCatcher(QObject):
@@ -38,8 +39,13 @@ def opened_urls() -> Iterator[UrlCatcher]:
 
 
 def make_window(qtbot, library_path: Path, config: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The window on a library, shown and active. Remote pictures are off unless the
+    config says otherwise: a test never downloads from anywhere but its own 127.0.0.1
+    server (and pictures arriving mid-test would move what a test clicks)."""
     library = Library(library_path)
     settings = QSettings(str(config), QSettings.Format.IniFormat)
+    if not settings.contains(LOAD_REMOTE_IMAGES):
+        settings.setValue(LOAD_REMOTE_IMAGES, False)
     window = MainWindow(library, settings)
     qtbot.addWidget(window)
     window.restore_state()

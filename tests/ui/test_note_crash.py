@@ -29,7 +29,10 @@ from PySide6.QtWidgets import QApplication
 from kbapp.core.store import Library
 from kbapp.ui.main_window import MainWindow
 app = QApplication([])
-window = MainWindow(Library(sys.argv[1]), QSettings(sys.argv[2], QSettings.Format.IniFormat))
+settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
+from kbapp.ui.settings import LOAD_REMOTE_IMAGES
+settings.setValue(LOAD_REMOTE_IMAGES, False)  # no download from anywhere in a test
+window = MainWindow(Library(sys.argv[1]), settings)
 window.show()
 window.show_date(sys.argv[3])
 window.reader.select(window.reader.day.items[0].key)
