@@ -3,7 +3,10 @@
 A *paper* is one record per real paper, joined from every item whose paper link names
 it: by arXiv ID, else DOI, else the title key of the link's text. A link without an ID
 whose title names exactly one paper that has an ID joins that paper (a journal paper
-linked once through doi.org and once through the publisher's page).
+linked once through doi.org and once through the publisher's page), and an item with
+no paper link but a code repository joins the one paper whose items link that
+repository, if the item's words name it. Two paper links with different IDs are never one paper, whatever else they
+share (a repository often holds many papers).
 
 Two items that share a paper or a code repository are *cross-linked*. Identity is not
 correctness, though: the author sometimes pasted an earlier item's paper or code link
@@ -110,6 +113,7 @@ class Paper:
     occurrences: list[Occurrence] = field(default_factory=list)
     dates: set[str] = field(default_factory=set)
     repos: set[str] = field(default_factory=set)
+    by_code: set[str] = field(default_factory=set)  # items with only its code repository
 
     @property
     def title(self) -> str:
@@ -118,7 +122,7 @@ class Paper:
 
     @property
     def item_keys(self) -> list[str]:
-        return sorted({o.item_key for o in self.occurrences})
+        return sorted({o.item_key for o in self.occurrences} | self.by_code)
 
     @property
     def arxiv(self) -> str | None:
@@ -164,6 +168,19 @@ def join_papers(
         paper.occurrences.append(o)
         paper.dates.add(dates[o.item_key])
         paper.repos.update(repos[o.item_key])
+    # An item that links only to code joins the one paper whose items link that repository.
+    by_repo: dict[str, set[str]] = defaultdict(set)
+    for paper in papers.values():
+        for repo in paper.repos:
+            by_repo[repo].add(paper.key)
+    for item in items:
+        if item.papers:
+            continue
+        owners = {key for repo in item.repos for key in by_repo.get(repo, ())}
+        if len(owners) == 1 and _mentions(item, papers[next(iter(owners))].title):
+            paper = papers[owners.pop()]  # and the item names it: not a list of links
+            paper.by_code.add(item.key)
+            paper.dates.add(item.date)
     return papers
 
 

@@ -174,3 +174,18 @@ def test_a_shared_repository_alone_links_items_that_name_it() -> None:
     ]
     kinds = {(link.a[-1], link.b[-1]): link.kind for link in cross_links(items, {})}
     assert kinds == {("a", "b"): "same", ("a", "c"): "candidate", ("b", "c"): "candidate"}
+
+
+def test_an_item_with_only_code_joins_the_one_paper_of_that_repository() -> None:
+    paper = Occurrence(
+        "2021-01-01/a", 0, "ISTR", "https://arxiv.org/abs/2105.00637", "2105.00637", None, "istr"
+    )
+    items = [
+        evidence("2021-01-01/a", "ISTR", paper, repos=("hujiecpp/istr",)),
+        evidence("2021-01-09/b", "ISTR code release", repos=("hujiecpp/istr",)),
+        evidence("2021-01-10/c", "mmdet", repos=("open-mmlab/mmdetection",)),
+    ]
+    papers = join_papers(items)
+    assert papers["arxiv:2105.00637"].item_keys == ["2021-01-01/a", "2021-01-09/b"]
+    assert papers["arxiv:2105.00637"].dates == {"2021-01-01", "2021-01-09"}
+    assert len(papers) == 1  # the item with another repository joins nothing
