@@ -5,8 +5,8 @@ it: by arXiv ID, else DOI, else the title key of the link's text. A link without
 whose title names exactly one paper that has an ID joins that paper (a journal paper
 linked once through doi.org and once through the publisher's page), and an item with
 no paper link but a code repository joins the one paper whose items link that
-repository, if the item's words name it. Two paper links with different IDs are never one paper, whatever else they
-share (a repository often holds many papers).
+repository, if the item's words name it. Two paper links with different IDs are never
+one paper, whatever else they share (a repository often holds many papers).
 
 Two items that share a paper or a code repository are *cross-linked*. Identity is not
 correctness, though: the author sometimes pasted an earlier item's paper or code link
