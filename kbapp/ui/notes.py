@@ -11,21 +11,17 @@ item shows what was typed, not what the library has so far.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
     QDockWidget,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,6 +34,9 @@ from kbapp.core import render
 from kbapp.core.store import Library
 from kbapp.core.store_user import matches
 from kbapp.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from kbapp.ui.revisions import RevisionsDialog
 
 AUTOSAVE_MS = 1000
 PREVIEW_MS = 300
@@ -296,6 +295,8 @@ class NotePanel(QDockWidget):
         if self._target is None:
             return
         self.flush()
+        from kbapp.ui.revisions import RevisionsDialog  # loaded when first asked for
+
         target = self._target
         dialog = RevisionsDialog(self._library(), target, self)
         self.history = dialog
@@ -310,46 +311,3 @@ class NotePanel(QDockWidget):
 
         dialog.accepted.connect(restore)
         dialog.open()
-
-
-class RevisionsDialog(QDialog):
-    """A note's kept revisions, newest first, each previewed; Restore brings one back."""
-
-    def __init__(self, library: Library, target: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Note history")
-        self.setObjectName("noteHistory")
-        self.chosen: str | None = None
-        self.revisions = library.note_revisions(target)
-        self.list = QListWidget(self)
-        for revision in self.revisions:
-            when = revision.at[:19].replace("T", " ")
-            first = revision.text.strip().splitlines()[0][:60] if revision.text.strip() else ""
-            item = QListWidgetItem(f"{when} UTC · {revision.kind} · {first}")
-            self.list.addItem(item)
-        self.preview = QTextBrowser(self)
-        self.list.currentRowChanged.connect(self._preview)
-        buttons = QDialogButtonBox(self)
-        self.restore = buttons.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{len(self.revisions)} revisions kept", self))
-        layout.addWidget(self.list)
-        layout.addWidget(self.preview)
-        layout.addWidget(buttons)
-        self.restore.setEnabled(bool(self.revisions))
-        if self.revisions:
-            self.list.setCurrentRow(0)
-        self.resize(560, 480)
-
-    def _preview(self, row: int) -> None:
-        text = self.revisions[row].text if 0 <= row < len(self.revisions) else ""
-        self.preview.setHtml(render.note_html(text) or html.escape(text))
-
-    def _accept(self) -> None:
-        row = self.list.currentRow()
-        if 0 <= row < len(self.revisions):
-            self.chosen = self.revisions[row].text
-            self.accept()
