@@ -235,7 +235,7 @@ def my_stars_html(item: DayItem) -> str:
         target = kb_url("rate", key=item.key, stars=0 if n == mine else n)
         glyph, css = ("★", "on") if n <= mine else ("☆", "off")
         stars.append(f'<a class="{css}" href="{target}">{glyph}</a>')
-    return f'<span class="mine">mine {"".join(stars)}</span>'
+    return f'<span class="mine">mine&nbsp;{"".join(stars)}</span>'
 
 
 def render_cross(item: DayItem) -> str:

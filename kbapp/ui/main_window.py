@@ -62,7 +62,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.reader)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 900])
+        self.splitter.setSizes([340, 860])
         self.views = QStackedWidget(self)  # the days (0) and, made when first shown, the papers
         self.views.addWidget(self.splitter)
         self.papers: PapersView | None = None
@@ -76,6 +76,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.user.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.notes = NotePanel(self.runner, lambda: self.library, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
+        self.resizeDocks([self.notes], [280], Qt.Orientation.Horizontal)
         self.notes.saved.connect(self._note_saved)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.notes.link_clicked.connect(self._on_note_link)

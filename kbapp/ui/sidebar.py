@@ -31,6 +31,7 @@ class Sidebar(QWidget):
         self.tree.setObjectName("days")
         self.tree.setModel(model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(14)  # the day column keeps room for "04-25  周日"
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(False)
         self.tree.setAllColumnsShowFocus(True)
@@ -40,7 +41,7 @@ class Sidebar(QWidget):
         # Fixed widths from the font, not ResizeToContents: measuring the contents asks
         # the model for every row's data on each expand, ~8,000 calls per day switch.
         metrics = self.tree.fontMetrics()
-        for column, sample in ((1, " Items "), (2, " ★★★★★ "), (3, " ★★★★★ ✎ ")):
+        for column, sample in ((1, " Items "), (2, " ★★★★★ "), (3, " ★★★★★✎ ")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 12)
         layout = QVBoxLayout(self)
