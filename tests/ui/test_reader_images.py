@@ -139,8 +139,12 @@ def test_an_animated_gif_plays_in_the_reader(qtbot, tmp_path: Path) -> None:
     with Library(library) as opened:
         import_paths(opened, [samples_dir()])
     window = make_window(qtbot, library, tmp_path / "kbapp.ini")
+    window.show_date("2026-11-20")  # its matting item shows an animated GIF
+    day = window.reader.day
+    assert day is not None
+    (matting,) = [i for i in day.items if any(m.src.endswith(".gif") for m in i.images)]
     with qtbot.waitSignal(window.images.frame, timeout=5_000):
-        window.show_date("2026-11-20")  # its matting item shows an animated GIF
+        window.reader.select(matting.key)  # in view: a picture loads when it is drawn
     window.close()
 
 

@@ -62,7 +62,7 @@ def test_keys_rate_the_selected_item_and_undo_redo_it(qtbot, october) -> None:  
     assert window.reader.selected_key == item  # the card was redrawn in place
     card = window.reader.day.item(item)
     assert card is not None and card.my_rating == 4
-    assert window.reader.toPlainText().count("mine\u00a0★★★★☆") == 1
+    assert window.reader.toPlainText().count("mine ★★★★☆") == 1  # (nbsp as a space)
     day_row = window.model.index_for_date("2021-10-16")
     mine = window.model.index(day_row.row(), 3, day_row.parent())
     qtbot.waitUntil(lambda: mine.data() == "★★★★")
