@@ -136,10 +136,15 @@ class PaperQueries:
         values |= {("github", repo) for s in seeds for repo in s.repos}
         urls = sorted({o.url for s in seeds for o in s.papers if o.url})
         titles = sorted({o.title_key for s in seeds for o in s.papers if o.title_key})
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for kind, value in sorted(values):
+            by_kind[kind].append(value)
         queries: list[tuple[str, Sequence[object]]] = [
-            ("SELECT item_id FROM identities WHERE kind = ? AND value = ?", pair)
-            for pair in sorted(values)
-        ]
+            (f"SELECT item_id FROM identities WHERE kind = ? AND value IN ({_marks(c)})",
+             [kind, *c])
+            for kind, found in by_kind.items()
+            for c in _chunks(found)
+        ]  # fmt: skip
         queries += [
             (f"SELECT item_id FROM links WHERE field = 'paper' AND url IN ({_marks(c)})", c)
             for c in _chunks(urls)

@@ -237,6 +237,22 @@ class UserQueries:
         )
         return [UserLink(*row) for row in rows]
 
+    def my_links_of(self, keys: list[str]) -> dict[str, list[MyLink]]:
+        """`my_links` of several items or papers at once (a day's cards): two queries
+        when none has a link, which is most days."""
+        targets = [target_of(key) for key in keys]
+        marks = ", ".join("?" * len(targets))
+        linked = {
+            row[0]
+            for row in self._conn.execute(
+                f"SELECT source FROM user_links WHERE source IN ({marks}) "
+                f"UNION SELECT target FROM user_links WHERE target IN ({marks})",
+                [*targets, *targets],
+            )
+        }
+        return {key: self.my_links(key) if target in linked else []
+                for key, target in zip(keys, targets, strict=True)}  # fmt: skip
+
     def my_links(self, key: str) -> list[MyLink]:
         """My links from and to an item or a paper, as its card or page shows them."""
         own = target_of(key)

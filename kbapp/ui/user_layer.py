@@ -62,10 +62,12 @@ class UserLayer(QObject):
         shows them)."""
         if day is None:
             return None
-        refs = library.cross_refs_for(item.key for item in day.items)
+        keys = [item.key for item in day.items]
+        refs = library.cross_refs_for(keys)
+        links = library.my_links_of(keys)
         for item in day.items:
             item.cross = refs.get(item.key, [])
-            item.my_links = library.my_links(item.key)
+            item.my_links = links[item.key]
         return day
 
     # -- ratings --------------------------------------------------------------------------
