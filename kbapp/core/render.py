@@ -232,7 +232,9 @@ def my_stars_html(item: DayItem) -> str:
     mine = item.my_rating or 0
     stars = []
     for n in range(1, 6):
-        target = kb_url("rate", key=item.key, stars=0 if n == mine else n)
+        # The item by its place in the day: a short link (five a card, a day's worth of
+        # them is HTML that Qt parses at every day switch).
+        target = f"kb:rate?n={item.ordinal}&amp;s={0 if n == mine else n}"
         glyph, css = ("★", "on") if n <= mine else ("☆", "off")
         stars.append(f'<a class="{css}" href="{target}">{glyph}</a>')
     return f'<span class="mine">mine&nbsp;{"".join(stars)}</span>'

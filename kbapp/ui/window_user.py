@@ -196,9 +196,10 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
         values = kb_query(url)
         day = self.reader.day
         if path == "rate" and day is not None:
-            item = day.item(values.get("key", ""))
+            ordinal = int(values.get("n", "0"))
+            item = next((i for i in day.items if i.ordinal == ordinal), None)
             if item is not None:
-                stars = int(values.get("stars", "0"))
+                stars = int(values.get("s", "0"))
                 self.user.rate(item.key, day.date, item.my_rating, stars or None)
             return
         if path == "decide" and day is not None:

@@ -85,13 +85,14 @@ def test_clicking_my_stars_rates_and_clicking_the_same_star_clears(qtbot, octobe
     window, path = october
     window.show_date("2021-10-16")
     first = window.reader.day.items[0].key
-    click_anchor(
-        qtbot, window.reader, f"kb:rate?key={first.replace('/', '%2F').replace(':', '%3A')}&stars=3"
-    )
+    click_anchor(qtbot, window.reader, "kb:rate?n=1&s=3")  # the first card's third star
     qtbot.waitUntil(lambda: rating(path, first) == 3)
     qtbot.waitUntil(lambda: window.reader.day.items[0].my_rating == 3)
-    click_anchor(qtbot, window.reader, "kb:rate?key=")  # the first star of the first card
+    click_anchor(qtbot, window.reader, "kb:rate?n=1&s=1")  # the first star of the first card
     qtbot.waitUntil(lambda: rating(path, first) == 1)
+    qtbot.waitUntil(lambda: window.reader.day.items[0].my_rating == 1)
+    click_anchor(qtbot, window.reader, "kb:rate?n=1&s=0")  # that same star again: cleared
+    qtbot.waitUntil(lambda: rating(path, first) is None)
 
 
 def test_a_copy_paste_is_a_candidate_that_is_dismissed_confirmed_and_undone(qtbot, october) -> None:  # type: ignore[no-untyped-def]
