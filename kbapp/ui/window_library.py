@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kbapp.ui.images import ImagePresenter
     from kbapp.ui.importing import ImportController
     from kbapp.ui.notes import NotePanel
+    from kbapp.ui.papers import PapersView
     from kbapp.ui.reader import ReaderView
     from kbapp.ui.sidebar import Sidebar
     from kbapp.ui.user_layer import UserLayer
@@ -36,6 +37,7 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
     sidebar: Sidebar
     user: UserLayer
     model: DaysModel
+    papers: PapersView | None
 
     def _make_images(self) -> ImagePresenter:
         raise NotImplementedError  # MainWindow's
@@ -113,6 +115,7 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
 
     def _after_import(self, report: ImportReport) -> None:
         self.notes.forget_targets()
+        self._papers_changed()
         newest = report.newest_date()
         self.sidebar.reload()
         current = self.current_date()
@@ -120,6 +123,11 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
             self._force_show(newest)
         elif current and current in report.changes.dates:
             self._force_show(current)
+
+    def _papers_changed(self) -> None:
+        """The papers list, if it was opened, read again (another library, an import)."""
+        if self.papers is not None:
+            self.papers.load(self.runner, self.library)
 
     def _force_show(self, date: str) -> None:
         self.sidebar.select_date(date, emit=False)
@@ -166,4 +174,5 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
         self.reader.show_day(None)
         self._update_title()
         self.newest_day()
+        self._papers_changed()
         return True

@@ -63,3 +63,25 @@ def test_ctrl_2_lists_the_papers_and_a_page_leads_back_to_its_days(
     assert window.views.currentWidget() is papers
     press(qtbot, window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.views.currentIndex() == 0
+
+
+def test_an_import_while_the_papers_are_listed_adds_its_papers(
+    qtbot, corpus_window: MainWindow, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    window = corpus_window
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    papers = window.papers
+    assert papers is not None
+    qtbot.waitUntil(lambda: papers.model.rowCount() > 0)
+    before = papers.model.rowCount()
+    note = tmp_path / "notes" / "202111" / "1101.md"
+    note.parent.mkdir(parents=True)
+    note.write_text(
+        "# 公众号内容拓展学习笔记（2021.11.1）\n\n------\n\n## :paperclip:  今日要点\n\n"
+        "1. [新论文](https://mp.weixin.qq.com/s/abcdefghijklmnopqrstuv)  :star::star:\n"
+        "   - Paper: [A Brand New Paper](https://arxiv.org/abs/2111.00001)\n",
+        encoding="utf-8",
+    )
+    window.importer.start([note])
+    qtbot.waitUntil(lambda: papers.model.rowCount() == before + 1, timeout=10_000)
+    assert papers.select_key("arxiv:2111.00001")
