@@ -66,7 +66,9 @@ def test_ctrl_2_lists_the_papers_and_a_page_leads_back_to_its_days(
 
 
 def test_an_import_while_the_papers_are_listed_adds_its_papers(
-    qtbot, corpus_window: MainWindow, tmp_path: Path  # type: ignore[no-untyped-def]
+    qtbot,
+    corpus_window: MainWindow,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     window = corpus_window
     press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
