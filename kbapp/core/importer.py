@@ -1,4 +1,8 @@
-"""Importing digest files and folders into a library, one transaction per file.
+"""Importing digest files and folders into a library, each file atomically.
+
+Files are written sixteen to a transaction, each in a savepoint of its own: a file is
+all written or not at all, one commit serves sixteen files, and what was written stays
+committed when a later file stops the import.
 
 A file whose exact bytes were imported before is "unchanged" and costs a hash and one
 indexed lookup: nothing is parsed and nothing is written, so re-importing a whole series
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
 SERIES_INDEX = "series index"
+BATCH = 16  # files written in one transaction (each still atomic: a savepoint)
 CHUNK = 16  # files a worker parses per round trip
 
 
@@ -143,7 +148,7 @@ def import_paths(
 
     First every file is read and hashed, which settles the unchanged ones; the others
     are parsed by `workers` processes (default: one per CPU when there are many files;
-    0 parses here) while this thread writes them, in path order, one transaction each.
+    0 parses here) while this thread writes them, in path order, each atomically.
     Like any multiprocessing program, a script passing `workers` must guard its entry
     point with `if __name__ == "__main__":`; the default checks for that. `cancel` is
     asked before each file; when it says yes the report is returned as it stands, `cancelled` set.
@@ -193,15 +198,21 @@ def import_paths(
     try:
         if pool is not None:
             submit(workers * 3)
-        for n, step in enumerate(plan):
-            if cancel is not None and cancel():
-                report.cancelled = True
+        for start in range(0, len(plan), BATCH):
+            with library.batch():  # a commit per BATCH files; each file stays atomic
+                for n in range(start, min(start + BATCH, len(plan))):
+                    if cancel is not None and cancel():
+                        report.cancelled = True
+                        break
+                    step = plan[n]
+                    if isinstance(step, _Todo):
+                        prepared = prepared_for(n, step.path)
+                        step = _store(library, step.path, prepared, image_decoder)
+                    report.outcomes.append(step)
+                    if progress is not None:
+                        progress(n + 1, len(plan), step)
+            if report.cancelled:
                 break
-            if isinstance(step, _Todo):
-                step = _store(library, step.path, prepared_for(n, step.path), image_decoder)
-            report.outcomes.append(step)
-            if progress is not None:
-                progress(n + 1, len(plan), step)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

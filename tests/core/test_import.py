@@ -243,3 +243,18 @@ def test_progress_and_cancel(corpus: Path, library: Library) -> None:
     assert report.cancelled and len(report.outcomes) == 3
     assert seen == [(1, 69), (2, 69), (3, 69)]
     assert len(library.dates()) == 3
+
+
+def test_files_written_before_an_import_stops_stay_written(corpus: Path, tmp_path: Path) -> None:
+    """Files share a commit (sixteen to a transaction); when the import stops on an error
+    half-way through one, the files already written are committed all the same."""
+    path = tmp_path / "library.sqlite"
+
+    def stop_after_five(done: int, _total: int, _outcome: object) -> None:
+        if done == 5:
+            raise KeyboardInterrupt  # as Ctrl+C in `kbapp import`, or any error
+
+    with Library(path) as library, pytest.raises(KeyboardInterrupt):
+        import_paths(library, [corpus / "notes"], progress=stop_after_five, workers=0)
+    with Library(path) as fresh:  # another connection: what is really committed
+        assert len(fresh.dates()) == 5
