@@ -438,6 +438,17 @@ def print_starts(rows: Sequence[StartRow]) -> None:
     )
 
 
+def machine_speed() -> float:
+    """A fixed piece of Python work, timed (median of 3, ms): this machine's speed swings
+    by half within minutes, so the absolute day-switch figures come with it."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(range(10**7))
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def print_switches(rows: Sequence[SwitchRow]) -> None:
     header = (
         "library",
@@ -539,10 +550,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before this process's QApplication
     quiet_qt_messages()
+    speed = [machine_speed()]
     switches = [measure_switches(name, path) for name, path in libraries.items()]
+    speed.append(machine_speed())
 
     print_starts(starts)
     print_switches(switches)
+    print(
+        f"machine speed: sum(range(10**7)) took {speed[0]:.0f} ms before the switches and "
+        f"{speed[1]:.0f} ms after (the switch times are absolute: read them with these)"
+    )
     return 0 if bench_import.print_verdicts(verdicts(starts, switches), args.days) else 1
 
 
