@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from kbapp import __version__
+from kbapp.core.search_text import QUERY_HELP
 from kbapp.core.store import Library, LibraryError
 from kbapp.paths import LIBRARY_ENV, library_path
 
@@ -117,6 +118,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="write here, not to stdout (markdown: a folder)",
     )  # fmt: skip
     cmd.set_defaults(run=_export)
+
+    cmd = commands.add_parser(
+        "search",
+        parents=[common],
+        help="search the items",
+        description="Search titles, abstracts, tips, links, paper titles, code and notes. "
+        + " ".join(QUERY_HELP.split()),
+    )
+    cmd.add_argument("query", nargs="+", help="the query (several words are joined)")
+    cmd.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+    cmd.add_argument(
+        "--json", action="store_true", help="a JSON list of {key, date, title, score, snippet}"
+    )
+    cmd.add_argument("--rebuild", action="store_true", help=argparse.SUPPRESS)
+    cmd.set_defaults(run=_search)
 
     cmd = commands.add_parser(
         "restore-json",
@@ -265,6 +281,31 @@ def _export_markdown(args: argparse.Namespace) -> int:
         print(f"kbapp: cannot write to {args.output}: {error.strerror}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     print(f"wrote {len(days)} days to {args.output}")
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace) -> int:
+    from kbapp.core.search_text import QueryError
+
+    query = " ".join(args.query)
+    with _open(args) as library:
+        if args.rebuild:  # never needed in normal use: the index is kept with every write
+            print(f"search index rebuilt: {library.rebuild_search()} items", file=sys.stderr)
+        try:
+            hits = library.search(query, limit=max(1, args.limit))
+        except QueryError as error:
+            print(f"kbapp: {error}", file=sys.stderr)
+            return EXIT_FAILED
+    if args.json:
+        _write_utf8(
+            sys.stdout,
+            json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2) + "\n",
+        )
+        return EXIT_OK
+    for hit in hits:
+        snippet = " ".join(hit.snippet.replace("\x02", "[").replace("\x03", "]").split())
+        _write_utf8(sys.stdout, f"{hit.date}  {hit.title}\n    {snippet}\n")
+    print(f"{len(hits)} found", file=sys.stderr)
     return EXIT_OK
 
 

@@ -44,6 +44,7 @@ from kbapp.core.store_schema import (
     describe,
     open_database,
 )
+from kbapp.core.store_search import SearchQueries
 from kbapp.core.store_user import LinkTargets, UserQueries
 from kbapp.core.store_user_data import UserDataQueries
 from kbapp.core.store_views import LibraryViews
@@ -112,6 +113,7 @@ class Library(
     UserQueries,
     UserDataQueries,
     LinkTargets,
+    SearchQueries,
 ):
     """One library file, opened (and migrated) for the life of this object.
 
@@ -278,6 +280,13 @@ class Library(
             if child_rows:
                 conn.executemany(_CHILD_INSERTS[table], child_rows)
 
+        notes = dict(conn.execute(
+            "SELECT n.item_key, n.text FROM notes n JOIN items i ON i.key = n.item_key "
+            "WHERE i.digest_id = ?", (digest_id,)).fetchall())  # fmt: skip
+        self.reindex(conn, [r[0] for r in existing], [
+            (target[0] if target else ids[item.key], item.search, notes.get(item.key))
+            for item, target in zip(rows.items, targets, strict=True)
+        ])  # fmt: skip
         conn.execute(UPDATE_DAY_COUNTS, (digest_id,))
         near = self._mark_near_duplicates(conn, digest_id, rows.date)
         return DigestWrite(

@@ -19,6 +19,7 @@ from typing import Any
 
 from kbapp.core import identities
 from kbapp.core.model import Digest, Entry, Image, Item, Link, Section, Video
+from kbapp.core.search_text import index_text
 
 KEY_TITLE_CHARS = 60
 Row = tuple[Any, ...]
@@ -97,6 +98,7 @@ class ItemRows:
     images: list[Row] = field(default_factory=list)  # after item_id, digest_id
     videos: list[Row] = field(default_factory=list)  # after item_id, digest_id
     identities: list[Row] = field(default_factory=list)  # after item_id
+    search: Row = ()  # the search index's title ... code columns, note excepted
 
 
 @dataclass(slots=True)
@@ -260,6 +262,26 @@ def item_rows(item: Item, key: str) -> ItemRows:
         images=[_image_row(image) for image in item.images],
         videos=[_video_row(video) for video in item.videos],
         identities=[(n, *ident) for n, link in enumerate(links) for ident in link_identities(link)],
+        search=search_row(item),
+    )
+
+
+def search_row(item: Item) -> Row:
+    """The item's search index text (`search_text`), made here so an import's worker
+    processes do it: title, abstract, tips, other links, paper titles, code."""
+    grouped: dict[str, list[str]] = {"links": [], "paper": [], "code": []}
+    for link in item.links:
+        column = link.field if link.field in ("paper", "code") else "links"
+        grouped[column].append(link.text or "")
+        if column == "code" and link.url:
+            grouped["code"].append(link.url.rsplit("github.com/", 1)[-1])
+    return (
+        index_text(item.title),
+        index_text(item.abstract),
+        index_text(item.tips),
+        index_text(" ".join(grouped["links"])),
+        index_text(" ".join(grouped["paper"])),
+        index_text(" ".join(grouped["code"])),
     )
 
 

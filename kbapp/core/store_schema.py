@@ -285,6 +285,20 @@ def cross_link_index(db: Database) -> None:
     db.execute("CREATE INDEX links_paper_title ON links(title_key) WHERE title_key IS NOT NULL")
 
 
+def search_index(db: Database) -> None:
+    """Migration 0007: the full-text index of the items (`search_text`, `store_search`),
+    filled from what the library holds."""
+    from kbapp.core.store_search import SEARCH_TABLE, index_rows
+
+    db.execute(SEARCH_TABLE)
+    ids = [row[0] for row in db.execute("SELECT id FROM items WHERE removed = 0").fetchall()]
+    db.conn.executemany(
+        "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        index_rows(db.conn, ids),
+    )
+
+
 # An item carries user data (and is kept, marked removed, when its file drops it).
 ITEM_HAS_USER_DATA = (
     "EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = i.key) "
@@ -303,6 +317,7 @@ MIGRATIONS = (
     ("0004_day_index", day_index),
     ("0005_user_layer", user_layer),
     ("0006_cross_link_index", cross_link_index),
+    ("0007_search", search_index),
 )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kbapp.core.day import MyLink
+from kbapp.core.search_text import index_text
 from kbapp.core.store_rows import Changes, now
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -150,6 +151,11 @@ class UserQueries:
                     f"ON CONFLICT ({column}) DO UPDATE SET text = excluded.text, "
                     "updated_at = excluded.updated_at",
                     (value, text, at),
+                )
+            if not paper:
+                conn.execute(
+                    "UPDATE search SET note = ? WHERE rowid = (SELECT id FROM items WHERE key = ?)",
+                    (index_text(None if blank else text), value),
                 )
             if kind is not None and not blank and self._wants_revision(conn, target, kind, at):
                 conn.execute(

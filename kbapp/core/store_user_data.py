@@ -8,6 +8,8 @@ from collections import defaultdict
 from contextlib import AbstractContextManager
 from typing import Any
 
+from kbapp.core.search_text import index_text
+
 
 class UserDataQueries:
     """All the user's data at once, to export it, and merged back from an export."""
@@ -147,6 +149,11 @@ class UserDataQueries:
             "updated_at = excluded.updated_at",
             (value, text, at),
         )
+        if not paper:  # the search index has the note too
+            conn.execute(
+                "UPDATE search SET note = ? WHERE rowid = (SELECT id FROM items WHERE key = ?)",
+                (index_text(text), value),
+            )
         counts["notes"] += 1
 
     def _merge_links(

@@ -1,0 +1,171 @@
+"""The store's search: the full-text index kept with the items, and queries on it.
+Part of `Library` (mixed in); all its SQL lives here. `search_text` says how text is
+indexed and how a query reads.
+
+The index is written in the same transaction as the items (`reindex`, called by every
+import write) and as a note (`reindex_note`); `rebuild_search` exists for a damaged
+index but is never needed in normal use.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from kbapp.core.search_text import Query, index_text, parse_query
+
+SEARCH_TABLE = (
+    "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
+    "tokenize = 'unicode61 remove_diacritics 2')"
+)
+_WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0"  # bm25 weights in FIELDS order
+_INSERT = (
+    "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_OPEN, _CLOSE = "\x02", "\x03"  # around matches in a snippet, before they become HTML
+_CJK_OR_MARK = "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\x02\x03]"
+_CJK_GAP = re.compile(f"(?<={_CJK_OR_MARK}) +(?={_CJK_OR_MARK})")  # the index's spaces
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    key: str
+    date: str
+    title: str
+    score: float
+    snippet: str  # matched words between \x02 and \x03
+
+    def to_json(self) -> dict[str, object]:
+        plain = self.snippet.replace(_OPEN, "[").replace(_CLOSE, "]")
+        return {"key": self.key, "date": self.date, "title": self.title,
+                "score": round(self.score, 4), "snippet": plain}  # fmt: skip
+
+
+def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[object, ...]]:
+    """The index rows of these items (live ones), from what the library holds."""
+    rows: list[tuple[object, ...]] = []
+    for start in range(0, len(item_ids), _CHUNK):
+        chunk = list(item_ids[start : start + _CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        links: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for item_id, kind, text, url in conn.execute(
+            f"SELECT item_id, field, text, url FROM links WHERE item_id IN ({marks})", chunk
+        ):
+            column = kind if kind in ("paper", "code") else "links"
+            links[item_id][column].append(text or "")
+            if column == "code" and url:
+                links[item_id]["code"].append(url.rsplit("github.com/", 1)[-1])
+        for item_id, title, abstract, tips, note in conn.execute(
+            "SELECT i.id, i.title, i.abstract, i.tips, n.text FROM items i "
+            f"LEFT JOIN notes n ON n.item_key = i.key WHERE i.id IN ({marks}) AND i.removed = 0",
+            chunk,
+        ):
+            own = links.get(item_id, {})
+            rows.append((
+                item_id, index_text(title), index_text(abstract), index_text(tips),
+                index_text(" ".join(own.get("links", []))),
+                index_text(" ".join(own.get("paper", []))), index_text(note),
+                index_text(" ".join(own.get("code", []))),
+            ))  # fmt: skip
+    return rows
+
+
+class SearchQueries:
+    _conn: sqlite3.Connection
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # Library's
+
+    # -- keeping the index ----------------------------------------------------------------
+    @staticmethod
+    def reindex(
+        conn: sqlite3.Connection,
+        before: Iterable[int],
+        after: Iterable[tuple[int, Sequence[str], str | None]],
+    ) -> None:
+        """Inside a write: drop the index rows of the items a digest had, add those of
+        the items its file has now: (item id, `store_rows.search_row`, note)."""
+        conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
+        conn.executemany(
+            _INSERT,
+            [(item_id, *row[:5], index_text(note), row[5]) for item_id, row, note in after],
+        )
+
+    def rebuild_search(self) -> int:
+        """The whole index made again from the items (one transaction); items indexed."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM search")
+            ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE removed = 0")]
+            conn.executemany(_INSERT, index_rows(conn, ids))
+        return len(ids)
+
+    # -- searching --------------------------------------------------------------------------
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        """Items matching the query, best first: bm25 over the fields, raised for recent
+        days and for my rating. QueryError for a malformed query."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        where, params = _filters(parsed)
+        newest = self._conn.execute("SELECT MAX(date) FROM digests").fetchone()[0] or ""
+        boost = (
+            "(1.0 + 0.15 * COALESCE(r.stars, 0))"
+            " * (1.0 + 0.5 / (1.0 + (julianday(?) - julianday(d.date)) / 365.0))"
+        )
+        if parsed.match is not None:
+            sql = (
+                f"SELECT i.key, d.date, i.title, -bm25(search, {_WEIGHTS}) * {boost}, "
+                f"snippet(search, -1, '{_OPEN}', '{_CLOSE}', '…', 24) "
+                "FROM search JOIN items i ON i.id = search.rowid "
+                "JOIN digests d ON d.id = i.digest_id LEFT JOIN ratings r ON r.item_key = i.key "
+                f"WHERE search MATCH ? {where} ORDER BY 4 DESC, d.date DESC LIMIT ?"
+            )
+            args = [newest, parsed.match, *params, limit]
+        else:
+            sql = (
+                f"SELECT i.key, d.date, i.title, {boost}, COALESCE(i.abstract, '') "
+                "FROM items i JOIN digests d ON d.id = i.digest_id "
+                "LEFT JOIN ratings r ON r.item_key = i.key "
+                f"WHERE i.removed = 0 {where} ORDER BY d.date DESC, i.ordinal LIMIT ?"
+            )
+            args = [newest, *params, limit]
+        try:
+            rows = self._conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as error:  # a query FTS5 cannot read after all
+            from kbapp.core.search_text import QueryError
+
+            raise QueryError(f"cannot search for that: {error}") from error
+        return [Hit(key, date, title, float(score), _CJK_GAP.sub("", snippet or ""))
+                for key, date, title, score, snippet in rows]  # fmt: skip
+
+
+def _filters(query: Query) -> tuple[str, list[object]]:
+    sql, params = "", []
+    if query.stars is not None:
+        sql += " AND i.author_stars >= ?"
+        params.append(query.stars)
+    if query.mine is not None:
+        sql += " AND r.stars >= ?"
+        params.append(query.mine)
+    if query.date_from is not None:
+        sql += " AND d.date >= ? AND substr(d.date, 1, length(?)) <= ?"
+        params += [query.date_from, query.date_to, query.date_to]
+    exists = {
+        "code": "SELECT 1 FROM links l WHERE l.item_id = i.id AND l.field = 'code'",
+        "paper": "SELECT 1 FROM links l WHERE l.item_id = i.id AND l.field = 'paper'",
+        "note": "SELECT 1 FROM notes n WHERE n.item_key = i.key",
+        "image": "SELECT 1 FROM images m WHERE m.item_id = i.id",
+    }
+    for name in sorted(query.has):
+        sql += f" AND EXISTS ({exists[name]})"
+    if query.arxiv is not None:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM identities x WHERE x.item_id = i.id"
+            " AND x.kind = 'arxiv' AND x.value = ?)"
+        )
+        params.append(query.arxiv)
+    return sql, params

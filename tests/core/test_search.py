@@ -1,0 +1,214 @@
+"""Search over the corpus, compared with a brute-force scan of the same fields that this
+test computes itself: for every query class, the same set of items."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kbapp.core.importer import import_paths
+from kbapp.core.search_text import QueryError
+from kbapp.core.store import Library
+
+Doc = dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def library(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    path = tmp_path_factory.mktemp("search") / "library.sqlite"
+    with Library(path) as library:
+        import_paths(library, [corpus / "notes"], workers=0)
+        first = library.items_for_date("2021-04-25")[0].key
+        library.set_note(first, "复现笔记：半监督 segmentation 要点")
+        library.set_rating(first, 5)
+        yield library
+
+
+@pytest.fixture(scope="module")
+def docs(library: Library) -> dict[str, Doc]:
+    """Each live item's searchable fields, gathered here from the export rows."""
+    found: dict[str, Doc] = {}
+    for digest in library.export_rows():
+        for item in digest["items"]:
+            if item["removed"]:
+                continue
+            links = item["links"]
+            found[item["key"]] = {
+                "date": digest["date"],
+                "stars": str(item["author_stars"]),
+                "mine": str(item["my_rating"] or 0),
+                "title": item["title"],
+                "abstract": item["abstract"] or "",
+                "tips": item["tips"] or "",
+                "links": " ".join(
+                    link["text"] for link in links if link["field"] not in ("paper", "code")
+                ),
+                "paper": " ".join(link["text"] for link in links if link["field"] == "paper"),
+                "code": " ".join(
+                    f"{link['text']} {(link['url'] or '').rsplit('github.com/', 1)[-1]}"
+                    for link in links
+                    if link["field"] == "code"
+                ),
+                "note": item["note"] or "",
+                "has_code": str(any(link["field"] == "code" for link in links)),
+            }
+    return found
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W_]+|_")  # \w runs, as a tokenizer splits them (letters, digits)
+FIELDS = ("title", "abstract", "tips", "links", "paper", "note", "code")
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def words(text: str) -> list[str]:
+    """Latin words and single CJK characters, as a reader would count them."""
+    spaced = _CJK.sub(lambda m: f" {m.group(0)} ", fold(text))
+    return re.findall(r"[^\W_]+", spaced)  # letters and digits; "_" separates
+
+
+def has(text: str, term: str) -> bool:
+    """A CJK string anywhere; a Latin word at the start of a word; a phrase as a run."""
+    wanted = words(term)
+    found = words(text)
+    if len(wanted) == 1 and not _CJK.search(wanted[0]):
+        return any(word.startswith(wanted[0]) for word in found)
+    n = len(wanted)
+    return any(found[i : i + n] == wanted for i in range(len(found) - n + 1))
+
+
+def brute(docs: dict[str, Doc], test: Callable[[Doc], bool]) -> set[str]:
+    return {key for key, doc in docs.items() if test(doc)}
+
+
+def anywhere(term: str) -> Callable[[Doc], bool]:
+    return lambda doc: any(has(doc[f], term) for f in FIELDS)
+
+
+def found(library: Library, query: str) -> set[str]:
+    return {hit.key for hit in library.search(query, limit=100_000)}
+
+
+def corpus_terms(docs: dict[str, Doc]) -> dict[str, list[str]]:
+    """Queries taken from the corpus itself: 1, 2 and 4 CJK characters, English words."""
+    text = " ".join(doc["title"] + doc["abstract"] for doc in docs.values())
+    han = [m.group(0) for m in re.finditer(r"[\u4e00-\u9fff]{4}", text)]
+    counted: dict[str, int] = {}
+    for word in re.findall(r"[A-Za-z]{4,}", text):
+        counted[word.lower()] = counted.get(word.lower(), 0) + 1
+    english = sorted(counted, key=lambda w: (-counted[w], w))
+    return {
+        "one": sorted({h[0] for h in han})[::40][:25],
+        "two": sorted({h[:2] for h in han})[::40][:25],
+        "longer": sorted(set(han))[::80][:20],
+        "english": english[:10] + english[200:210],
+    }
+
+
+@pytest.mark.parametrize("kind", ["one", "two", "longer", "english"])
+def test_single_terms_match_the_brute_force_scan(library: Library, docs: dict, kind: str) -> None:
+    terms = corpus_terms(docs)[kind]
+    assert len(terms) >= 10
+    for term in terms:
+        assert found(library, term) == brute(docs, anywhere(term)), term
+
+
+def test_one_and_two_chinese_characters_find_every_item_and_nothing_else(
+    library: Library, docs: dict
+) -> None:
+    for term in ("检", "测", "检测", "分割", "图", "人脸"):
+        expected = {k for k, d in docs.items() if any(fold(term) in fold(d[f]) for f in FIELDS)}
+        assert found(library, term) == expected, term
+        assert expected, term
+
+
+@pytest.mark.parametrize(
+    ("query", "test"),
+    [
+        ('"object detection"', anywhere("object detection")),
+        ("YOLO 检测", lambda d: anywhere("yolo")(d) and anywhere("检测")(d)),
+        ("transformer 分割", lambda d: anywhere("transformer")(d) and anywhere("分割")(d)),
+        ("YOLO OR 跟踪", lambda d: anywhere("yolo")(d) or anywhere("跟踪")(d)),
+        ("检测 -YOLO", lambda d: anywhere("检测")(d) and not anywhere("yolo")(d)),
+        ("title:检测", lambda d: has(d["title"], "检测")),
+        ("paper:transformer", lambda d: has(d["paper"], "transformer")),
+        ("code:github", lambda d: has(d["code"], "github")),
+        ("note:复现", lambda d: has(d["note"], "复现")),
+        ("检测 stars>=3", lambda d: anywhere("检测")(d) and int(d["stars"]) >= 3),
+        ("分割 mine>=5", lambda d: anywhere("分割")(d) and int(d["mine"]) >= 5),
+        ("检测 date:2021-04", lambda d: anywhere("检测")(d) and d["date"].startswith("2021-04")),
+        (
+            "date:2021-04-01..2021-04-15",
+            lambda d: "2021-04-01" <= d["date"] <= "2021-04-15",
+        ),
+        ("has:code 检测", lambda d: d["has_code"] == "True" and anywhere("检测")(d)),
+    ],
+)
+def test_phrases_mixed_and_filtered_queries_match_the_scan(
+    library: Library, docs: dict, query: str, test: Callable[[Doc], bool]
+) -> None:
+    expected = brute(docs, test)
+    assert expected
+    assert found(library, query) == expected
+
+
+def test_arxiv_and_ranking_and_snippets(library: Library) -> None:
+    hits = library.search("arxiv:2104.00298")
+    assert sorted(hit.date for hit in hits) == ["2021-04-03", "2021-10-03"]
+    hits = library.search("分割")
+    assert hits[0].score >= hits[-1].score
+    top = library.search("segmentation 半监督")
+    assert top[0].key == library.items_for_date("2021-04-25")[0].key  # rated 5, noted
+    assert "\x02" in top[0].snippet and "\x03" in top[0].snippet
+
+
+def test_the_index_follows_notes_and_reimports(library: Library, tmp_path: Path) -> None:
+    key = library.items_for_date("2021-05-08")[0].key
+    assert key not in found(library, "笔记本独有词")
+    library.set_note(key, "笔记本独有词")
+    assert found(library, "笔记本独有词") == {key}
+    library.set_note(key, "")
+    assert found(library, "笔记本独有词") == set()
+    assert library.rebuild_search() == len(found(library, "date:2021"))
+
+
+def test_a_malformed_query_is_a_clear_error_not_a_crash(library: Library) -> None:
+    for query in ('"open', "stars>=x", "-only"):
+        with pytest.raises(QueryError):
+            library.search(query)
+
+
+def test_the_search_command_prints_json_and_refuses_a_bad_query(library: Library) -> None:
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "kbapp", "--library", str(library.path), "search"]
+    result = subprocess.run(
+        [*command, "检测", "stars>=2", "--limit", "5", "--json"],
+        capture_output=True, text=True, encoding="utf-8", check=True,
+    )  # fmt: skip
+    hits = json.loads(result.stdout)
+    assert len(hits) == 5
+    assert set(hits[0]) == {"key", "date", "title", "score", "snippet"}
+    assert "[检测]" in "".join(hit["snippet"] for hit in hits)
+    bad = subprocess.run([*command, '"unclosed'], capture_output=True, text=True)
+    assert bad.returncode == 1 and "closing quote" in bad.stderr
+
+
+def test_what_an_import_indexes_is_what_a_rebuild_makes(tmp_path: Path, corpus: Path) -> None:
+    with Library(tmp_path / "l.sqlite") as library:
+        import_paths(library, [corpus / "notes" / "202104"], workers=0)
+        library.set_note(library.items_for_date("2021-04-25")[0].key, "一条笔记 note")
+        sql = "SELECT rowid, title, abstract, tips, links, paper, note, code FROM search"
+        imported = sorted(library._conn.execute(sql).fetchall())
+        library.rebuild_search()
+        assert sorted(library._conn.execute(sql).fetchall()) == imported
+        assert len(imported) == len(library.search("date:2021-04", limit=10_000))
