@@ -44,7 +44,7 @@ from kbapp.core.store_schema import (
     describe,
     open_database,
 )
-from kbapp.core.store_search import SearchQueries
+from kbapp.core.store_search import SearchQueries, SwitcherQueries
 from kbapp.core.store_user import LinkTargets, UserQueries
 from kbapp.core.store_user_data import UserDataQueries
 from kbapp.core.store_views import LibraryViews
@@ -114,6 +114,7 @@ class Library(
     UserDataQueries,
     LinkTargets,
     SearchQueries,
+    SwitcherQueries,
 ):
     """One library file, opened (and migrated) for the life of this object.
 

@@ -169,3 +169,46 @@ def _filters(query: Query) -> tuple[str, list[object]]:
         )
         params.append(query.arxiv)
     return sql, params
+
+
+class SwitcherQueries:
+    """The quick switcher's answers: days by date, items by title, papers by arXiv ID."""
+
+    _conn: sqlite3.Connection
+
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        raise NotImplementedError  # SearchQueries'
+
+    def switch_targets(self, text: str, limit: int = 20) -> list[tuple[str, str]]:
+        """(target, shown) for what the user typed: `day:<date>`, `paper:arxiv:<id>` or
+        `item:<key>`, days and papers first when the text looks like one."""
+        text = " ".join(text.split())
+        if not text:
+            return []
+        found: list[tuple[str, str]] = []
+        digits = text.replace("-", "")
+        if digits.isdigit():
+            pattern = f"{text}%"
+            for (date,) in self._conn.execute(
+                "SELECT date FROM digests WHERE date LIKE ? OR replace(date, '-', '') LIKE ? "
+                "ORDER BY date DESC LIMIT ?",
+                (pattern, f"%{digits}%", limit),
+            ):
+                found.append((f"day:{date}", f"{date} · the day"))
+        if re.fullmatch(r"\d{4}\.\d{0,5}", text):
+            for value, title in self._conn.execute(
+                "SELECT x.value, MIN(l.text) FROM identities x JOIN links l "
+                "ON l.item_id = x.item_id AND l.ordinal = x.link_ordinal "
+                "WHERE x.kind = 'arxiv' AND x.value LIKE ? GROUP BY x.value LIMIT ?",
+                (f"{text}%", limit),
+            ):
+                found.append((f"paper:arxiv:{value}", f"arXiv {value} · {title}"))
+        from kbapp.core.search_text import QueryError
+
+        try:
+            words = " ".join(f"title:{word}" for word in text.split() if word not in ("OR",))
+            hits = self.search(words, limit=limit) if words else []
+        except QueryError:
+            hits = []
+        found += [(f"item:{hit.key}", f"{hit.date} · {hit.title}") for hit in hits]
+        return found[:limit]

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QTextBrowser, QVBoxLayout, QWidget
 
+from kbapp.core.search_text import QUERY_HELP
 from kbapp.ui import icons
 
 
@@ -45,6 +46,8 @@ COMMANDS = (
     Command("newest-day", "&Go", "N&ewest day", ("Home",)),
     Command("oldest-day", "&Go", "&Oldest day", ("End",)),
     Command("go-to-date", "&Go", "&Go to date…", ("Ctrl+G",)),
+    Command("quick-switcher", "&Go", "Go to day, item or &paper…", ("Ctrl+K",)),
+    Command("search", "&Go", "&Search…", ("Ctrl+Shift+F",)),
     Command("next-item", "&Go", "Next &item", ("J",)),
     Command("previous-item", "&Go", "Previous i&tem", ("K",)),
     Command("open-article", "&Go", "Open &article", ("Return", "Enter")),
@@ -87,7 +90,7 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         window.addAction(action)
         actions[command.name] = action
         if command.name in (
-            "new-library", "restore-json", "settings", "oldest-day", "go-to-date",
+            "new-library", "restore-json", "settings", "oldest-day", "search",
             "previous-item", "note-history",
         ):  # fmt: skip
             menu.addSeparator()  # type: ignore[attr-defined]
@@ -117,6 +120,7 @@ def shortcuts_html() -> str:
         "<tr><th align='left'>Menu</th><th align='left'>Command</th>"
         "<th align='left'>Keys</th></tr>" + "".join(rows) + "</table>"
         "<p>Drop digest files or folders anywhere on the window to import them.</p>"
+        "<h3>Searching</h3><p>" + html.escape(QUERY_HELP) + "</p>"
     )
 
 

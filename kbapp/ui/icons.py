@@ -44,6 +44,8 @@ ACTION_ICONS = {
     "newest-day": "fa5s.angle-double-up",
     "oldest-day": "fa5s.angle-double-down",
     "go-to-date": "fa5s.calendar-alt",
+    "quick-switcher": "fa5s.bolt",
+    "search": "fa5s.search",
     "next-item": "fa5s.arrow-down",
     "previous-item": "fa5s.arrow-up",
     "open-article": "fa5s.external-link-alt",

@@ -7,8 +7,7 @@ second) and filtered here as the user types: every word typed must appear.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.core.store_user import LINK_LABELS, SHOWN, matches
+from kbapp.ui.keys import ArrowsToList
 from kbapp.ui.tasks import TaskRunner
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -38,9 +38,9 @@ class LinkPicker(QDialog):
         self.query = QLineEdit(self)
         self.query.setObjectName("linkQuery")
         self.query.setPlaceholderText("Words of a title, a date (2021-04-03), an arXiv ID…")
-        self.query.installEventFilter(self)
         self.results = QListWidget(self)
         self.results.setObjectName("linkResults")
+        ArrowsToList(self.query, self.results)  # Up/Down choose, the keyboard stays put
         self.label = QComboBox(self)
         self.label.setObjectName("linkLabel")
         self.label.setEditable(True)  # the user's own label too
@@ -89,17 +89,6 @@ class LinkPicker(QDialog):
             self.results.setCurrentRow(0)
         more = " (the first 50: type more to narrow)" if len(found) >= SHOWN else ""
         self.status.setText(f"{len(found)} found{more}" if self.query.text() else "")
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        # Up and Down move through the results while the keyboard stays in the query.
-        if watched is self.query and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-                step = -1 if event.key() == Qt.Key.Key_Up else 1
-                row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
-                self.results.setCurrentRow(row)
-                return True
-        return False
 
     def _accept(self) -> None:
         if self._debounce.isActive():  # Enter right after typing: the newest results

@@ -33,6 +33,7 @@ from kbapp.ui.notes import NotePanel
 
 if TYPE_CHECKING:
     from kbapp.ui.papers import PapersView
+    from kbapp.ui.search_panel import SearchPanel
 from kbapp.ui.exports import ExportActions
 from kbapp.ui.reader import ReaderView
 from kbapp.ui.sidebar import Sidebar
@@ -73,6 +74,8 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.user = UserLayer(self.runner, self)
         self.user.changed.connect(self._user_changed)
         self.link_picker: QDialog | None = None  # the last one opened
+        self.switcher: QDialog | None = None  # the last quick switcher opened
+        self.search_panel: SearchPanel | None = None  # made when first asked for
         self.user.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.notes = NotePanel(self.runner, lambda: self.library, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
@@ -126,6 +129,8 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
             "newest-day": self.newest_day,
             "oldest-day": self.oldest_day,
             "go-to-date": self.go_to_date,
+            "quick-switcher": self.quick_switcher,
+            "search": self.search,
             "next-item": lambda: self.reader.select_step(+1),
             "previous-item": lambda: self.reader.select_step(-1),
             "open-article": self.open_article,
@@ -224,9 +229,15 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
             self.statusBar().showMessage(f"No digest on {text}.", 5000)
 
     def open_article(self) -> None:
-        if self.focusWidget() is self.sidebar.filter_edit:
+        """Enter: in a field it acts for the field (the window's shortcut hears it first)."""
+        focus = self.focusWidget()
+        if focus is self.sidebar.filter_edit:
             self.sidebar.apply_filter()
             self.sidebar.tree.setFocus()
+            return
+        panel = self.search_panel
+        if panel is not None and focus in (panel.query, panel.results):
+            panel.open_current()
             return
         if not self.reader.open_selected():
             self.statusBar().showMessage("Select an item with J or K first.", 3000)

@@ -55,6 +55,7 @@ class ReaderView(QTextBrowser):
         self._theme = render.LIGHT
         self._images: ImagePresenter | None = None
         self._min_mine: int | None = None  # only my items rated this or more (a filter)
+        self._highlight: list[str] = []  # a search's words, marked in the shown day
         font = QFont(self.font())
         font.setFamilies([font.family(), *CJK_FONTS])
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
@@ -108,6 +109,7 @@ class ReaderView(QTextBrowser):
 
     def show_day(self, day: Day | None, selected: str | None = None) -> None:
         self._day = day
+        self._highlight = []
         self._cards.clear()
         if self._images is not None:
             self._images.day_shown(day)
@@ -119,6 +121,33 @@ class ReaderView(QTextBrowser):
             self.scrollToAnchor(f"item-{self._selected}")
         self.rendered.emit(day.date if day else "")
         self.selection_changed.emit(self._selected or "")
+
+    def set_highlight(self, terms: list[str]) -> None:
+        """Mark the words of a search in the shown day (until another day is shown)."""
+        self._highlight = [term for term in terms if term.strip()]
+        self._apply_highlight()
+
+    def _apply_highlight(self) -> None:
+        from PySide6.QtGui import QColor, QTextCharFormat
+        from PySide6.QtWidgets import QTextEdit
+
+        marks = []
+        mark = QTextCharFormat()
+        mark.setBackground(QColor("#fff3a3" if self._theme is render.LIGHT else "#6b5b00"))
+        document = self.document()
+        for term in self._highlight:
+            cursor = document.find(term)
+            while not cursor.isNull():
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor  # type: ignore[misc]
+                selection.format = mark  # type: ignore[misc]
+                marks.append(selection)
+                cursor = document.find(term, cursor)
+        self.setExtraSelections(marks)
+
+    def highlighted(self) -> int:
+        """How many matches are marked (for tests and the status bar)."""
+        return len(self.extraSelections())
 
     def set_min_rating(self, stars: int | None) -> None:
         """Show only the items I rated `stars` or more (None: all)."""
@@ -162,6 +191,8 @@ class ReaderView(QTextBrowser):
                 day, self._theme, self._selected, self._image_html, self._card, self._min_mine
             )
         )
+        if self._highlight:
+            self._apply_highlight()
         if keep_scroll:
             self.verticalScrollBar().setValue(scroll)
         if anchor and scroll > 0:

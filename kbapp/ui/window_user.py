@@ -17,6 +17,7 @@ from kbapp.ui import actions
 from kbapp.ui.user_layer import kb_query
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QStackedWidget
 
     from kbapp.core.store import Library
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from kbapp.ui.notes import NotePanel
     from kbapp.ui.papers import PapersView
     from kbapp.ui.reader import ReaderView
+    from kbapp.ui.search_panel import SearchPanel
     from kbapp.ui.tasks import TaskRunner
     from kbapp.ui.user_layer import UserLayer
 
@@ -40,6 +42,9 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
     views: QStackedWidget
     papers: PapersView | None
     link_picker: QDialog | None
+    switcher: QDialog | None
+    search_panel: SearchPanel | None
+    settings: QSettings
     actions_by_name: dict[str, object]
 
     def show_date(self, date: str) -> None:
@@ -109,6 +114,8 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
             if actions.command(name).menu in ("&Go", "&Item") and name not in (
                 "edit-note",
                 "link-item",
+                "quick-switcher",
+                "search",
             ):
                 action.setEnabled(enabled)
 
@@ -154,6 +161,52 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
             self.show_date(found.removeprefix("day:"))
         else:
             self.open_target(found)
+
+    # -- search ---------------------------------------------------------------------------
+    def quick_switcher(self) -> None:
+        from kbapp.ui.search_panel import QuickSwitcher
+
+        switcher = QuickSwitcher(self.library, self)
+        self.switcher = switcher
+        switcher.chosen.connect(self._switch_to)
+        switcher.finished.connect(self._keyboard_back)
+        switcher.open()
+        switcher.query.setFocus()
+
+    def _switch_to(self, target: str) -> None:
+        if target.startswith("day:"):
+            self.show_days()
+            self.show_date(target.removeprefix("day:"))
+        else:
+            self.open_target(target)
+
+    def search(self) -> None:
+        if self.search_panel is None:
+            from PySide6.QtCore import Qt
+
+            from kbapp.ui.search_panel import SearchPanel
+
+            panel = SearchPanel(lambda: self.library, self.settings, self)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, panel)
+            panel.open_item.connect(self._open_search_hit)
+            panel.closed.connect(self._close_search)
+            self.search_panel = panel
+        self.search_panel.start()
+
+    def _open_search_hit(self, key: str, terms: list[str]) -> None:
+        """The hit in the reader, its matches marked; the keyboard stays in the panel
+        (Down and Enter open the next hit, Esc goes back to the reader)."""
+        self.open_target(f"item:{key}")
+        self.reader.set_highlight(terms)
+        self.statusBar().showMessage(f"{self.reader.highlighted()} matches marked", 4000)
+        if self.search_panel is not None:
+            self.search_panel.query.setFocus()
+
+    def _close_search(self) -> None:
+        if self.search_panel is not None:
+            self.search_panel.hide()
+        self.activateWindow()
+        self.reader.setFocus()
 
     def open_target(self, target: str) -> None:
         """Show an item (in its day) or a paper (in the papers view)."""
