@@ -78,6 +78,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kbapp.core.store import Library
+from kbapp.core.store_user_data import blank_item
 
 FORMAT = "kbapp"
 VERSION = 1
@@ -139,11 +140,7 @@ def _digest(row: dict[str, Any], user: dict[str, dict[str, Any]]) -> dict[str, A
 
 
 def _item(item: dict[str, Any], user: dict[str, Any] | None) -> dict[str, Any]:
-    mine: dict[str, Any] = {"my_rating_at": None, "rating_history": [], "note_at": None,
-                            "note_revisions": [], "links_to": []}  # fmt: skip
-    if user is not None:
-        mine.update({field: user[field] for field in USER_ITEM_FIELDS if field in user})
-    return {**item, **mine}
+    return {**item, **(user if user is not None else blank_item())}
 
 
 __all__ = ["FORMAT", "USER_ITEM_FIELDS", "VERSION", "dumps", "export_json", "user_part"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -44,6 +45,31 @@ def _spaced() -> dict[int, str]:
 def index_text(text: str | None) -> str:
     """A field's text as the index stores it: NFKC, each CJK character a token."""
     return unicodedata.normalize("NFKC", text or "").translate(_spaced())
+
+
+def item_text(
+    title: str | None,
+    abstract: str | None,
+    tips: str | None,
+    links: Iterable[tuple[str, str | None, str | None]],
+) -> tuple[str, str, str, str, str, str]:
+    """An item's indexed title, abstract, tips, other links, paper titles and code (the
+    note is indexed apart: it changes alone), from its links' (field, text, url): code
+    links add their repository's name."""
+    grouped: dict[str, list[str]] = {"links": [], "paper": [], "code": []}
+    for kind, text, url in links:
+        column = kind if kind in ("paper", "code") else "links"
+        grouped[column].append(text or "")
+        if column == "code" and url:
+            grouped["code"].append(url.rsplit("github.com/", 1)[-1])
+    return (
+        index_text(title),
+        index_text(abstract),
+        index_text(tips),
+        index_text(" ".join(grouped["links"])),
+        index_text(" ".join(grouped["paper"])),
+        index_text(" ".join(grouped["code"])),
+    )
 
 
 def tokens(text: str) -> list[str]:

@@ -5,7 +5,9 @@ Nothing here is stored but the user's decisions: papers and cross-links are work
 from the imported links when asked. A day's cross-links (`cross_refs_for`) read only
 its items and the items that share an ID, a repository, a paper URL or a paper title
 with them (indexed, migration 0006), so they cost a few milliseconds at any library
-size; the whole graph (`paper_graph`, for the papers list and exports) reads all.
+size; the papers list and exports join the whole library's papers (`paper_rows`,
+`papers`), and `paper_graph` gives every cross-link at once (what the per-day answer
+is held to).
 """
 
 from __future__ import annotations
@@ -283,6 +285,3 @@ class PaperQueries:
                     "SET decision = excluded.decision, at = excluded.at",
                     (a, b, decision),
                 )
-
-    def decision_rows(self) -> Iterator[tuple[str, str, str, str]]:
-        yield from self._conn.execute("SELECT a, b, decision, at FROM link_decisions ORDER BY a, b")

@@ -19,7 +19,7 @@ from typing import Any
 
 from kbapp.core import identities
 from kbapp.core.model import Digest, Entry, Image, Item, Link, Section, Video
-from kbapp.core.search_text import index_text
+from kbapp.core.search_text import item_text
 
 KEY_TITLE_CHARS = 60
 Row = tuple[Any, ...]
@@ -267,22 +267,10 @@ def item_rows(item: Item, key: str) -> ItemRows:
 
 
 def search_row(item: Item) -> Row:
-    """The item's search index text (`search_text`), made here so an import's worker
-    processes do it: title, abstract, tips, other links, paper titles, code."""
-    grouped: dict[str, list[str]] = {"links": [], "paper": [], "code": []}
-    for link in item.links:
-        column = link.field if link.field in ("paper", "code") else "links"
-        grouped[column].append(link.text or "")
-        if column == "code" and link.url:
-            grouped["code"].append(link.url.rsplit("github.com/", 1)[-1])
-    return (
-        index_text(item.title),
-        index_text(item.abstract),
-        index_text(item.tips),
-        index_text(" ".join(grouped["links"])),
-        index_text(" ".join(grouped["paper"])),
-        index_text(" ".join(grouped["code"])),
-    )
+    """The item's search index text (`search_text.item_text`), made here so an import's
+    worker processes do it."""
+    links = ((link.field, link.text, link.url) for link in item.links)
+    return item_text(item.title, item.abstract, item.tips, links)
 
 
 def link_identities(link: Link) -> list[tuple[str, str, str | None, int]]:

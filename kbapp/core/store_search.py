@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from kbapp.core.search_text import Query, index_text, parse_query
+from kbapp.core.search_text import Query, index_text, item_text, parse_query
 
 SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
@@ -56,26 +56,20 @@ def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[
     for start in range(0, len(item_ids), _CHUNK):
         chunk = list(item_ids[start : start + _CHUNK])
         marks = ", ".join("?" * len(chunk))
-        links: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        links: dict[int, list[tuple[str, str | None, str | None]]] = defaultdict(list)
         for item_id, kind, text, url in conn.execute(
-            f"SELECT item_id, field, text, url FROM links WHERE item_id IN ({marks})", chunk
+            f"SELECT item_id, field, text, url FROM links WHERE item_id IN ({marks}) "
+            "ORDER BY item_id, ordinal",
+            chunk,
         ):
-            column = kind if kind in ("paper", "code") else "links"
-            links[item_id][column].append(text or "")
-            if column == "code" and url:
-                links[item_id]["code"].append(url.rsplit("github.com/", 1)[-1])
+            links[item_id].append((kind, text, url))
         for item_id, title, abstract, tips, note in conn.execute(
             "SELECT i.id, i.title, i.abstract, i.tips, n.text FROM items i "
             f"LEFT JOIN notes n ON n.item_key = i.key WHERE i.id IN ({marks}) AND i.removed = 0",
             chunk,
         ):
-            own = links.get(item_id, {})
-            rows.append((
-                item_id, index_text(title), index_text(abstract), index_text(tips),
-                index_text(" ".join(own.get("links", []))),
-                index_text(" ".join(own.get("paper", []))), index_text(note),
-                index_text(" ".join(own.get("code", []))),
-            ))  # fmt: skip
+            text = item_text(title, abstract, tips, links.get(item_id, []))
+            rows.append((item_id, *text[:5], index_text(note), text[5]))
     return rows
 
 
@@ -98,6 +92,14 @@ class SearchQueries:
         conn.executemany(
             _INSERT,
             [(item_id, *row[:5], index_text(note), row[5]) for item_id, row, note in after],
+        )
+
+    @staticmethod
+    def index_note(conn: sqlite3.Connection, item_key: str, text: str | None) -> None:
+        """Inside a write: the item's note, as the search index has it."""
+        conn.execute(
+            "UPDATE search SET note = ? WHERE rowid = (SELECT id FROM items WHERE key = ?)",
+            (index_text(text), item_key),
         )
 
     def rebuild_search(self) -> int:

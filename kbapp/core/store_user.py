@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kbapp.core.day import MyLink
-from kbapp.core.search_text import index_text
 from kbapp.core.store_rows import Changes, now
+from kbapp.core.store_search import SearchQueries
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ARXIV = re.compile(r"(?:arxiv:?\s*)?(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
@@ -153,10 +153,7 @@ class UserQueries:
                     (value, text, at),
                 )
             if not paper:
-                conn.execute(
-                    "UPDATE search SET note = ? WHERE rowid = (SELECT id FROM items WHERE key = ?)",
-                    (index_text(None if blank else text), value),
-                )
+                SearchQueries.index_note(conn, value, None if blank else text)
             if kind is not None and not blank and self._wants_revision(conn, target, kind, at):
                 conn.execute(
                     "INSERT INTO note_revisions (target, text, at, kind) VALUES (?, ?, ?, ?)",
@@ -285,12 +282,6 @@ class UserQueries:
                 paper = target.removeprefix("paper:")
                 shown[target] = paper.replace("arxiv:", "arXiv ", 1)
         return shown
-
-    def user_link_rows(self) -> list[UserLink]:
-        rows = self._conn.execute(
-            "SELECT id, source, target, label, created_at FROM user_links ORDER BY id"
-        )
-        return [UserLink(*row) for row in rows]
 
 
 class LinkTargets:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from contextlib import AbstractContextManager
 from typing import Any
 
-from kbapp.core.search_text import index_text
+from kbapp.core.store_search import SearchQueries
 
 
 class UserDataQueries:
@@ -23,7 +23,7 @@ class UserDataQueries:
         """Everything the user made, keyed for an export: per item key, per paper key,
         and the decisions on candidate cross-links."""
         conn = self._conn
-        items: dict[str, dict[str, Any]] = defaultdict(_blank_item)
+        items: dict[str, dict[str, Any]] = defaultdict(blank_item)
         papers: dict[str, dict[str, Any]] = defaultdict(_blank_paper)
         for key, stars, at in conn.execute("SELECT item_key, stars, updated_at FROM ratings"):
             items[key].update(my_rating=stars, my_rating_at=at)
@@ -150,10 +150,7 @@ class UserDataQueries:
             (value, text, at),
         )
         if not paper:  # the search index has the note too
-            conn.execute(
-                "UPDATE search SET note = ? WHERE rowid = (SELECT id FROM items WHERE key = ?)",
-                (index_text(text), value),
-            )
+            SearchQueries.index_note(conn, value, text)
         counts["notes"] += 1
 
     def _merge_links(
@@ -178,7 +175,8 @@ class UserDataQueries:
                 counts["links"] += 1
 
 
-def _blank_item() -> dict[str, Any]:
+def blank_item() -> dict[str, Any]:
+    """An item's user data when the user made none (the export's shape)."""
     return {"my_rating": None, "my_rating_at": None, "rating_history": [], "note": None,
             "note_at": None, "note_revisions": [], "links_to": []}  # fmt: skip
 

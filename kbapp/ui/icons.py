@@ -32,7 +32,7 @@ READER_ICONS: dict[str, tuple[str, str]] = {
     "field-link": ("fa5s.link", "accent"),
     "image": ("fa5s.image", "muted"),
 }
-STAR_COLOURS = {"star": "#e3a008", "star-mine": "#d1242f"}
+STAR_COLOURS = {"star": "#e3a008"}  # my own stars are text (render.my_stars_html)
 ACTION_ICONS = {
     "import-files": "fa5s.file-import",
     "import-folder": "fa5s.folder-open",

@@ -82,7 +82,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.resizeDocks([self.notes], [280], Qt.Orientation.Horizontal)
         self.notes.saved.connect(self._note_saved)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
-        self.notes.link_clicked.connect(self._on_note_link)
+        self.notes.link_clicked.connect(self.follow_link)
         self.reader.selection_changed.connect(self._selection_changed)
         self.reader.kb_link.connect(self._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())

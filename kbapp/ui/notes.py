@@ -177,7 +177,7 @@ class NotePanel(QDockWidget):
         self.history_button.setEnabled(target is not None)
         self._loading = False
         self._update_preview()
-        self._show_history_line()
+        self.refresh_ratings()
 
     def _typed(self) -> None:
         if self._loading or self._target is None:
@@ -252,7 +252,7 @@ class NotePanel(QDockWidget):
                 del self._pending[target]
             if target == self._target:
                 self.status.setText("Saved" if kind == "auto" else "Saved, revision kept")
-                self._show_history_line()
+                self.refresh_ratings()
             self.saved.emit(target, date or "")
 
         def failed(error: BaseException) -> None:
@@ -276,9 +276,6 @@ class NotePanel(QDockWidget):
         self.preview.setHtml(render.note_html(text) if text.strip() else "")
 
     def refresh_ratings(self) -> None:
-        self._show_history_line()
-
-    def _show_history_line(self) -> None:
         """My rating of the item and each of its changes, newest first."""
         target = self._target
         history = []

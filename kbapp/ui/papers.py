@@ -93,7 +93,7 @@ class PapersModel(QAbstractTableModel):
 
 
 class PapersView(QWidget):
-    kb_link = Signal(QUrl)  # an in-app link of the page: the window follows it
+    link_clicked = Signal(QUrl)  # a link of the page: the window follows it
     paper_chosen = Signal(str, str)  # paper key, title: the note panel follows
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -201,9 +201,4 @@ class PapersView(QWidget):
         self._show_current()
 
     def _on_anchor(self, url: QUrl) -> None:
-        if url.scheme() == "kb":
-            self.kb_link.emit(url)
-        elif url.scheme() in ("http", "https"):
-            from PySide6.QtGui import QDesktopServices
-
-            QDesktopServices.openUrl(url)
+        self.link_clicked.emit(url)

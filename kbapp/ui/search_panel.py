@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core.search_text import QUERY_HELP, QueryError
+from kbapp.core.search_text import QUERY_HELP, QueryError, parse_query
 from kbapp.core.store import Library
 from kbapp.ui.keys import ArrowsToList
 
@@ -135,13 +135,12 @@ class SearchPanel(QDockWidget):
             self.status.setText("")
             return
         try:
-            hits = self._library().search(text, limit=100)
+            query = parse_query(text)  # once: its words are marked in the reader too
+            hits = self._library().search(query, limit=100)
         except QueryError as error:
             self.status.setText(f"<span style='color:#d1242f'>{html.escape(str(error))}</span>")
             return
-        from kbapp.core.search_text import parse_query
-
-        self._terms = parse_query(text).terms
+        self._terms = query.terms
         self.status.setText(f"{len(hits)}{'+' if len(hits) == 100 else ''} found")
         for hit in hits:
             snippet = " ".join(hit.snippet.replace("\x02", "").replace("\x03", "").split())

@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QMainWindow
 
 from kbapp.ui import actions
+from kbapp.ui.reader import EXTERNAL_SCHEMES
 from kbapp.ui.user_layer import kb_query
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
             from kbapp.ui.papers import PapersView
 
             self.papers = PapersView(self)
-            self.papers.kb_link.connect(self._on_kb_link)
+            self.papers.link_clicked.connect(self.follow_link)
             self.papers.paper_chosen.connect(
                 lambda key, title: self.notes.show_target(f"paper:{key}", f"Paper: {title}")
             )
@@ -145,10 +146,12 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
         self.activateWindow()
         (self.reader if self.views.currentIndex() == 0 else self.views.currentWidget()).setFocus()
 
-    def _on_note_link(self, url: QUrl) -> None:
+    def follow_link(self, url: QUrl) -> None:
+        """A link of a note's preview or a paper's page: in-app (`kb:`) here, the web in
+        the browser, anything else (file:, javascript:) never."""
         if url.scheme() == "kb":
             self._on_kb_link(url)
-        elif url.scheme() in ("http", "https"):
+        elif url.scheme() in EXTERNAL_SCHEMES:
             QDesktopServices.openUrl(url)
 
     def follow_reference(self, text: str) -> None:
