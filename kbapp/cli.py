@@ -1,5 +1,5 @@
-"""The `kbapp` command: import, stats, export and the image cache from a terminal; no
-command opens the window.
+"""The `kbapp` command: import, stats, export, search and restore from a terminal (the
+image cache's commands are `cli_images`); no command opens the window.
 
 `main()` reads top to bottom: parse the arguments, resolve the library path, open the
 library (migrating it), run the command. Problems of the environment (a locked, newer
@@ -14,22 +14,26 @@ import importlib
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from kbapp import __version__
+from kbapp.cli_images import add_image_commands
+from kbapp.cli_shared import (
+    EXIT_ENVIRONMENT,
+    EXIT_FAILED,
+    EXIT_OK,
+    decoder,
+    open_library,
+    write_utf8,
+)
 from kbapp.core.search_text import QUERY_HELP
-from kbapp.core.store import Library, LibraryError
+from kbapp.core.store import LibraryError
 from kbapp.paths import LIBRARY_ENV, library_path
 
 if TYPE_CHECKING:  # commands load what they need: the window starts without them
-    from kbapp.core.image_check import Decoder
-    from kbapp.core.image_files import FetchResult
     from kbapp.core.importer import FileOutcome
-
-EXIT_OK, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,59 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("file", type=Path, help="the JSON export")
     cmd.set_defaults(run=_restore)
-    _add_image_commands(commands, common)
+    add_image_commands(commands, common)
     return parser
-
-
-def _add_image_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
-    group = commands.add_parser(
-        "images",
-        parents=[common],
-        help="download, count and clean the image cache",
-        description="The pictures of the digests, kept in a folder beside the library.",
-    )
-    group.set_defaults(run=lambda _args: _usage(group))
-    images = group.add_subparsers(title="image commands", metavar="COMMAND")
-    cmd = images.add_parser(
-        "fetch",
-        parents=[common],
-        help="download the images not cached yet",
-        description="Download every image that is pending or due for a retry (six at a "
-        "time, a progress bar on stderr) and copy local ones missing from the cache. "
-        "Cached images cost no request.",
-    )
-    cmd.add_argument("--date", metavar="YYYY-MM-DD", help="only this day's images")
-    cmd.set_defaults(run=_images_fetch)
-    cmd = images.add_parser(
-        "status",
-        parents=[common],
-        help="count cached, pending and failed images",
-        description="Count the images the digests reference: ok (cached), pending, failed, "
-        "and the bytes cached.",
-    )
-    cmd.add_argument("--json", action="store_true", help="print JSON")
-    cmd.set_defaults(run=_images_status)
-    cmd = images.add_parser(
-        "clean",
-        parents=[common],
-        help="delete cached files no digest references",
-        description="Delete the cached image files (older than an hour) that no digest "
-        "references any more, and their records.",
-    )
-    cmd.set_defaults(run=_images_clean)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_usage(sys.stderr)
-    print(f"{parser.prog}: choose a command (--help lists them)", file=sys.stderr)
-    return EXIT_ENVIRONMENT
-
-
-def _open(args: argparse.Namespace) -> Library:
-    return Library(library_path(args.library))
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -208,8 +161,8 @@ def _import(args: argparse.Namespace) -> int:
         for problem in outcome.image_problems:  # stderr: stdout stays one line per file
             print(f"kbapp: {outcome.date}: image {problem}", file=sys.stderr)
 
-    with _open(args) as library:
-        report = import_paths(library, args.paths, progress=show, image_decoder=_decoder(lazy=True))
+    with open_library(args) as library:
+        report = import_paths(library, args.paths, progress=show, image_decoder=decoder(lazy=True))
     print(report.summary())
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -225,7 +178,7 @@ def describe_outcome(outcome: FileOutcome) -> str:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    with _open(args) as library:
+    with open_library(args) as library:
         stats = library.stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -240,7 +193,7 @@ def _stats(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         return _export_markdown(args)
-    with _open(args) as library:
+    with open_library(args) as library:
         if args.format == "bibtex":
             from kbapp.core.bibtex import export_bibtex
 
@@ -250,7 +203,7 @@ def _export(args: argparse.Namespace) -> int:
 
             text = dumps(export_json(library))
     if args.output is None:
-        _write_utf8(sys.stdout, text)
+        write_utf8(sys.stdout, text)
         return EXIT_OK
     try:
         args.output.write_text(text, encoding="utf-8")
@@ -263,7 +216,7 @@ def _export(args: argparse.Namespace) -> int:
 def _export_markdown(args: argparse.Namespace) -> int:
     from kbapp.core.export_markdown import export_markdown, write_days
 
-    with _open(args) as library:
+    with open_library(args) as library:
         unknown = sorted(set(args.date or []) - set(library.dates()))
         if unknown:
             print(f"kbapp: no digest on {', '.join(unknown)}", file=sys.stderr)
@@ -273,7 +226,7 @@ def _export_markdown(args: argparse.Namespace) -> int:
         if len(days) != 1:
             print("kbapp: several days: give --output FOLDER (or one --date)", file=sys.stderr)
             return EXIT_ENVIRONMENT
-        _write_utf8(sys.stdout, next(iter(days.values())))
+        write_utf8(sys.stdout, next(iter(days.values())))
         return EXIT_OK
     try:
         write_days(days, args.output)
@@ -288,7 +241,7 @@ def _search(args: argparse.Namespace) -> int:
     from kbapp.core.search_text import QueryError
 
     query = " ".join(args.query)
-    with _open(args) as library:
+    with open_library(args) as library:
         if args.rebuild:  # never needed in normal use: the index is kept with every write
             print(f"search index rebuilt: {library.rebuild_search()} items", file=sys.stderr)
         try:
@@ -297,14 +250,14 @@ def _search(args: argparse.Namespace) -> int:
             print(f"kbapp: {error}", file=sys.stderr)
             return EXIT_FAILED
     if args.json:
-        _write_utf8(
+        write_utf8(
             sys.stdout,
             json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2) + "\n",
         )
         return EXIT_OK
     for hit in hits:
         snippet = " ".join(hit.snippet.replace("\x02", "[").replace("\x03", "]").split())
-        _write_utf8(sys.stdout, f"{hit.date}  {hit.title}\n    {snippet}\n")
+        write_utf8(sys.stdout, f"{hit.date}  {hit.title}\n    {snippet}\n")
     print(f"{len(hits)} found", file=sys.stderr)
     return EXIT_OK
 
@@ -312,7 +265,7 @@ def _search(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from kbapp.core.restore import RestoreError, restore_json
 
-    with _open(args) as library:
+    with open_library(args) as library:
         try:
             counts = restore_json(library, args.file)
         except RestoreError as error:
@@ -324,149 +277,6 @@ def _restore(args: argparse.Namespace) -> int:
         missing = counts["missing"]
         print(f"{missing} annotated items are not in this library: import their digests first")
     return EXIT_OK
-
-
-def _decoder(*, lazy: bool = False) -> Decoder | None:
-    """Qt's image decoder (`kbapp.qt_image`), or None when Qt cannot load: then images
-    are checked by their headers only. `lazy` loads Qt on the first picture to check, so
-    an import of digests without local pictures never pays for it."""
-    if lazy:
-        loaded: list[Decoder | None] = []
-
-        def decode(data: bytes) -> str | None:
-            if not loaded:
-                loaded.append(_decoder())
-            return loaded[0](data) if loaded[0] is not None else None
-
-        return decode
-    try:
-        from kbapp.qt_image import qt_decoder
-    except ImportError:
-        return None
-    return qt_decoder
-
-
-def _images_fetch(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from kbapp.core.image_fetch import Fetcher, fetch_many, make_client
-    from kbapp.core.image_files import LOCAL_PREFIX, ImageFiles
-    from kbapp.core.importer import cache_local_images
-
-    with _open(args) as library:
-        if args.date is not None and library.digest(args.date) is None:
-            print(f"kbapp: no digest on {args.date}", file=sys.stderr)
-            return EXIT_ENVIRONMENT
-        files = ImageFiles(library.images_dir)
-        states = library.image_states(library.referenced_images(args.date))
-        due = library.images_due(args.date, datetime.now(UTC))
-        lost = [  # recorded as cached, but the file is gone (a folder deleted by hand)
-            key
-            for key, state in states.items()
-            if state.status == "ok" and (state.hash is None or files.path(state.hash) is None)
-        ]
-        todo = list(dict.fromkeys(due + lost))
-        local = [key for key in todo if key.startswith(LOCAL_PREFIX)]
-        remote = [key for key in todo if not key.startswith(LOCAL_PREFIX)]
-        bar = ProgressBar(len(todo), sys.stderr)
-        failures: list[FetchResult] = []
-
-        def done(result: FetchResult, record: bool = True) -> None:
-            if record:
-                library.record_image(result)
-            if result.status != "ok":
-                failures.append(result)
-            bar.step(result.status == "ok", result.size or 0)
-
-        decoder = _decoder() if todo else None
-        for result in cache_local_images(library, local, decoder):
-            done(result, record=False)  # recorded by cache_local_images
-        if remote:
-            fetcher = Fetcher(make_client(), files, decoder)
-            try:
-                fetch_many(fetcher, [(key, states.get(key)) for key in remote], done)
-            finally:
-                fetcher.close()
-        bar.finish()
-    for result in failures:
-        print(f"failed: {result.error}  {result.url}")
-    print(f"{len(todo) - len(failures)} fetched, {len(failures)} failed, "
-          f"{len(states) - len(todo)} already cached or waiting to retry")  # fmt: skip
-    return EXIT_FAILED if failures else EXIT_OK
-
-
-class ProgressBar:
-    """`[#####.....]  120/600  3 failed  12.4 MB` on stderr: redrawn in place on a
-    terminal (at most ten times a second), a line per tenth of the work otherwise."""
-
-    WIDTH = 30
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total, self.stream = total, stream
-        self.done = self.failed = self.bytes = 0
-        self.tty = stream.isatty()
-        self._drawn = 0.0
-        self._tenth = 0
-
-    def step(self, ok: bool, size: int) -> None:
-        self.done += 1
-        self.failed += not ok
-        self.bytes += size
-        if self.tty:
-            if time.monotonic() - self._drawn >= 0.1 or self.done == self.total:
-                self._drawn = time.monotonic()
-                self.stream.write("\r" + self.line())
-                self.stream.flush()
-        elif self.done * 10 // max(self.total, 1) > self._tenth or self.done == self.total:
-            self._tenth = self.done * 10 // max(self.total, 1)
-            print(self.line(), file=self.stream, flush=True)
-
-    def line(self) -> str:
-        filled = self.WIDTH * self.done // max(self.total, 1)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        return f"[{bar}]  {self.done}/{self.total}  {self.failed} failed  {self.bytes / 1e6:.1f} MB"
-
-    def finish(self) -> None:
-        if self.tty and self.total:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _images_status(args: argparse.Namespace) -> int:
-    with _open(args) as library:
-        counts = library.image_status_counts()
-        folder = library.images_dir
-    if args.json:
-        print(json.dumps(counts))
-        return EXIT_OK
-    for name, value in counts.items():
-        print(f"{name:<10}{value}")
-    print(f"{'folder':<10}{folder}")
-    return EXIT_OK
-
-
-def _images_clean(args: argparse.Namespace) -> int:
-    from kbapp.core.image_files import ImageFiles
-
-    with _open(args) as library:
-        forgotten = library.forget_unreferenced_images()
-        report = ImageFiles(library.images_dir).clean(library.referenced_hashes())
-    print(
-        f"removed {report.files} unreferenced files ({report.bytes / 1e6:.1f} MB) and "
-        f"{forgotten} records"
-    )
-    return EXIT_OK
-
-
-def _write_utf8(stream: TextIO, text: str) -> None:
-    """UTF-8 whatever the console's encoding (a Windows console may be cp1252)."""
-    buffer = getattr(stream, "buffer", None)
-    if buffer is None:
-        stream.write(text)
-        return
-    stream.flush()
-    buffer.write(text.encode("utf-8"))
-    buffer.flush()
 
 
 def _run_gui(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from kbapp.core.model import Digest
 from kbapp.core.store_days import DayQueries
 from kbapp.core.store_images import ImageQueries
+from kbapp.core.store_migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
 from kbapp.core.store_papers import PaperQueries
 from kbapp.core.store_rows import (
     Changes,
@@ -36,8 +37,6 @@ from kbapp.core.store_rows import (
     now,
 )
 from kbapp.core.store_schema import (
-    ITEM_HAS_USER_DATA,
-    UPDATE_DAY_COUNTS,
     LibraryError,
     NewerLibraryError,
     database,
