@@ -286,7 +286,7 @@ class Library(
         self.reindex(conn, [r[0] for r in existing], [
             (target[0] if target else ids[item.key], item.search, notes.get(item.key))
             for item, target in zip(rows.items, targets, strict=True)
-        ])  # fmt: skip
+        ], rows.date)  # fmt: skip
         conn.execute(UPDATE_DAY_COUNTS, (digest_id,))
         near = self._mark_near_duplicates(conn, digest_id, rows.date)
         return DigestWrite(

@@ -267,15 +267,20 @@ def cross_link_index(db: Database) -> None:
 def search_index(db: Database) -> None:
     """Migration 0007: the full-text index of the items (`search_text`, `store_search`),
     filled from what the library holds."""
-    from kbapp.core.store_search import SEARCH_TABLE, index_rows
+    from kbapp.core.store_search import make_index
 
-    db.execute(SEARCH_TABLE)
-    ids = [row[0] for row in db.execute("SELECT id FROM items WHERE removed = 0").fetchall()]
-    db.conn.executemany(
-        "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        index_rows(db.conn, ids),
-    )
+    make_index(db.conn)
+
+
+def search_pairs(db: Database) -> None:
+    """Migration 0008: the index made again, CJK runs as overlapping pairs of characters
+    (`search_text.index_text`), no longer a token per character, with an index of first
+    characters (one-character queries); and the items' columns a search ranks and filters
+    by, in an index of their own (a match's item is read from it, not from the wide row)."""
+    from kbapp.core.store_search import make_index
+
+    make_index(db.conn)
+    db.execute("CREATE INDEX items_search ON items(id, digest_id, removed, author_stars, key)")
 
 
 # An item carries user data (and is kept, marked removed, when its file drops it).
@@ -297,4 +302,5 @@ MIGRATIONS = (
     ("0005_user_layer", user_layer),
     ("0006_cross_link_index", cross_link_index),
     ("0007_search", search_index),
+    ("0008_search_pairs", search_pairs),
 )

@@ -19,7 +19,7 @@ from typing import Any
 
 from kbapp.core import identities
 from kbapp.core.model import Digest, Entry, Image, Item, Link, Section, Video
-from kbapp.core.search_text import item_text
+from kbapp.core.search_text import facet_text, item_text
 
 KEY_TITLE_CHARS = 60
 Row = tuple[Any, ...]
@@ -268,9 +268,13 @@ def item_rows(item: Item, key: str) -> ItemRows:
 
 def search_row(item: Item) -> Row:
     """The item's search index text (`search_text.item_text`), made here so an import's
-    worker processes do it."""
+    worker processes do it, and its facets but the day's (the store adds those)."""
     links = ((link.field, link.text, link.url) for link in item.links)
-    return item_text(item.title, item.abstract, item.tips, links)
+    has = [link.field for link in item.links] + (["image"] if item.images else [])
+    return (
+        *item_text(item.title, item.abstract, item.tips, links),
+        facet_text("", item.stars, has),
+    )
 
 
 def link_identities(link: Link) -> list[tuple[str, str, str | None, int]]:

@@ -9,7 +9,6 @@ index but is never needed in normal use.
 
 from __future__ import annotations
 
-import datetime
 import re
 import sqlite3
 from collections import defaultdict
@@ -17,23 +16,29 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from kbapp.core.search_text import Query, index_text, item_text, parse_query
+from kbapp.core.search_text import (
+    Query,
+    facet_text,
+    fts_match,
+    index_text,
+    item_text,
+    parse_query,
+)
 
+# prefix='1': a one-character CJK query is a prefix of the pairs (`search_text`); the
+# index of first characters answers it from one list, not by merging thousands.
 SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
-    "tokenize = 'unicode61 remove_diacritics 2')"
+    "facets, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')"
 )
-_WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0"  # bm25 weights in FIELDS order
+_WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0, 0.0"  # bm25 weights in FIELDS order, facets
 _INSERT = (
-    "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code, facets) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _OPEN, _CLOSE = "\x02", "\x03"  # around matches in a snippet, before they become HTML
-_CJK_OR_MARK = "[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\x02\x03]"
-_CJK_GAP = re.compile(f"(?<={_CJK_OR_MARK}) +(?={_CJK_OR_MARK})")  # the index's spaces
 _CHUNK = 500
 CANDIDATES = 1000  # matches ranked at most (the newest): see `search`
-FILTERED_CANDIDATES = 300  # the same when filters narrow the matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +68,31 @@ def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[
             chunk,
         ):
             links[item_id].append((kind, text, url))
-        for item_id, title, abstract, tips, note in conn.execute(
-            "SELECT i.id, i.title, i.abstract, i.tips, n.text FROM items i "
+        pictured = {row[0] for row in conn.execute(
+            f"SELECT DISTINCT item_id FROM images WHERE item_id IN ({marks})", chunk)}  # fmt: skip
+        for item_id, title, abstract, tips, note, date, stars in conn.execute(
+            "SELECT i.id, i.title, i.abstract, i.tips, n.text, d.date, i.author_stars "
+            "FROM items i JOIN digests d ON d.id = i.digest_id "
             f"LEFT JOIN notes n ON n.item_key = i.key WHERE i.id IN ({marks}) AND i.removed = 0",
             chunk,
         ):
-            text = item_text(title, abstract, tips, links.get(item_id, []))
-            rows.append((item_id, *text[:5], index_text(note), text[5]))
+            own = links.get(item_id, [])
+            text = item_text(title, abstract, tips, own)
+            has = [kind for kind, _, _ in own] + (["image"] if item_id in pictured else [])
+            rows.append((item_id, *text[:5], index_text(note), text[5],
+                         facet_text(date, stars, has)))  # fmt: skip
     return rows
+
+
+def make_index(conn: sqlite3.Connection) -> int:
+    """Inside a write: the index made anew from the items; how many it holds. (A new
+    table, not DELETE: deleting from FTS5 reads every row's text back to unindex it.)"""
+    conn.execute("DROP TABLE IF EXISTS search")
+    conn.execute(SEARCH_TABLE)
+    ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE removed = 0")]
+    conn.executemany(_INSERT, index_rows(conn, ids))
+    conn.execute("INSERT INTO search (search) VALUES ('optimize')")  # one b-tree, compact
+    return len(ids)
 
 
 class SearchQueries:
@@ -85,14 +107,17 @@ class SearchQueries:
         conn: sqlite3.Connection,
         before: Iterable[int],
         after: Iterable[tuple[int, Sequence[str], str | None]],
+        date: str,
     ) -> None:
         """Inside a write: drop the index rows of the items a digest had, add those of
-        the items its file has now: (item id, `store_rows.search_row`, note)."""
+        the items its file has now: (item id, `store_rows.search_row`, note), on `date`."""
         conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
+        day = facet_text(date, 0, ())
         conn.executemany(
             _INSERT,
-            [(item_id, *row[:5], index_text(note), row[5]) for item_id, row, note in after],
-        )
+            [(item_id, *row[:5], index_text(note), row[5], f"{day} {row[6]}")
+             for item_id, row, note in after],
+        )  # fmt: skip
 
     @staticmethod
     def index_note(conn: sqlite3.Connection, item_key: str, text: str | None) -> None:
@@ -105,10 +130,7 @@ class SearchQueries:
     def rebuild_search(self) -> int:
         """The whole index made again from the items (one transaction); items indexed."""
         with self._transaction() as conn:
-            conn.execute("DELETE FROM search")
-            ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE removed = 0")]
-            conn.executemany(_INSERT, index_rows(conn, ids))
-        return len(ids)
+            return make_index(conn)
 
     # -- searching --------------------------------------------------------------------------
     def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
@@ -116,14 +138,13 @@ class SearchQueries:
         days and for my rating. QueryError for a malformed query.
 
         A word in most items (one common character) matches tens of thousands: ranking
-        all of them would cost the keystroke ~70 ms at 100,000 items, so the ranking
-        looks at the newest `CANDIDATES` matches (by when they were imported) and the
-        rest is counted, not ranked."""
+        all of them would cost the keystroke tens of milliseconds at 100,000 items, so
+        the ranking looks at the newest `CANDIDATES` matches (by when they were
+        imported); a larger `limit` looks at that many."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        where, params = _filters(parsed)
         conn = self._conn
-        newest = conn.execute("SELECT MAX(date) FROM digests").fetchone()[0] or ""
-        if parsed.match is None:
+        if parsed.match is None:  # filters alone: the newest items that pass them
+            where, params = _filters(parsed)
             rows = conn.execute(
                 "SELECT i.key, d.date, i.title, COALESCE(i.abstract, '') FROM items i "
                 "JOIN digests d ON d.id = i.digest_id LEFT JOIN ratings r ON r.item_key = i.key "
@@ -133,82 +154,61 @@ class SearchQueries:
             return [
                 Hit(key, date, title, 0.0, abstract[:120]) for key, date, title, abstract in rows
             ]
-        # A filter that keeps few items (mine>=, arxiv:, has:note) is a set read first;
-        # the others (dates, stars, has:code ...) keep many and are checked page by page.
-        few = parsed.mine is not None or parsed.arxiv is not None or "note" in parsed.has
-        allowed: set[int] | None = None
-        if where and few:
-            allowed = {row[0] for row in conn.execute(
-                "SELECT i.id FROM items i JOIN digests d ON d.id = i.digest_id "
-                f"LEFT JOIN ratings r ON r.item_key = i.key WHERE i.removed = 0 {where}",
-                params)}  # fmt: skip
-        if allowed is not None and not allowed:
+        match = fts_match(parsed)  # the words, stars>=, date: and has:code/paper/image
+        if match is None:
             return []
-        wanted = max(CANDIDATES if not where else FILTERED_CANDIDATES, limit)
-        candidates: list[tuple[int, float]] = []
-        try:  # newest matches first, read a page at a time only as far as needed
-            cursor = conn.execute(
-                f"SELECT rowid, bm25(search, {_WEIGHTS}) FROM search WHERE search MATCH ? "
-                "ORDER BY rowid DESC",
-                [parsed.match],
-            )
-            while len(candidates) < wanted and (page := cursor.fetchmany(_CHUNK)):
-                if allowed is not None:
-                    page = [row for row in page if row[0] in allowed]
-                elif where:  # the filters, on this page's items
-                    kept = {row[0] for row in conn.execute(
-                        "SELECT i.id FROM items i JOIN digests d ON d.id = i.digest_id "
-                        "LEFT JOIN ratings r ON r.item_key = i.key "
-                        f"WHERE i.id IN ({', '.join('?' * len(page))}) AND i.removed = 0 "
-                        f"{where}", [row[0] for row in page] + params)}  # fmt: skip
-                    page = [row for row in page if row[0] in kept]
-                candidates += page
+        # My stars, my notes and arXiv IDs keep few items: SQLite makes the set once and
+        # checks each match against it. (The unary + keeps FTS5 from being handed the
+        # set: it would run the whole query again for every item in it.)
+        restrict, restrict_params = "", []
+        if parsed.mine is not None:
+            restrict += (" AND +search.rowid IN (SELECT i.id FROM ratings r JOIN items i "
+                         "ON i.key = r.item_key WHERE r.stars >= ?)")  # fmt: skip
+            restrict_params.append(parsed.mine)
+        if "note" in parsed.has:
+            restrict += (" AND +search.rowid IN (SELECT i.id FROM notes n JOIN items i "
+                         "ON i.key = n.item_key)")  # fmt: skip
+        if parsed.arxiv is not None:
+            restrict += (" AND +search.rowid IN (SELECT item_id FROM identities "
+                         "WHERE kind = 'arxiv' AND value = ?)")  # fmt: skip
+            restrict_params.append(parsed.arxiv)
+        # The newest matches (an FTS5 index walks rowids in order and stops at the LIMIT),
+        # then ranked: bm25 raised up to 1.5x for recent days and 1.75x for my stars.
+        today = conn.execute("SELECT julianday(MAX(date)) FROM digests").fetchone()[0] or 0.0
+        try:  # items_search holds every column of items used here (migration 0008)
+            rows = conn.execute(
+                "SELECT id, key, date, score FROM ("
+                f"  SELECT search.rowid AS id, i.key, d.date, -bm25(search, {_WEIGHTS})"
+                "    * (1.0 + 0.15 * COALESCE(r.stars, 0))"
+                "    * (1.0 + 0.5 / (1.0 + MAX(0, ? - COALESCE(julianday(d.date), 0)) / 365.0))"
+                "    AS score"
+                "  FROM search CROSS JOIN items i INDEXED BY items_search ON i.id = search.rowid"
+                "  CROSS JOIN digests d ON d.id = i.digest_id"
+                "  LEFT JOIN ratings r ON r.item_key = i.key"
+                f"  WHERE search MATCH ? AND i.removed = 0{restrict}"
+                "  ORDER BY search.rowid DESC LIMIT ?"
+                ") ORDER BY score DESC, date DESC, id DESC LIMIT ?",
+                [today, match, *restrict_params, max(CANDIDATES, limit), limit],
+            ).fetchall()
         except sqlite3.OperationalError as error:  # a query FTS5 cannot read after all
             from kbapp.core.search_text import QueryError
 
             raise QueryError(f"cannot search for that: {error}") from error
-        candidates = candidates[:wanted]
-        relevance = dict(candidates)
-        details = []
-        ids = list(relevance)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            details += conn.execute(
-                "SELECT i.id, i.key, d.date, i.title, COALESCE(r.stars, 0) FROM items i "
-                "JOIN digests d ON d.id = i.digest_id LEFT JOIN ratings r ON r.item_key = i.key "
-                f"WHERE i.id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-        today = _day_number(newest)
-        scored = sorted(
-            ((-relevance[i] * (1.0 + 0.15 * mine)
-              * (1.0 + 0.5 / (1.0 + max(0, today - _day_number(date)) / 365.0)),
-              date, i, key, title) for i, key, date, title, mine in details),
-            reverse=True,
-        )[:limit]  # fmt: skip
-        return [Hit(key, date, title, score, snippet)
-                for (score, date, _i, key, title), snippet
-                in zip(scored, self._snippets([row[2] for row in scored], parsed.terms),
-                       strict=True)]  # fmt: skip
+        texts = self._texts([row[0] for row in rows])
+        return [
+            Hit(key, date, texts[i][0], score, snippet_of(texts[i], parsed.terms))
+            for i, key, date, score in rows
+        ]
 
-    def _snippets(self, item_ids: list[int], terms: list[str]) -> list[str]:
-        """A few words around the first match in each item's fields, the matches between
-        \x02 and \x03 (made here: FTS5's snippet() costs ~1 ms a row on CJK text)."""
+    def _texts(self, item_ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
+        """Title, abstract, tips and note of these items: what a snippet is cut from
+        (here, not by FTS5's snippet(), which costs ~1 ms a row on CJK text)."""
         if not item_ids:
-            return []
-        texts = {row[0]: row[1:] for row in self._conn.execute(
+            return {}
+        return {row[0]: row[1:] for row in self._conn.execute(
             "SELECT i.id, i.title, COALESCE(i.abstract, ''), COALESCE(i.tips, ''), "
             "COALESCE(n.text, '') FROM items i LEFT JOIN notes n ON n.item_key = i.key "
             f"WHERE i.id IN ({', '.join('?' * len(item_ids))})", item_ids)}  # fmt: skip
-        return [snippet_of(texts.get(i, ()), terms) for i in item_ids]
-
-
-def _day_number(date: str) -> int:
-    """Days since 0001-01-01 for an ISO date (the recency boost), 0 when not a date."""
-    try:
-        return datetime.date.fromisoformat(date).toordinal()
-    except ValueError:
-        return 0
 
 
 def snippet_of(fields: Sequence[str], terms: list[str], width: int = 48) -> str:

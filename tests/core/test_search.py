@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kbapp.core.importer import import_paths
 from kbapp.core.search_text import QueryError
@@ -55,6 +57,8 @@ def docs(library: Library) -> dict[str, Doc]:
                 ),
                 "note": item["note"] or "",
                 "has_code": str(any(link["field"] == "code" for link in links)),
+                "has_paper": str(any(link["field"] == "paper" for link in links)),
+                "has_image": str(bool(item["images"])),
             }
     return found
 
@@ -68,20 +72,34 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def words(text: str) -> list[str]:
-    """Latin words and single CJK characters, as a reader would count them."""
-    spaced = _CJK.sub(lambda m: f" {m.group(0)} ", fold(text))
-    return re.findall(r"[^\W_]+", spaced)  # letters and digits; "_" separates
+def pieces(text: str) -> list[str]:
+    """Runs of CJK characters and Latin words (letters and digits), as a reader splits
+    them: punctuation and spaces separate pieces."""
+    folded = fold(text)
+    return re.findall(f"{_CJK.pattern}+|[^\\W_\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+", folded)
 
 
 def has(text: str, term: str) -> bool:
-    """A CJK string anywhere; a Latin word at the start of a word; a phrase as a run."""
-    wanted = words(term)
-    found = words(text)
-    if len(wanted) == 1 and not _CJK.search(wanted[0]):
-        return any(word.startswith(wanted[0]) for word in found)
+    """A CJK string anywhere in a run; a Latin word at the start of a word; several
+    pieces as consecutive pieces of the text, where a CJK run may go on before the first
+    piece and after the last one."""
+    wanted = pieces(term)
+    found = pieces(text)
+    if len(wanted) == 1:
+        if _CJK.match(wanted[0]):
+            return any(wanted[0] in piece for piece in found)
+        return any(piece.startswith(wanted[0]) for piece in found)
     n = len(wanted)
-    return any(found[i : i + n] == wanted for i in range(len(found) - n + 1))
+    for i in range(len(found) - n + 1):
+        run = found[i : i + n]
+        first, last = wanted[0], wanted[-1]
+        if not (run[0] == first or (_CJK.match(first) and run[0].endswith(first))):
+            continue
+        if not (run[-1] == last or (_CJK.match(last) and run[-1].startswith(last))):
+            continue
+        if run[1:-1] == wanted[1:-1]:
+            return True
+    return False
 
 
 def brute(docs: dict[str, Doc], test: Callable[[Doc], bool]) -> set[str]:
@@ -149,6 +167,17 @@ def test_one_and_two_chinese_characters_find_every_item_and_nothing_else(
             lambda d: "2021-04-01" <= d["date"] <= "2021-04-15",
         ),
         ("has:code 检测", lambda d: d["has_code"] == "True" and anywhere("检测")(d)),
+        ("has:image 的", lambda d: d["has_image"] == "True" and anywhere("的")(d)),
+        (
+            "的 has:paper stars>=4",
+            lambda d: d["has_paper"] == "True" and int(d["stars"]) >= 4 and anywhere("的")(d),
+        ),
+        (
+            "的 date:2021-03-28..2021-05-02",  # days, a whole month, days
+            lambda d: "2021-03-28" <= d["date"] <= "2021-05-02" and anywhere("的")(d),
+        ),
+        ("的 date:2020-12..2021", lambda d: d["date"] >= "2020-12" and anywhere("的")(d)),
+        ("的 date:2021-05-09", lambda d: d["date"] == "2021-05-09" and anywhere("的")(d)),
     ],
 )
 def test_phrases_mixed_and_filtered_queries_match_the_scan(
@@ -212,3 +241,33 @@ def test_what_an_import_indexes_is_what_a_rebuild_makes(tmp_path: Path, corpus: 
         library.rebuild_search()
         assert sorted(library._conn.execute(sql).fetchall()) == imported
         assert len(imported) == len(library.search("date:2021-04", limit=10_000))
+
+
+@pytest.fixture(scope="module")
+def noted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, list[str]]]:
+    """A library of the built-in samples, whose first items take the notes a test writes."""
+    from kbapp.ui.app import samples_dir
+
+    path = tmp_path_factory.mktemp("noted") / "library.sqlite"
+    with Library(path) as library:
+        import_paths(library, [samples_dir()], workers=0)
+        keys = [item.key for item in library.items_for_date(library.dates()[-1])][:3]
+        yield library, keys
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    texts=st.lists(st.text(alphabet="检测算法目标，。 v5ab-", max_size=14), min_size=3, max_size=3),
+    term=st.text(alphabet="检测算法 v5a", min_size=1, max_size=6).filter(lambda t: pieces(t)),
+)
+def test_cjk_latin_and_punctuation_mixes_match_the_scan(
+    noted: tuple[Library, list[str]], texts: list[str], term: str
+) -> None:
+    """Edge cases the corpus may lack: punctuation inside a CJK run ("检，测" does not hold
+    "检测"), CJK joined to Latin words, a CJK run that goes on past the query."""
+    library, keys = noted
+    for key, text in zip(keys, texts, strict=True):
+        library.set_note(key, text)
+    expected = {key for key, text in zip(keys, texts, strict=True) if has(text, term)}
+    assert found(library, f'note:"{term}"') == expected

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import pytest
 
-from kbapp.core.search_text import QueryError, index_text, parse_query, tokens
+from kbapp.core.search_text import (
+    QueryError,
+    facet_text,
+    fts_match,
+    index_text,
+    parse_query,
+    tokens,
+)
 
 
-def test_cjk_text_is_indexed_a_character_a_token_and_full_width_folds() -> None:
-    assert tokens("YOLOv5目标检测，ＡＩ") == ["yolov5", "目", "标", "检", "测", "ai"]
-    assert index_text("检测") == " 检  测 "
+def test_cjk_text_is_indexed_as_overlapping_pairs_and_full_width_folds() -> None:
+    assert tokens("YOLOv5目标检测，ＡＩ") == ["yolov5", "目标", "标检", "检测", "测", "ai"]
+    assert index_text("检测") == " 检测 测 "
+    assert tokens("检。测") == ["检", "测"]
 
 
 @pytest.mark.parametrize(
     ("query", "match"),
     [
-        ("检", '"检"'),
-        ("检测", '"检 测"'),
+        ("检", '"检" *'),
+        ("检测", '"检测"'),
+        ("检测算法", '"检测 测算 算法"'),
         ("YOLO", '"yolo" *'),
-        ("YOLO 检测", '"yolo" * AND "检 测"'),
-        ("YOLO检测", '"yolo 检 测"'),
+        ("YOLO 检测", '"yolo" * AND "检测"'),
+        ("YOLO检测", '"yolo 检测"'),
+        ("检测v5", '"检测 测 v5"'),
+        ("v5检", '"v5 检" *'),
         ('"real time"', '"real time"'),
-        ("a OR 检测", '("a" *) OR ("检 测")'),
+        ("a OR 检测", '("a" *) OR ("检测")'),
         ("yolo -v5", '("yolo" *) NOT "v5" *'),
-        ("title:检测 paper：YOLO", 'title : "检 测" AND paper : "yolo" *'),
+        ("title:检测 paper：YOLO", 'title : "检测" AND paper : "yolo" *'),
     ],
 )
 def test_words_phrases_fields_or_and_not(query: str, match: str) -> None:
@@ -38,6 +49,27 @@ def test_filters_are_read_into_the_query() -> None:
     assert parse_query("has:note").match is None  # filters alone are a search too
 
 
+def test_filters_become_facet_tokens_that_no_word_can_match() -> None:
+    def shown(text: str | None) -> str | None:
+        return None if text is None else text.replace("\ue000", "^")
+
+    assert shown(facet_text("2021-04-25", 3, ["code", "link", "image"])) == (
+        "^y2021 ^m202104 ^d20210425 ^s1 ^s2 ^s3 ^hcode ^himage"
+    )
+    match = fts_match(parse_query("检测 stars>=2 has:code has:note date:2021-03-30..2021-05"))
+    assert shown(match) == (
+        '("检测") AND facets : ("^s2") AND '
+        'facets : ("^d20210330" OR "^d20210331" OR "^m202104" OR "^m202105") AND '
+        'facets : ("^hcode")'
+    )
+    assert shown(fts_match(parse_query("x date:2020-12..2022-01"))).endswith(
+        'facets : ("^m202012" OR "^y2021" OR "^m202201")'
+    )
+    assert fts_match(parse_query("x date:2021-05..2021-04")) is None  # an empty range
+    assert fts_match(parse_query("s1 y2021")) == '"s1" * AND "y2021" *'
+    assert parse_query("\ue000s1").match == '"s1" *'  # a query cannot hold the marker
+
+
 @pytest.mark.parametrize(
     ("query", "says"),
     [
@@ -47,6 +79,8 @@ def test_filters_are_read_into_the_query() -> None:
         ("-yolo", "at least one word"),
         ("stars>=9", "0 to 5"),
         ("date:April", "date:"),
+        ("date:2021-02-30", "not a day of the calendar"),
+        ("date:2021-13", "not a day of the calendar"),
         ("has:video", "has:"),
         ("arxiv:12", "arXiv ID"),
         ("color:red", "unknown filter"),
