@@ -27,6 +27,7 @@ import hashlib
 import itertools
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -51,7 +52,12 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
 SERIES_INDEX = "series index"
-BATCH = 16  # files written in one transaction (each still atomic: a savepoint)
+# Files written in one transaction (each still atomic: a savepoint): at most BATCH, and
+# for at most BATCH_SECONDS, which bounds how long the window's own writes (a note) wait
+# for the lock. Fewer commits: each flushes the search index's pending terms as a new
+# segment for FTS5 to merge (16 files a commit cost the 3,650-day import ~0.4 s more).
+BATCH = 256
+BATCH_SECONDS = 0.25
 CHUNK = 16  # files a worker parses per round trip
 
 
@@ -198,9 +204,11 @@ def import_paths(
     try:
         if pool is not None:
             submit(workers * 3)
-        for start in range(0, len(plan), BATCH):
-            with library.batch():  # a commit per BATCH files; each file stays atomic
-                for n in range(start, min(start + BATCH, len(plan))):
+        n = 0
+        while n < len(plan) and not report.cancelled:
+            started, end = time.monotonic(), min(n + BATCH, len(plan))
+            with library.batch():  # a commit per batch; each file stays atomic
+                while n < end and time.monotonic() - started < BATCH_SECONDS:
                     if cancel is not None and cancel():
                         report.cancelled = True
                         break
@@ -209,10 +217,9 @@ def import_paths(
                         prepared = prepared_for(n, step.path)
                         step = _store(library, step.path, prepared, image_decoder)
                     report.outcomes.append(step)
+                    n += 1
                     if progress is not None:
-                        progress(n + 1, len(plan), step)
-            if report.cancelled:
-                break
+                        progress(n, len(plan), step)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -17,14 +17,15 @@ character alone ("目标检测" → 目标 标检 检测 测), the pairing Zoter
 The trigram tokenizer cannot answer one or two characters (see the issue), hence this.
 
 A last column, `facets`, holds what the filters ask of an item as tokens (`facet_text`):
-its day (y2021 m202104 d20210425), the author's stars as "at least" tokens (s1 s2 s3)
-and hcode hpaper himage. `fts_match` turns stars>=, date: and has:code/paper/image into
-those, so FTS5 intersects them with the words in its own lists; words are kept to the
-other columns. (Checked on each match instead, a rare filter with a common word walked
-tens of thousands of rows.) My stars and notes change with every edit: the store checks
-those, with arxiv:, in SQL. Each facet token starts with a private-use character, which
-the tokenizer keeps in a token and a query never holds: no word can match a facet, and
-no column filter is needed to keep words off them (one cost a common word ~2 ms).
+its day (y2021 m202104 d20210425), the author's stars (s1 s2 for "at least", u3 u4 u5
+for "fewer than") and its links (hcode or ncode, hpaper/npaper, himage/nimage).
+`fts_match` turns date:, stars>= and has:code/paper/image into those, so FTS5 intersects
+them with the words in its own lists. (Checked on each match instead, a rare filter with
+a common word walked tens of thousands of rows.) My stars and notes change with every
+edit: the store checks those, with arxiv:, in SQL. Each facet token starts with a
+private-use character, which the tokenizer keeps in a token and a query never holds: no
+word can match a facet, and no column filter is needed to keep words off them (one cost
+a common word ~2 ms).
 
 The query language (documented in the app's help, `QUERY_HELP`):
 words (all must match), "a phrase", -excluded, a OR b, field:word for title, abstract,
@@ -35,6 +36,7 @@ date:2021-04-01..2021-04-15; has:code, has:paper, has:note, has:image; arxiv:210
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -61,8 +63,8 @@ _PIECES = re.compile(f"[{_CJK_CLASS}]+|[^\\W_{_CJK_CLASS}]+")
 
 def _pairs(run: re.Match[str]) -> str:
     """A CJK run as the index writes it: " 目标 标检 检测 测 "."""
-    text = run.group(0)
-    return " " + " ".join(map("".join, zip(text, text[1:], strict=False))) + f" {text[-1]} "
+    text = run.group()
+    return f" {' '.join(map(operator.add, text, text[1:]))} {text[-1]} "
 
 
 def index_text(text: str | None) -> str:
@@ -97,14 +99,36 @@ def item_text(
 
 
 def facet_text(date: str, stars: int, has: Iterable[str]) -> str:
-    """An item's `facets` column: its day, the author's stars as "at least" tokens, and
-    which of code, paper and image links it has."""
-    found = []
-    if _iso_day(date) is not None:
-        found += [f"y{date[:4]}", f"m{date[:7].replace('-', '')}", f"d{date.replace('-', '')}"]
-    found += [f"s{n}" for n in range(1, stars + 1)]
-    found += sorted({f"h{kind}" for kind in has if kind in _FACET_HAS})
+    """An item's `facets` column: its day (`day_facets`), then `item_facets`."""
+    return f"{day_facets(date)} {item_facets(stars, has)}".strip()
+
+
+def day_facets(date: str) -> str:
+    """The tokens of an item's day: y2021 m202104 d20210425 (none when not a day)."""
+    if _iso_day(date) is None:
+        return ""
+    found = [f"y{date[:4]}", f"m{date[:7].replace('-', '')}", f"d{date.replace('-', '')}"]
     return " ".join(_FACET + token for token in found)
+
+
+def item_facets(stars: int, has: Iterable[str]) -> str:
+    """The author's stars as "at least" tokens (s1..) and "fewer than" ones (..u5); for
+    code, paper and image links, h<kind> when the item has one and n<kind> when not."""
+    kinds = set(has)
+    found = [f"s{n}" for n in range(1, stars + 1)] + [f"u{n}" for n in range(stars + 1, 6)]
+    found += [f"{'h' if kind in kinds else 'n'}{kind}" for kind in _FACET_HAS]
+    return " ".join(_FACET + token for token in found)
+
+
+def facet_sides(query: Query) -> list[tuple[str, str, str]]:
+    """(filter, its facet token, the token of the items it leaves out) for each filter
+    that can be asked either way: stars>=2 is s2, or NOT u2. bm25 counts the items of
+    every token in a query (a token in 90% of them costs ~5 ms at 100,000 items), so the
+    store asks for the side with fewer items (`fts_match`'s `absent`). One token a side:
+    a single token per item for stars and links together made these ORs of up to 40."""
+    sides = [("stars", f"s{query.stars}", f"u{query.stars}")] if query.stars else []
+    sides += [(kind, f"h{kind}", f"n{kind}") for kind in sorted(query.has) if kind in _FACET_HAS]
+    return [(name, _FACET + yes, _FACET + no) for name, yes, no in sides]
 
 
 def _iso_day(text: str) -> datetime.date | None:
@@ -211,25 +235,29 @@ def parse_query(text: str) -> Query:
     return query
 
 
-def fts_match(query: Query) -> str | None:
-    """The whole FTS5 expression of a query with words: the words, and its stars>=,
-    date: and has: (code, paper, image) as `facets` tokens."""
+def fts_match(query: Query, absent: Iterable[str] = ()) -> str | None:
+    """The whole FTS5 expression of a query with words: the words, and its date:,
+    stars>= and has: (code, paper, image) as `facets` tokens; a filter named in `absent`
+    as NOT the token of what it leaves out (`facet_sides`). None when nothing matches."""
     if query.match is None:
         return None
-    facets = []  # OR-ed tokens, one group per filter
-    if query.stars:
-        facets.append([f"s{query.stars}"])
+    match = query.match
     if query.date_from is not None and query.date_to is not None:
         days = _date_tokens(query.date_from, query.date_to)
         if not days:
             return None  # an empty range
-        facets.append(days)
-    facets += [[f"h{kind}"] for kind in sorted(query.has) if kind in _FACET_HAS]
-    parts = [f"({query.match})"] if facets else [query.match]
-    for group in facets:
-        tokens = " OR ".join(f'"{_FACET}{token}"' for token in group)
-        parts.append(f"facets : ({tokens})")
-    return " AND ".join(parts)
+        match = f"({match}) AND facets : ({_any(_FACET + day for day in days)})"
+    left_out = set(absent)
+    for name, yes, no in facet_sides(query):
+        if name in left_out:
+            match = f'({match}) NOT facets : "{no}"'
+        else:
+            match = f'({match}) AND facets : "{yes}"'
+    return match
+
+
+def _any(tokens: Iterable[str]) -> str:
+    return " OR ".join(f'"{token}"' for token in tokens)
 
 
 def _period(text: str, *, last: bool) -> datetime.date:

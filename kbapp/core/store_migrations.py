@@ -274,9 +274,9 @@ def search_index(db: Database) -> None:
 
 def search_pairs(db: Database) -> None:
     """Migration 0008: the index made again, CJK runs as overlapping pairs of characters
-    (`search_text.index_text`), no longer a token per character, with an index of first
-    characters (one-character queries); and the items' columns a search ranks and filters
-    by, in an index of their own (a match's item is read from it, not from the wide row)."""
+    (`search_text.index_text`), no longer a token per character, and the filters' facets
+    in a column of their own; the items' columns a search ranks by, in an index of their
+    own (a match's item is read from it, not from the wide row)."""
     from kbapp.core.store_search import make_index
 
     make_index(db.conn)

@@ -19,7 +19,7 @@ from typing import Any
 
 from kbapp.core import identities
 from kbapp.core.model import Digest, Entry, Image, Item, Link, Section, Video
-from kbapp.core.search_text import facet_text, item_text
+from kbapp.core.search_text import item_facets, item_text
 
 KEY_TITLE_CHARS = 60
 Row = tuple[Any, ...]
@@ -273,7 +273,7 @@ def search_row(item: Item) -> Row:
     has = [link.field for link in item.links] + (["image"] if item.images else [])
     return (
         *item_text(item.title, item.abstract, item.tips, links),
-        facet_text("", item.stars, has),
+        item_facets(item.stars, has),
     )
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from kbapp.core.search_text import (
     Query,
+    day_facets,
+    facet_sides,
     facet_text,
     fts_match,
     index_text,
@@ -25,11 +27,11 @@ from kbapp.core.search_text import (
     parse_query,
 )
 
-# prefix='1': a one-character CJK query is a prefix of the pairs (`search_text`); the
-# index of first characters answers it from one list, not by merging thousands.
+# No prefix index (prefix='1' made one-character queries ~2x faster but a 3,650-day
+# import ~1.1 s slower, over its 10 s budget).
 SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
-    "facets, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')"
+    "facets, tokenize = 'unicode61 remove_diacritics 2')"
 )
 _WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0, 0.0"  # bm25 weights in FIELDS order, facets
 _INSERT = (
@@ -38,7 +40,8 @@ _INSERT = (
 )
 _OPEN, _CLOSE = "\x02", "\x03"  # around matches in a snippet, before they become HTML
 _CHUNK = 500
-CANDIDATES = 1000  # matches ranked at most (the newest): see `search`
+CANDIDATES = 500  # matches ranked at most (the newest): see `search`
+_FACET_CAP = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,7 @@ class SearchQueries:
         """Inside a write: drop the index rows of the items a digest had, add those of
         the items its file has now: (item id, `store_rows.search_row`, note), on `date`."""
         conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
-        day = facet_text(date, 0, ())
+        day = day_facets(date)
         conn.executemany(
             _INSERT,
             [(item_id, *row[:5], index_text(note), row[5], f"{day} {row[6]}")
@@ -154,7 +157,9 @@ class SearchQueries:
             return [
                 Hit(key, date, title, 0.0, abstract[:120]) for key, date, title, abstract in rows
             ]
-        match = fts_match(parsed)  # the words, stars>=, date: and has:code/paper/image
+        absent = {name for name, yes, no in facet_sides(parsed)
+                  if self._facet_count(yes) > self._facet_count(no)}  # fmt: skip
+        match = fts_match(parsed, absent)  # words, date:, stars>=, has:code/paper/image
         if match is None:
             return []
         # My stars, my notes and arXiv IDs keep few items: SQLite makes the set once and
@@ -199,6 +204,14 @@ class SearchQueries:
             Hit(key, date, texts[i][0], score, snippet_of(texts[i], parsed.terms))
             for i, key, date, score in rows
         ]
+
+    def _facet_count(self, token: str) -> int:
+        """How many items have this facet token, counted up to `_FACET_CAP` (enough to
+        tell a rare side from a common one)."""
+        return self._conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
+            (f'facets : "{token}"', _FACET_CAP),
+        ).fetchone()[0]
 
     def _texts(self, item_ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
         """Title, abstract, tips and note of these items: what a snippet is cut from

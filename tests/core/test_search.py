@@ -160,6 +160,8 @@ def test_one_and_two_chinese_characters_find_every_item_and_nothing_else(
         ("code:github", lambda d: has(d["code"], "github")),
         ("note:复现", lambda d: has(d["note"], "复现")),
         ("检测 stars>=3", lambda d: anywhere("检测")(d) and int(d["stars"]) >= 3),
+        # stars>=2 keeps most items: asked as NOT "fewer than 2" (see facet_sides)
+        ("的 stars>=2", lambda d: anywhere("的")(d) and int(d["stars"]) >= 2),
         ("分割 mine>=5", lambda d: anywhere("分割")(d) and int(d["mine"]) >= 5),
         ("检测 date:2021-04", lambda d: anywhere("检测")(d) and d["date"].startswith("2021-04")),
         (

@@ -6,6 +6,7 @@ import pytest
 
 from kbapp.core.search_text import (
     QueryError,
+    facet_sides,
     facet_text,
     fts_match,
     index_text,
@@ -54,13 +55,20 @@ def test_filters_become_facet_tokens_that_no_word_can_match() -> None:
         return None if text is None else text.replace("\ue000", "^")
 
     assert shown(facet_text("2021-04-25", 3, ["code", "link", "image"])) == (
-        "^y2021 ^m202104 ^d20210425 ^s1 ^s2 ^s3 ^hcode ^himage"
+        "^y2021 ^m202104 ^d20210425 ^s1 ^s2 ^s3 ^u4 ^u5 ^hcode ^npaper ^himage"
     )
-    match = fts_match(parse_query("检测 stars>=2 has:code has:note date:2021-03-30..2021-05"))
-    assert shown(match) == (
-        '("检测") AND facets : ("^s2") AND '
-        'facets : ("^d20210330" OR "^d20210331" OR "^m202104" OR "^m202105") AND '
-        'facets : ("^hcode")'
+    assert shown(facet_text("not a day", 0, [])) == "^u1 ^u2 ^u3 ^u4 ^u5 ^ncode ^npaper ^nimage"
+    query = parse_query("检测 stars>=2 has:code has:note date:2021-03-30..2021-05")
+    assert [(name, shown(yes), shown(no)) for name, yes, no in facet_sides(query)] == [
+        ("stars", "^s2", "^u2"),
+        ("code", "^hcode", "^ncode"),
+    ]
+    days = '"^d20210330" OR "^d20210331" OR "^m202104" OR "^m202105"'
+    assert shown(fts_match(query)) == (
+        f'((("检测") AND facets : ({days})) AND facets : "^s2") AND facets : "^hcode"'
+    )
+    assert shown(fts_match(query, absent={"stars", "code"})) == (
+        f'((("检测") AND facets : ({days})) NOT facets : "^u2") NOT facets : "^ncode"'
     )
     assert shown(fts_match(parse_query("x date:2020-12..2022-01"))).endswith(
         'facets : ("^m202012" OR "^y2021" OR "^m202201")'
