@@ -164,7 +164,7 @@ class Library(
             yield
             return
         try:
-            self._conn.execute("BEGIN")
+            self._conn.execute("BEGIN IMMEDIATE")  # see `_transaction`
             try:
                 yield
             finally:
@@ -175,12 +175,33 @@ class Library(
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; a locked or full database becomes a LibraryError."""
+        """One atomic write; a locked or full database becomes a LibraryError.
+
+        IMMEDIATE takes the write lock first, waiting up to the busy timeout for another
+        process (`kbapp import` while the window saves a note). A plain BEGIN reads
+        first, and SQLite does not wait for a reader that turns writer while another
+        holds the lock: it fails at once with "database is locked".
+        """
         self.prepare_writes()
         assert self._db is not None
         try:
-            with self._db.atomic():
+            if self._conn.in_transaction:  # inside `batch()`: a savepoint of its own
+                with self._db.atomic():
+                    yield self._conn
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:  # an error may have rolled it back already
+                    self._conn.execute("ROLLBACK")
+                raise
+            try:
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
         except sqlite3.OperationalError as error:
             raise LibraryError(describe(error, self.path)) from error
 
