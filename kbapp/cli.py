@@ -1,5 +1,6 @@
 """The `kbapp` command: import, stats, export, search and restore from a terminal (the
-image cache's commands are `cli_images`); no command opens the window.
+image cache's commands are `cli_images`); no command opens the window, importing the
+digest files or folders named instead (`kbapp notes/202103/0307.md`).
 
 `main()` reads top to bottom: parse the arguments, resolve the library path, open the
 library (migrating it), run the command. Problems of the environment (a locked, newer
@@ -14,11 +15,12 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp import __version__
+from kbapp.cli_desktop import add_desktop_commands
 from kbapp.cli_images import add_image_commands
 from kbapp.cli_shared import (
     EXIT_ENVIRONMENT,
@@ -36,14 +38,24 @@ if TYPE_CHECKING:  # commands load what they need: the window starts without the
     from kbapp.core.importer import FileOutcome
 
 
+LIBRARY_HELP = f"the library file (default: ${LIBRARY_ENV}, else the user data folder)"
+USAGE = (
+    "%(prog)s [--library PATH] [--screenshot PNG [--date YYYY-MM-DD]] [FILE.md|FOLDER ...]\n"
+    "       %(prog)s [--library PATH] COMMAND ..."
+)
+FILES_HELP = (
+    "digest files or folders of them to import and show (the newest of their days); if "
+    "kbapp already has this library open, they go to that window, which comes to the front"
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if getattr(sys, "frozen", False):
         import multiprocessing
 
         multiprocessing.freeze_support()  # a frozen app's import workers start here
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parse_args(sys.argv[1:] if argv is None else list(argv))
     except SystemExit as stop:  # --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else EXIT_ENVIRONMENT
     command: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
@@ -62,29 +74,96 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """A command's arguments, or the window's options and `files`.
+
+    argparse cannot hold sub-commands and free file names in one parser, so the first
+    word that is neither an option nor an option's value decides: a command's name is
+    that command, anything else (or a word after `--`) is a file for the window. A
+    command's name always means the command, whatever the current folder holds, so
+    `kbapp stats` prints the counts even beside a folder named `stats`: open such a
+    file as `./stats`.
+    """
+    parser = build_parser()
+    commands = command_names(parser)
+    first = _first_word(argv)
+    if first is None or first in commands:
+        return parser.parse_args(argv)
+    window = build_window_parser(commands)
+    if "--" in argv:  # intermixed parsing would take `-- -x.md` for an unknown option
+        return window.parse_args(argv)
+    return window.parse_intermixed_args(argv)  # files before and after the options
+
+
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The first word after the window's options: a command's name or a file; "--"
+    when only files follow; None when there is none (or the options are wrong, which
+    the full parse then reports)."""
+    options = argparse.ArgumentParser(prog="kbapp", add_help=False, exit_on_error=False)
+    _add_window_options(options, version=False)
+    try:
+        _, rest = options.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return next((word for word in rest if word == "--" or not word.startswith("-")), None)
+
+
+def command_names(parser: argparse.ArgumentParser) -> set[str]:
+    """The sub-commands' names (argparse has no public view of them)."""
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+
+
+def _add_window_options(parser: argparse.ArgumentParser, *, version: bool = True) -> None:
+    """The options of `kbapp` without a command (the window)."""
+    if version:
+        parser.add_argument("--version", action="version", version=f"kbapp {__version__}")
+    parser.add_argument("--library", metavar="PATH", help=LIBRARY_HELP)
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        type=Path,
+        help="open the window offscreen, write a picture of it to PNG and exit",
+    )
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="with --screenshot: the day to show (default: the newest of the files "
+        "given, else the last)",
+    )
+
+
+def build_window_parser(commands: Iterable[str]) -> argparse.ArgumentParser:
+    """`kbapp [options] FILE.md|FOLDER ...`: the window, importing the files."""
+    parser = argparse.ArgumentParser(
+        prog="kbapp",
+        usage=USAGE,
+        description="Open the window on the library and import the files given.",
+        epilog=f"Commands (kbapp COMMAND --help): {', '.join(sorted(commands))}.",
+    )
+    _add_window_options(parser)
+    parser.add_argument("files", nargs="*", metavar="FILE.md|FOLDER", type=Path, help=FILES_HELP)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     # `--library` is accepted before or after the command: the sub-parsers repeat it
     # with a SUPPRESS default, so one given before the command is not overwritten.
-    library_help = f"the library file (default: ${LIBRARY_ENV}, else the user data folder)"
     parser = argparse.ArgumentParser(
         prog="kbapp",
-        description="A knowledge base for daily research-reading digests. "
-        "Without a command, opens the window.",
+        usage=USAGE,
+        description="A knowledge base for daily research-reading digests. Without a "
+        f"command, opens the window. FILE.md|FOLDER: {FILES_HELP}. A file named like a "
+        "command is written with its folder: ./stats.",
     )
-    parser.add_argument("--version", action="version", version=f"kbapp {__version__}")
-    parser.add_argument("--library", metavar="PATH", help=library_help)
-    parser.add_argument(
-        "--screenshot",
-        metavar="FILE",
-        type=Path,
-        help="open the window offscreen, write a PNG of it to FILE and exit",
-    )
-    parser.add_argument(
-        "--date", metavar="YYYY-MM-DD", help="with --screenshot: the day to show (default: last)"
-    )
+    _add_window_options(parser)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, help=library_help)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    common.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, help=LIBRARY_HELP)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", prog="kbapp")
 
     cmd = commands.add_parser(
         "import",
@@ -150,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("file", type=Path, help="the JSON export")
     cmd.set_defaults(run=_restore)
     add_image_commands(commands, common)
+    add_desktop_commands(commands, common)
     return parser
 
 
@@ -286,7 +366,14 @@ def _run_gui(args: argparse.Namespace) -> int:
     except ImportError as error:  # Qt or a system library it needs is missing
         print(f"kbapp: the window cannot start: {error}", file=sys.stderr)
         return EXIT_ENVIRONMENT
-    return int(app.run(library_path(args.library), screenshot=args.screenshot, date=args.date))
+    return int(
+        app.run(
+            library_path(args.library),
+            screenshot=args.screenshot,
+            date=args.date,
+            files=getattr(args, "files", []),  # none when parsed by the commands' parser
+        )
+    )
 
 
-__all__ = ["build_parser", "describe_outcome", "main"]
+__all__ = ["build_parser", "build_window_parser", "describe_outcome", "main", "parse_args"]

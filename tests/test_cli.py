@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import kbapp
-from kbapp.cli import main
+from kbapp.cli import main, parse_args
 from kbapp.core.store import Library
 from kbapp.paths import LIBRARY_ENV, default_library_path, library_path
 
@@ -36,6 +36,62 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
     assert main([*command, "--help"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: kbapp") and "--library" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "files"),
+    [
+        ([], []),
+        (["notes/202103/0307.md"], ["notes/202103/0307.md"]),
+        (["a.md", "--library", "L", "notes/202104"], ["a.md", "notes/202104"]),
+        (["--lib", "L", "a.md"], ["a.md"]),  # an abbreviated option's value is no file
+        (["--screenshot", "o.png", "--date", "2021-03-07", "a.md"], ["a.md"]),
+        (["--library", "stats"], []),  # a library file named like a command
+        (["./stats"], ["stats"]),  # a file named like a command, written with its folder
+        (["--", "stats"], ["stats"]),
+        (["--", "-odd.md", "b.md"], ["-odd.md", "b.md"]),
+    ],
+)
+def test_without_a_command_the_words_are_files_for_the_window(
+    argv: list[str], files: list[str]
+) -> None:
+    args = parse_args(argv)
+    assert getattr(args, "run", None) is None  # the window
+    assert getattr(args, "files", []) == [Path(name) for name in files]
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["stats"], "_stats"),
+        (["--library", "L", "stats", "--json"], "_stats"),
+        (["--lib", "L", "import", "a.md"], "_import"),
+        (["import", "a.md", "--library", "L"], "_import"),
+        (["--date", "2021-03-07", "export"], "_export"),
+        (["export", "--date", "2021-03-07", "--format", "markdown"], "_export"),
+        (["search", "notes/202103/0307.md"], "_search"),
+    ],
+)
+def test_a_command_name_is_the_command(argv: list[str], command: str) -> None:
+    args = parse_args(argv)
+    assert args.run.__name__ == command and not hasattr(args, "files")
+
+
+def test_a_command_wins_over_a_folder_of_its_name(
+    corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lib = str(tmp_path / "lib.sqlite")
+    assert main(["--library", lib, "import", str(corpus / "notes" / "202109")]) == 0
+    (tmp_path / "stats").mkdir()
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["stats", "--library", lib]) == 0  # the counts, not a window on ./stats
+    assert capsys.readouterr().out.startswith("digests       1")
+    assert main(["--library"]) == 2
+    assert "--library: expected one argument" in capsys.readouterr().err
 
 
 def test_import_prints_a_line_per_file_and_a_summary(

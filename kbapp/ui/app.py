@@ -1,8 +1,11 @@
-"""Starting the window, top to bottom: paths → library → first-run samples → window.
+"""Starting the window, top to bottom: one instance per library → library → first-run
+samples → window → the files given.
 
-`run` is what `kbapp` with no command calls. With `screenshot` it renders the window
-offscreen, writes a PNG and returns, which makes the README's picture and serves smoke
-tests.
+`run` is what `kbapp [FILE.md ...]` with no command calls. When a window already shows
+the library, the files go to it and this process exits (`single_instance`). With
+`screenshot` it renders the window offscreen (the newest day of the files given, if
+any), writes a PNG and returns, which makes the README's picture and serves smoke
+tests; such a one-shot run neither hands over nor answers later launches.
 """
 
 from __future__ import annotations
@@ -10,10 +13,20 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbapp import paths
+
+if TYPE_CHECKING:  # Qt and the store load in `run`, after the display is checked
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from kbapp.core.store import Library
+    from kbapp.ui.main_window import MainWindow
+    from kbapp.ui.single_instance import InstanceServer
 
 log = logging.getLogger(__name__)
 DESKTOP_ID = "io.github.kbapp"
@@ -47,6 +60,7 @@ def run(
     screenshot: Path | None = None,
     date: str | None = None,
     config: Path | None = None,
+    files: Sequence[Path] = (),
 ) -> int:
     if screenshot is not None:
         # Must be decided before the QApplication exists.
@@ -54,52 +68,153 @@ def run(
     elif _no_display():
         print("kbapp: no display to open the window on (is DISPLAY set?)", file=sys.stderr)
         return 2
-    from PySide6.QtCore import QSettings
+    from kbapp.ui import single_instance
+
+    app = _application()
+    files = [Path(os.path.abspath(path)) for path in files]  # the other window's cwd differs
+    config = config or settings_path()
+    if screenshot is not None:  # one-shot: it neither hands over nor answers launches
+        return _picture(library_path, config, files, screenshot, date)
+    try:
+        launch = single_instance.claim(library_path, files)
+    except single_instance.NoAnswer as error:
+        _tell(str(error))
+        return 2
+    if launch.handed_over:
+        log.info("handed %d file(s) to the window open on %s", len(files), library_path)
+        return 0
+    try:
+        return _window(app, library_path, config, files, launch.server)
+    finally:
+        if launch.server is not None:
+            launch.server.close()  # removes the socket: the next launch need not clean up
+
+
+def _application() -> QApplication:
     from PySide6.QtWidgets import QApplication
 
     import kbapp
-    from kbapp.core.store import Library, LibraryError
-    from kbapp.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
     app.setApplicationName("kbapp")
     app.setApplicationVersion(kbapp.__version__)
     app.setDesktopFileName(DESKTOP_ID)  # type: ignore[attr-defined]
-    log.info("library: %s", library_path)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size it ships, for title bars and task switchers that read
+    the window's own icon (X11); Wayland desktops take the desktop entry's. PNGs, not the
+    SVG: they need no image plugin, in the bundle or out."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    folder = resources.files("kbapp.resources") / "icons"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        icon.addFile(str(folder / f"kbapp-{size}.png"), QSize(size, size))
+    return icon
+
+
+def _window(
+    app: QApplication,
+    library_path: Path,
+    config: Path,
+    files: list[Path],
+    server: InstanceServer | None,
+) -> int:
+    """The window, answering later launches (`server`), importing `files` once shown."""
+    from kbapp.ui import single_instance
+    from kbapp.ui.errors import install_excepthook
+
+    library = _open_library(library_path, samples=not files)
+    if library is None:
+        return 2
+    window = _main_window(library, config)
+    install_excepthook()
+    if server is not None:
+        single_instance.serve(window, server)
+    window.show()
+    if files:
+        window.open_files(files)  # imported once the window has painted
+    return app.exec()
+
+
+def _picture(
+    library_path: Path, config: Path, files: list[Path], target: Path, date: str | None
+) -> int:
+    """`--screenshot`: the files imported first, then the picture of `date` (default:
+    the newest day of the files, else the last day). 1 when a file failed."""
+    library = _open_library(library_path, samples=not files)
+    if library is None:
+        return 2
+    failed = False
+    if files:
+        newest, failed = _import_now(library, files)
+        date = date or newest
+    if date is not None and date not in library.dates():
+        print(f"kbapp: no digest on {date}", file=sys.stderr)
+        library.close()
+        return 2
+    status = _screenshot(_main_window(library, config), target, date)
+    return 1 if failed and status == 0 else status
+
+
+def _open_library(path: Path, *, samples: bool) -> Library | None:
+    """The library, migrated; an empty one gets the samples unless files are coming."""
+    from kbapp.core.store import Library, LibraryError
+
+    log.info("library: %s", path)
     try:
-        library = Library(library_path)
+        library = Library(path)
     except LibraryError as error:
         print(f"kbapp: {error}", file=sys.stderr)
-        return 2
-    if not library.dates():
+        return None
+    if samples and not library.dates():
         from kbapp.core.importer import import_paths
         from kbapp.qt_image import qt_decoder
 
         log.info("empty library: importing the samples from %s", samples_dir())
         import_paths(library, [samples_dir()], image_decoder=qt_decoder)
-    if screenshot is not None and date is not None and date not in library.dates():
-        print(f"kbapp: no digest on {date}", file=sys.stderr)
-        library.close()
-        return 2
-    config_file = config or settings_path()
-    settings = QSettings(str(config_file), QSettings.Format.IniFormat)
-    window = MainWindow(library, settings)
-    window.restore_state()
-    if screenshot is not None:
-        return _screenshot(app, window, screenshot, date)
-    from kbapp.ui.errors import install_excepthook
-
-    install_excepthook()
-    window.show()
-    return app.exec()
+    return library
 
 
-def _screenshot(app: object, window: object, target: Path, date: str | None) -> int:
-    from PySide6.QtWidgets import QApplication
+def _main_window(library: Library, config: Path) -> MainWindow:
+    from PySide6.QtCore import QSettings
 
     from kbapp.ui.main_window import MainWindow
 
-    assert isinstance(window, MainWindow)
+    window = MainWindow(library, QSettings(str(config), QSettings.Format.IniFormat))
+    window.restore_state()
+    return window
+
+
+def _import_now(library: Library, files: list[Path]) -> tuple[str | None, bool]:
+    """A screenshot's files, imported before the picture: the newest day, any failure."""
+    from kbapp.core.importer import import_paths
+    from kbapp.qt_image import qt_decoder
+
+    report = import_paths(library, files, image_decoder=qt_decoder)
+    for outcome in report.failures():
+        print(f"kbapp: not imported: {outcome.path}: {outcome.reason}", file=sys.stderr)
+    return report.newest_date(), report.failed
+
+
+def _tell(message: str) -> None:
+    """A reason not to start, on stderr and, when launched from a desktop, in a box."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"kbapp: {message}", file=sys.stderr)
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.warning(None, "kbapp", message)
+
+
+def _screenshot(window: MainWindow, target: Path, date: str | None) -> int:
+    from PySide6.QtWidgets import QApplication
+
     if date is not None:
         window.show_date(date)
     window.remember_state = False
@@ -115,9 +230,10 @@ def _screenshot(app: object, window: object, target: Path, date: str | None) -> 
     for _ in range(5):
         QApplication.processEvents()
     ok = window.grab().save(str(target))
+    shown = window.current_date() or "no day"
     window.close()
     if not ok:
         print(f"kbapp: could not write {target}", file=sys.stderr)
         return 2
-    print(f"kbapp: wrote {target}")
+    print(f"kbapp: wrote {target} ({shown})")
     return 0

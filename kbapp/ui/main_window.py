@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCompleter,
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
+    library_switched = Signal(object)  # the Path of the library File ▸ Open library opened
+
     def __init__(self, library: Library, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self._initial_day: str | None = None  # the day restore_state chose, shown at show
@@ -70,6 +73,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.setCentralWidget(self.views)
         self.importer = ImportController(self.runner, self.statusBar(), self)
         self.importer.finished.connect(self._after_import)
+        self.files_waiting: list[Path] = []  # see open_files
         self.images = self._make_images()
         self.user = UserLayer(self.runner, self)
         self.user.changed.connect(self._user_changed)
@@ -116,6 +120,8 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         actions.apply_icons(self.actions_by_name)
         self.importer.apply_icons()
         self.reader.refresh()
+        if self.files_waiting:  # given before the first paint (the command line)
+            self.import_waiting()
 
     def _handlers(self) -> dict[str, object]:
         return {

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDi
 
 from kbapp.core.store import Library, LibraryError
 from kbapp.ui.days_model import DaysModel
+from kbapp.ui.importing import MESSAGE_MS, describe_refusal, importable
 from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, SignalInstance
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
     from kbapp.core.importer import ImportReport
@@ -38,6 +39,10 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
     user: UserLayer
     model: DaysModel
     papers: PapersView | None
+    files_waiting: list[Path]  # given to open, not yet imported (MainWindow's)
+    _icons_applied: bool  # finish_startup ran (MainWindow's)
+
+    library_switched: SignalInstance  # MainWindow's
 
     def _make_images(self) -> ImagePresenter:
         raise NotImplementedError  # MainWindow's
@@ -113,6 +118,23 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
         else:
             event.ignore()
 
+    def open_files(self, paths: list[Path]) -> None:
+        """Import files named on the command line or handed over by a later launch, as
+        a drop does: what cannot be imported gets a message, and the newest day
+        imported is shown at the end. They wait their turn while an import runs, and
+        until the window has painted once (`finish_startup` calls `import_waiting`)."""
+        self.files_waiting.extend(paths)
+        if self._icons_applied and not self.importer.running:
+            self.import_waiting()
+
+    def import_waiting(self) -> None:
+        paths, self.files_waiting = self.files_waiting, []
+        accepted, refused = importable(paths)
+        if refused:
+            self.statusBar().showMessage(describe_refusal(refused, True), MESSAGE_MS)
+        if accepted:
+            self.importer.start(accepted)
+
     def _after_import(self, report: ImportReport) -> None:
         self.notes.forget_targets()
         self._papers_changed()
@@ -123,6 +145,8 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
             self._force_show(newest)
         elif current and current in report.changes.dates:
             self._force_show(current)
+        if self.files_waiting:  # handed over while this import ran
+            self.import_waiting()
 
     def _papers_changed(self) -> None:
         """The papers list, if it was opened, read again (another library, an import)."""
@@ -175,4 +199,5 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
         self._update_title()
         self.newest_day()
         self._papers_changed()
+        self.library_switched.emit(library.path)
         return True
