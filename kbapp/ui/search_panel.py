@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,8 +34,56 @@ from kbapp.core.store import Library
 from kbapp.ui.keys import ArrowsToList
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+HTML_ROLE = Qt.ItemDataRole.UserRole + 2  # the hit as rich text, its matches marked
 HISTORY_KEY = "search/history"
 HISTORY_SIZE = 20
+
+
+def hit_html(date: str, title: str, snippet: str) -> str:
+    """A result as two lines of rich text: date and title, then the snippet with its
+    matches (between \x02 and \x03, from the store) in bold on a yellow mark."""
+    marked = html.escape(" ".join(snippet.split()))
+    marked = marked.replace("\x02", "<b style='background-color:#fff3a3;color:#000'>")
+    return f"{html.escape(date)} · {html.escape(title)}<br>{marked.replace(chr(3), '</b>')}"
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Draws a result's rich text (`HTML_ROLE`): Qt's list draws plain text only."""
+
+    def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(2)
+        document.setHtml(str(index.data(HTML_ROLE) or ""))
+        document.setTextWidth(max(40, option.rect.width()))
+        return document
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if index.data(HTML_ROLE) is None:
+            super().paint(painter, option, index)
+            return
+        self.initStyleOption(option, index)
+        text_color = option.palette.text().color()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+            text_color = option.palette.highlightedText().color()
+        document = self._document(option, index)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, text_color)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        if index.data(HTML_ROLE) is None:
+            return super().sizeHint(option, index)
+        view = self.parent()
+        if isinstance(view, QListWidget):  # the width the text wraps at
+            option.rect.setWidth(view.viewport().width() - 2)
+        size = self._document(option, index).size()
+        return QSize(int(size.width()), int(size.height()) + 2)
 
 
 class QuickSwitcher(QDialog):
@@ -93,6 +144,8 @@ class SearchPanel(QDockWidget):
         self.results = QListWidget(body)
         self.results.setObjectName("searchResults")
         self.results.setWordWrap(True)
+        self.results.setItemDelegate(HitDelegate(self.results))
+        self.results.setResizeMode(QListWidget.ResizeMode.Adjust)  # wrap again on resize
         self.status = QLabel("", body)
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
@@ -146,6 +199,7 @@ class SearchPanel(QDockWidget):
             snippet = " ".join(hit.snippet.replace("\x02", "").replace("\x03", "").split())
             item = QListWidgetItem(f"{hit.date} · {hit.title}\n{snippet}")
             item.setData(TARGET_ROLE, hit.key)
+            item.setData(HTML_ROLE, hit_html(hit.date, hit.title, hit.snippet))
             self.results.addItem(item)
         if hits:
             self.results.setCurrentRow(0)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kbapp.ui.main_window import MainWindow
+from kbapp.ui.search_panel import HTML_ROLE, HitDelegate
 from tests.ui.conftest import press
 from tests.ui.test_notes import type_text
 
@@ -60,6 +61,11 @@ def test_the_search_panel_finds_as_you_type_opens_highlights_and_remembers(
     qtbot.waitUntil(lambda: panel.results.count() > 0)  # one character: found as typed
     typed(qtbot, window, "测 stars>=2")
     qtbot.waitUntil(lambda: not panel.searching() and panel.results.count() > 1)
+    # Each result's snippet shows its matches marked, drawn as rich text by the list.
+    shown = panel.results.item(0).data(HTML_ROLE)
+    assert "检测</b>" in shown or "检</b>" in shown
+    assert isinstance(panel.results.itemDelegate(), HitDelegate)
+    assert panel.results.visualItemRect(panel.results.item(0)).height() > 2 * 12  # two lines
     press(qtbot, window, Qt.Key.Key_Down)
     second = panel.results.currentItem().data(Qt.ItemDataRole.UserRole + 1)
     press(qtbot, window, Qt.Key.Key_Return)
