@@ -267,7 +267,7 @@ def cross_link_index(db: Database) -> None:
 def search_index(db: Database) -> None:
     """Migration 0007: the full-text index of the items (`search_text`, `store_search`),
     filled from what the library holds."""
-    from kbapp.core.store_search import make_index
+    from kbapp.core.store_search_rows import make_index
 
     make_index(db.conn)
 
@@ -277,7 +277,7 @@ def search_pairs(db: Database) -> None:
     (`search_text.index_text`), no longer a token per character, and the filters' facets
     in a column of their own; the items' columns a search ranks by, in an index of their
     own (a match's item is read from it, not from the wide row)."""
-    from kbapp.core.store_search import make_index
+    from kbapp.core.store_search_rows import make_index
 
     make_index(db.conn)
     db.execute("CREATE INDEX items_search ON items(id, digest_id, removed, author_stars, key)")

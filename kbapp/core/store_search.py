@@ -3,41 +3,30 @@ Part of `Library` (mixed in); all its SQL lives here. `search_text` says how tex
 indexed and how a query reads.
 
 The index is written in the same transaction as the items (`reindex`, called by every
-import write) and as a note (`reindex_note`); `rebuild_search` exists for a damaged
-index but is never needed in normal use.
+import write) and as a note (`index_note`; a paper's note goes into the `note` column of
+the items linking that paper, `index_paper_note`); `rebuild_search` exists for a damaged
+index but is never needed in normal use. What a row of the index holds is made in
+`store_search_rows`.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from kbapp.core.search_text import (
-    Query,
-    day_facets,
-    facet_sides,
-    facet_text,
-    fts_match,
-    index_text,
-    item_text,
-    parse_query,
+from kbapp.core.search_text import Query, day_facets, facet_sides, fts_match, parse_query
+from kbapp.core.store_search_rows import (
+    INSERT,
+    items_of_paper,
+    make_index,
+    note_text,
+    paper_notes_of,
 )
 
-# No prefix index (prefix='1' made one-character queries ~2x faster but a 3,650-day
-# import ~1.1 s slower, over its 10 s budget).
-SEARCH_TABLE = (
-    "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
-    "facets, tokenize = 'unicode61 remove_diacritics 2')"
-)
 _WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0, 0.0"  # bm25 weights in FIELDS order, facets
-_INSERT = (
-    "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code, facets) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 _OPEN, _CLOSE = "\x02", "\x03"  # around matches in a snippet, before they become HTML
 _CHUNK = 500
 CANDIDATES = 500  # matches ranked at most (the newest): see `search`
@@ -58,46 +47,6 @@ class Hit:
                 "score": round(self.score, 4), "snippet": plain}  # fmt: skip
 
 
-def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[object, ...]]:
-    """The index rows of these items (live ones), from what the library holds."""
-    rows: list[tuple[object, ...]] = []
-    for start in range(0, len(item_ids), _CHUNK):
-        chunk = list(item_ids[start : start + _CHUNK])
-        marks = ", ".join("?" * len(chunk))
-        links: dict[int, list[tuple[str, str | None, str | None]]] = defaultdict(list)
-        for item_id, kind, text, url in conn.execute(
-            f"SELECT item_id, field, text, url FROM links WHERE item_id IN ({marks}) "
-            "ORDER BY item_id, ordinal",
-            chunk,
-        ):
-            links[item_id].append((kind, text, url))
-        pictured = {row[0] for row in conn.execute(
-            f"SELECT DISTINCT item_id FROM images WHERE item_id IN ({marks})", chunk)}  # fmt: skip
-        for item_id, title, abstract, tips, note, date, stars in conn.execute(
-            "SELECT i.id, i.title, i.abstract, i.tips, n.text, d.date, i.author_stars "
-            "FROM items i JOIN digests d ON d.id = i.digest_id "
-            f"LEFT JOIN notes n ON n.item_key = i.key WHERE i.id IN ({marks}) AND i.removed = 0",
-            chunk,
-        ):
-            own = links.get(item_id, [])
-            text = item_text(title, abstract, tips, own)
-            has = [kind for kind, _, _ in own] + (["image"] if item_id in pictured else [])
-            rows.append((item_id, *text[:5], index_text(note), text[5],
-                         facet_text(date, stars, has)))  # fmt: skip
-    return rows
-
-
-def make_index(conn: sqlite3.Connection) -> int:
-    """Inside a write: the index made anew from the items; how many it holds. (A new
-    table, not DELETE: deleting from FTS5 reads every row's text back to unindex it.)"""
-    conn.execute("DROP TABLE IF EXISTS search")
-    conn.execute(SEARCH_TABLE)
-    ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE removed = 0")]
-    conn.executemany(_INSERT, index_rows(conn, ids))
-    conn.execute("INSERT INTO search (search) VALUES ('optimize')")  # one b-tree, compact
-    return len(ids)
-
-
 class SearchQueries:
     _conn: sqlite3.Connection
 
@@ -116,19 +65,39 @@ class SearchQueries:
         the items its file has now: (item id, `store_rows.search_row`, note), on `date`."""
         conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
         day = day_facets(date)
+        after = list(after)
+        papers = paper_notes_of(conn, [item_id for item_id, _, _ in after])
         conn.executemany(
-            _INSERT,
-            [(item_id, *row[:5], index_text(note), row[5], f"{day} {row[6]}")
+            INSERT,
+            [(item_id, *row[:5], note_text(note, papers.get(item_id)), row[5], f"{day} {row[6]}")
              for item_id, row, note in after],
         )  # fmt: skip
 
     @staticmethod
     def index_note(conn: sqlite3.Connection, item_key: str, text: str | None) -> None:
         """Inside a write: the item's note, as the search index has it."""
-        conn.execute(
-            "UPDATE search SET note = ? WHERE rowid = (SELECT id FROM items WHERE key = ?)",
-            (index_text(text), item_key),
-        )
+        row = conn.execute("SELECT id FROM items WHERE key = ?", (item_key,)).fetchone()
+        if row is not None:
+            papers = paper_notes_of(conn, [row[0]]).get(row[0])
+            conn.execute(
+                "UPDATE search SET note = ? WHERE rowid = ?", (note_text(text, papers), row[0])
+            )
+
+    @staticmethod
+    def index_paper_note(conn: sqlite3.Connection, paper_key: str) -> None:
+        """Inside a write: the `note` column of the items linking this paper, its note
+        (saved or deleted just before) among theirs."""
+        ids = sorted(items_of_paper(conn, paper_key))
+        papers = paper_notes_of(conn, ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            own = dict(conn.execute(
+                "SELECT i.id, n.text FROM items i JOIN notes n ON n.item_key = i.key "
+                f"WHERE i.id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())  # fmt: skip
+            conn.executemany(
+                "UPDATE search SET note = ? WHERE rowid = ?",
+                [(note_text(own.get(i), papers.get(i)), i) for i in chunk],
+            )
 
     def rebuild_search(self) -> int:
         """The whole index made again from the items (one transaction); items indexed."""
@@ -218,7 +187,9 @@ class SearchQueries:
         (here, not by FTS5's snippet(), which costs ~1 ms a row on CJK text)."""
         if not item_ids:
             return {}
-        return {row[0]: row[1:] for row in self._conn.execute(
+        papers = paper_notes_of(self._conn, item_ids)
+        return {row[0]: (*row[1:4], "\n\n".join([row[4], *papers.get(row[0], [])]))
+                for row in self._conn.execute(
             "SELECT i.id, i.title, COALESCE(i.abstract, ''), COALESCE(i.tips, ''), "
             "COALESCE(n.text, '') FROM items i LEFT JOIN notes n ON n.item_key = i.key "
             f"WHERE i.id IN ({', '.join('?' * len(item_ids))})", item_ids)}  # fmt: skip

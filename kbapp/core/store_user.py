@@ -152,7 +152,9 @@ class UserQueries:
                     "updated_at = excluded.updated_at",
                     (value, text, at),
                 )
-            if not paper:
+            if paper:
+                SearchQueries.index_paper_note(conn, value)
+            else:
                 SearchQueries.index_note(conn, value, None if blank else text)
             if kind is not None and not blank and self._wants_revision(conn, target, kind, at):
                 conn.execute(

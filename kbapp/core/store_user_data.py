@@ -149,7 +149,9 @@ class UserDataQueries:
             "updated_at = excluded.updated_at",
             (value, text, at),
         )
-        if not paper:  # the search index has the note too
+        if paper:  # the search index has the note too
+            SearchQueries.index_paper_note(conn, value)
+        else:
             SearchQueries.index_note(conn, value, text)
         counts["notes"] += 1
 

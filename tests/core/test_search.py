@@ -273,3 +273,62 @@ def test_cjk_latin_and_punctuation_mixes_match_the_scan(
         library.set_note(key, text)
     expected = {key for key, text in zip(keys, texts, strict=True) if has(text, term)}
     assert found(library, f'note:"{term}"') == expected
+
+
+def test_a_note_on_a_paper_finds_the_items_that_link_it(tmp_path: Path, corpus: Path) -> None:
+    """Notes on papers are the user's notes too: the items linking the paper find them,
+    after the note is saved, after a re-import and in a rebuild alike."""
+    with Library(tmp_path / "l.sqlite") as library:
+        import_paths(library, [corpus / "notes"], workers=0)
+        featuring = {hit.key for hit in library.search("arxiv:2104.00298")}
+        assert len(featuring) == 2  # 2021-04-03 and 2021-10-03
+        library.save_note("paper:arxiv:2104.00298", "论文笔记独有词 zyxwvu")
+        assert found(library, "论文笔记独有词") == featuring
+        assert found(library, "note:zyxwvu") == featuring
+        hit = library.search("独有词")[0]
+        assert "\x02独有词\x03" in hit.snippet
+        first = sorted(featuring)[0]
+        library.set_note(first, "条目笔记")  # the item's own note keeps the paper's
+        assert found(library, "条目笔记 独有词") == {first}
+        sql = "SELECT rowid, note FROM search ORDER BY rowid"
+        imported = library._conn.execute(sql).fetchall()
+        library.rebuild_search()
+        assert library._conn.execute(sql).fetchall() == imported
+        changed = tmp_path / "notes" / "202104" / "0403.md"  # the same day, edited: rewritten
+        changed.parent.mkdir(parents=True)
+        changed.write_bytes((corpus / "notes" / "202104" / "0403.md").read_bytes() + b"\n")
+        report = import_paths(library, [changed], workers=0)
+        assert [outcome.status for outcome in report.outcomes] == ["updated"]
+        assert found(library, "独有词") == featuring
+        library.save_note("paper:arxiv:2104.00298", "")
+        assert found(library, "独有词") == set()
+        assert found(library, "条目笔记") == {first}
+
+
+def test_paper_notes_reach_the_items_the_papers_view_lists(
+    library: Library, tmp_path: Path
+) -> None:
+    """Every paper of the corpus gets a note: each item's indexed notes are those of the
+    papers `join_papers` says it links (by ID, title or URL), no more, no fewer."""
+    from kbapp.core.store_search_rows import paper_notes_of
+
+    papers = library.papers()
+    linked: dict[str, set[str]] = {}
+    for paper in papers:
+        for occurrence in paper.occurrences:
+            linked.setdefault(occurrence.item_key, set()).add(f"note of {paper.key}")
+    assert any(paper.key.startswith("title:") for paper in papers)
+    conn = library._conn
+    try:
+        conn.execute("SAVEPOINT all_papers")
+        conn.executemany(
+            "INSERT INTO paper_notes (paper_key, text, updated_at) VALUES (?, ?, '')",
+            [(paper.key, f"note of {paper.key}") for paper in papers],
+        )
+        ids = dict(conn.execute("SELECT key, id FROM items WHERE removed = 0").fetchall())
+        found = paper_notes_of(conn, list(ids.values()))
+        by_key = {key: set(found.get(item_id, [])) for key, item_id in ids.items()}
+        assert by_key == {key: linked.get(key, set()) for key in ids}
+    finally:
+        conn.execute("ROLLBACK TO all_papers")
+        conn.execute("RELEASE all_papers")
