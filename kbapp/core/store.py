@@ -155,7 +155,7 @@ class Library(
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Group writes into one transaction (an import's files, 16 at a time): each
+        """Group writes into one transaction (an import's files, a quarter second's): each
         write inside stays atomic (a savepoint), and what was written is committed even
         when a later write fails, so an import keeps the files it had imported. One
         commit for many files instead of one each: most of an import's writing time."""
