@@ -206,8 +206,9 @@ def import_paths(
             submit(workers * 3)
         n = 0
         while n < len(plan) and not report.cancelled:
-            started, end = time.monotonic(), min(n + BATCH, len(plan))
+            end = min(n + BATCH, len(plan))
             with library.batch():  # a commit per batch; each file stays atomic
+                started = time.monotonic()  # once the lock is ours: every batch writes
                 while n < end and time.monotonic() - started < BATCH_SECONDS:
                     if cancel is not None and cancel():
                         report.cancelled = True

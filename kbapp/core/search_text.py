@@ -45,7 +45,12 @@ from dataclasses import dataclass, field
 FIELDS = ("title", "abstract", "tips", "links", "paper", "note", "code")
 _FACET = "\ue000"  # starts every facet token (see the module doc)
 _FACET_HAS = ("code", "paper", "image")  # has: values kept as facets (the item's own)
-_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# Kana, CJK ideographs and compatibility ideographs; not the kana block's punctuation and
+# sound marks (゠ U+30A0, ・ U+30FB, U+3099-309C), which the tokenizer drops.
+_CJK_RANGES = (
+    (0x3041, 0x3096), (0x309D, 0x309F), (0x30A1, 0x30FA), (0x30FC, 0x30FF),
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+)  # fmt: skip
 _CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES) + "]")
 _TOKEN = re.compile(r"[^\W_]+")  # letters and digits: what unicode61 keeps together
 _HAS = ("code", "paper", "note", "image")
@@ -146,7 +151,9 @@ def tokens(text: str) -> list[str]:
 def query_tokens(text: str) -> tuple[list[str], bool]:
     """The tokens a query's word or phrase must match in a row, and whether the last one
     is a prefix (a single CJK character ending the query: the text may go on)."""
-    pieces = _PIECES.findall(unicodedata.normalize("NFKC", text).casefold())
+    # Not casefolded here: FTS5 folds the quoted tokens with the index's own tokenizer
+    # (casefold() would turn "ß" into "ss" and split "İ", which the index never does).
+    pieces = _PIECES.findall(unicodedata.normalize("NFKC", text))
     found: list[str] = []
     for number, piece in enumerate(pieces):
         if not _CJK.match(piece):
@@ -235,15 +242,18 @@ def parse_query(text: str) -> Query:
     return query
 
 
-def fts_match(query: Query, absent: Iterable[str] = ()) -> str | None:
+def fts_match(
+    query: Query, absent: Iterable[str] = (), within: tuple[str, str] | None = None
+) -> str | None:
     """The whole FTS5 expression of a query with words: the words, and its date:,
     stars>= and has: (code, paper, image) as `facets` tokens; a filter named in `absent`
-    as NOT the token of what it leaves out (`facet_sides`). None when nothing matches."""
+    as NOT the token of what it leaves out (`facet_sides`); dates only `within` the
+    library's first and last day (given). None when nothing can match."""
     if query.match is None:
         return None
     match = query.match
     if query.date_from is not None and query.date_to is not None:
-        days = _date_tokens(query.date_from, query.date_to)
+        days = _date_tokens(query.date_from, query.date_to, within)
         if not days:
             return None  # an empty range
         match = f"({match}) AND facets : ({_any(_FACET + day for day in days)})"
@@ -265,28 +275,36 @@ def _period(text: str, *, last: bool) -> datetime.date:
     year, month, day = ([int(part) for part in text.split("-")] + [1, 1])[:3]
     if not last or len(text) == 10:
         return datetime.date(year, month, day)
-    if len(text) == 4:
-        return datetime.date(year, 12, 31)
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
+    return _month_end(datetime.date(year, 12 if len(text) == 4 else month, 1))
 
 
-def _date_tokens(start: str, end: str) -> list[str]:
-    """The fewest year, month and day tokens that cover the days from `start` to `end`."""
+def _month_end(day: datetime.date) -> datetime.date:
+    if day.month == 12:
+        return datetime.date(day.year, 12, 31)
+    return datetime.date(day.year, day.month + 1, 1) - datetime.timedelta(days=1)
+
+
+def _date_tokens(start: str, end: str, within: tuple[str, str] | None = None) -> list[str]:
+    """The fewest year, month and day tokens that cover the days from `start` to `end`,
+    and (`within`: the library's first and last day) no day the library cannot hold."""
     day, last = _period(start, last=False), _period(end, last=True)
+    if within is not None and _iso_day(within[0]) and _iso_day(within[1]):
+        day = max(day, datetime.date.fromisoformat(within[0]).replace(month=1, day=1))
+        last = min(last, datetime.date.fromisoformat(within[1]).replace(month=12, day=31))
     found: list[str] = []
     while day <= last:
-        year_end = datetime.date(day.year, 12, 31)
-        following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        if day.month == 1 and day.day == 1 and year_end <= last:
+        if day.month == 1 and day.day == 1 and datetime.date(day.year, 12, 31) <= last:
             found.append(f"y{day.year}")
-            day = year_end + datetime.timedelta(days=1)
-        elif day.day == 1 and following - datetime.timedelta(days=1) <= last:
+            step = datetime.date(day.year, 12, 31)
+        elif day.day == 1 and _month_end(day) <= last:
             found.append(f"m{day.year}{day.month:02d}")
-            day = following
+            step = _month_end(day)
         else:
             found.append(f"d{day:%Y%m%d}")
-            day += datetime.timedelta(days=1)
+            step = day
+        if step == datetime.date.max:
+            break
+        day = step + datetime.timedelta(days=1)
     return found
 
 
@@ -300,7 +318,7 @@ def _filter(query: Query, name: str, operator: str, value: str, negate: bool) ->
     if name in ("stars", "mine"):
         if not re.fullmatch(r"[0-5]", value):
             raise QueryError(f"{name}{operator} takes a number of stars from 0 to 5")
-        setattr(query, name, int(value))
+        setattr(query, name, int(value) or None)  # >=0: every item, rated or not
         return None
     if name == "date" and operator == ":":
         start, dots, end = value.partition("..")

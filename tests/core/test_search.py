@@ -332,3 +332,31 @@ def test_paper_notes_reach_the_items_the_papers_view_lists(
     finally:
         conn.execute("ROLLBACK TO all_papers")
         conn.execute("RELEASE all_papers")
+
+
+def test_edge_dates_and_zero_filters_match_the_scan(library: Library, docs: dict) -> None:
+    """Years up to 9999 (the facet path clamps them to the library's days: no overflow,
+    no OR of thousands of tokens), and >=0 filters that keep every item."""
+    for query, test in [
+        ("的 date:2021..9999", lambda d: d["date"] >= "2021" and anywhere("的")(d)),
+        ("的 date:9999", lambda d: False),
+        ("的 date:9999-12", lambda d: False),
+        ("的 date:0001..2021-04-30", lambda d: d["date"] <= "2021-04-30" and anywhere("的")(d)),
+        ("的 mine>=0 stars>=0", anywhere("的")),
+    ]:
+        assert found(library, query) == brute(docs, test), query
+    assert len(found(library, "mine>=0")) == len(docs)
+
+
+def test_case_folds_as_the_index_does_and_kana_punctuation_is_no_word(
+    noted: tuple[Library, list[str]],
+) -> None:
+    library, keys = noted
+    library.set_note(keys[0], "Straße nach İstanbul, ΣΟΦΙΑ; カタ・カナ")
+    for query in ("straße", "STRASSE", "İstanbul", "istanbul", "σοφια", "カタ", "カナ"):
+        if query == "STRASSE":  # "ß" is not "ss" to the index, nor to the query
+            assert found(library, f"note:{query}") == set(), query
+        else:
+            assert found(library, f"note:{query}") == {keys[0]}, query
+    with pytest.raises(QueryError, match="nothing to search for"):
+        library.search("YOLO ・")

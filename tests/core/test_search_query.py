@@ -27,15 +27,15 @@ def test_cjk_text_is_indexed_as_overlapping_pairs_and_full_width_folds() -> None
         ("检", '"检" *'),
         ("检测", '"检测"'),
         ("检测算法", '"检测 测算 算法"'),
-        ("YOLO", '"yolo" *'),
-        ("YOLO 检测", '"yolo" * AND "检测"'),
-        ("YOLO检测", '"yolo 检测"'),
+        ("YOLO", '"YOLO" *'),  # FTS5 folds case with the index's tokenizer
+        ("YOLO 检测", '"YOLO" * AND "检测"'),
+        ("YOLO检测", '"YOLO 检测"'),
         ("检测v5", '"检测 测 v5"'),
         ("v5检", '"v5 检" *'),
         ('"real time"', '"real time"'),
         ("a OR 检测", '("a" *) OR ("检测")'),
         ("yolo -v5", '("yolo" *) NOT "v5" *'),
-        ("title:检测 paper：YOLO", 'title : "检测" AND paper : "yolo" *'),
+        ("title:检测 paper：YOLO", 'title : "检测" AND paper : "YOLO" *'),
     ],
 )
 def test_words_phrases_fields_or_and_not(query: str, match: str) -> None:
