@@ -128,8 +128,12 @@ class SearchQueries:
             ]
         absent = {name for name, yes, no in facet_sides(parsed)
                   if self._facet_count(yes) > self._facet_count(no)}  # fmt: skip
-        first, newest = conn.execute("SELECT MIN(date), MAX(date) FROM digests").fetchone()
-        within = (first, newest) if first and newest else None
+        within = None
+        if parsed.date_from is not None:  # (one MIN and one MAX: each an index lookup)
+            first, last = conn.execute(
+                "SELECT (SELECT MIN(date) FROM digests), (SELECT MAX(date) FROM digests)"
+            ).fetchone()
+            within = (first, last) if first and last else None
         match = fts_match(parsed, absent, within)  # words, date:, stars>=, has:code/paper/image
         if match is None:
             return []
@@ -150,7 +154,7 @@ class SearchQueries:
             restrict_params.append(parsed.arxiv)
         # The newest matches (an FTS5 index walks rowids in order and stops at the LIMIT),
         # then ranked: bm25 raised up to 1.5x for recent days and 1.75x for my stars.
-        today = conn.execute("SELECT julianday(?)", (newest,)).fetchone()[0] or 0.0
+        today = conn.execute("SELECT julianday(MAX(date)) FROM digests").fetchone()[0] or 0.0
         try:  # items_search holds every column of items used here (migration 0008)
             rows = conn.execute(
                 "SELECT id, key, date, score FROM ("
