@@ -49,6 +49,11 @@ FILES_HELP = (
 )
 
 
+# The sub-commands' names, known before building their parsers (a test holds them equal
+# to `build_parser`'s): a launch of the window builds only the window's small parser.
+COMMANDS = ("desktop", "export", "images", "import", "restore-json", "search", "stats")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if getattr(sys, "frozen", False):
         import multiprocessing
@@ -84,12 +89,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     `kbapp stats` prints the counts even beside a folder named `stats`: open such a
     file as `./stats`.
     """
-    parser = build_parser()
-    commands = command_names(parser)
     first = _first_word(argv)
-    if first is None or first in commands:
-        return parser.parse_args(argv)
-    window = build_window_parser(commands)
+    if first in COMMANDS:
+        return build_parser().parse_args(argv)
+    window = build_window_parser(COMMANDS)  # (the window's start builds only this one)
     if "--" in argv:  # intermixed parsing would take `-- -x.md` for an unknown option
         return window.parse_args(argv)
     return window.parse_intermixed_args(argv)  # files before and after the options

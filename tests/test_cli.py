@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import kbapp
-from kbapp.cli import main, parse_args
+from kbapp.cli import COMMANDS, build_parser, command_names, main, parse_args
 from kbapp.core.store import Library
 from kbapp.paths import LIBRARY_ENV, default_library_path, library_path
 
@@ -29,6 +29,10 @@ def test_version_in_process_and_as_a_module(capsys: pytest.CaptureFixture[str]) 
         [sys.executable, "-m", "kbapp", "--version"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0 and done.stdout.strip() == f"kbapp {kbapp.__version__}"
+
+
+def test_the_command_names_a_launch_checks_are_the_parsers_commands() -> None:
+    assert set(COMMANDS) == command_names(build_parser())
 
 
 @pytest.mark.parametrize("command", [[], ["import"], ["stats"], ["export"]])

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from kbapp import paths
 
 if TYPE_CHECKING:  # Qt and the store load in `run`, after the display is checked
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from kbapp.core.store import Library
@@ -100,22 +99,7 @@ def _application() -> QApplication:
     app.setApplicationName("kbapp")
     app.setApplicationVersion(kbapp.__version__)
     app.setDesktopFileName(DESKTOP_ID)  # type: ignore[attr-defined]
-    app.setWindowIcon(app_icon())
     return app
-
-
-def app_icon() -> QIcon:
-    """The app's icon at every size it ships, for title bars and task switchers that read
-    the window's own icon (X11); Wayland desktops take the desktop entry's. PNGs, not the
-    SVG: they need no image plugin, in the bundle or out."""
-    from PySide6.QtCore import QSize
-    from PySide6.QtGui import QIcon
-
-    icon = QIcon()
-    folder = resources.files("kbapp.resources") / "icons"
-    for size in (16, 24, 32, 48, 64, 128, 256, 512):
-        icon.addFile(str(folder / f"kbapp-{size}.png"), QSize(size, size))
-    return icon
 
 
 def _window(

@@ -132,3 +132,16 @@ def _star(colour: str, size: int) -> QImage:
     painter.drawPolygon(QPolygonF(points))
     painter.end()
     return image
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size it ships, for title bars and task switchers that read
+    the window's own icon (X11); Wayland desktops take the desktop entry's. PNGs, not the
+    SVG: they need no image plugin, in the bundle or out."""
+    from importlib import resources
+
+    icon = QIcon()
+    folder = resources.files("kbapp.resources") / "icons"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        icon.addFile(str(folder / f"kbapp-{size}.png"), QSize(size, size))
+    return icon
