@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # Qt and the store load in `run`, after the display is checke
 
     from kbapp.core.store import Library
     from kbapp.ui.main_window import MainWindow
-    from kbapp.ui.single_instance import InstanceServer
+    from kbapp.ui.single_instance import Launch
 
 log = logging.getLogger(__name__)
 DESKTOP_ID = "io.github.kbapp"
@@ -75,18 +75,14 @@ def run(
     if screenshot is not None:  # one-shot: it neither hands over nor answers launches
         return _picture(library_path, config, files, screenshot, date)
     try:
-        launch = single_instance.claim(library_path, files)
+        launch = single_instance.claim(library_path, files, defer=True)
     except single_instance.NoAnswer as error:
         _tell(str(error))
         return 2
     if launch.handed_over:
         log.info("handed %d file(s) to the window open on %s", len(files), library_path)
         return 0
-    try:
-        return _window(app, library_path, config, files, launch.server)
-    finally:
-        if launch.server is not None:
-            launch.server.close()  # removes the socket: the next launch need not clean up
+    return _window(app, library_path, config, files, launch)
 
 
 def _application() -> QApplication:
@@ -103,27 +99,41 @@ def _application() -> QApplication:
 
 
 def _window(
-    app: QApplication,
-    library_path: Path,
-    config: Path,
-    files: list[Path],
-    server: InstanceServer | None,
+    app: QApplication, library_path: Path, config: Path, files: list[Path], launch: Launch
 ) -> int:
-    """The window, answering later launches (`server`), importing `files` once shown."""
+    """The window, answering later launches (`launch`'s server, or one it starts after
+    the first paint), importing `files` once shown."""
     from kbapp.ui import single_instance
     from kbapp.ui.errors import install_excepthook
 
-    library = _open_library(library_path, samples=not files)
-    if library is None:
-        return 2
-    window = _main_window(library, config)
-    install_excepthook()
-    if server is not None:
-        single_instance.serve(window, server)
-    window.show()
-    if files:
-        window.open_files(files)  # imported once the window has painted
-    return app.exec()
+    servers = [launch.server] if launch.server is not None else []
+    try:
+        library = _open_library(library_path, samples=not files)
+        if library is None:
+            return 2
+        window = _main_window(library, config)
+        install_excepthook()
+        if launch.server is not None:
+            single_instance.serve(window, launch.server)
+        if launch.pending is not None:
+            pending = launch.pending
+
+            def serve_now() -> None:  # after the first paint (`MainWindow.started`)
+                server = pending.listen()
+                if server is not None:
+                    servers.append(server)
+                    single_instance.serve(window, server)
+
+            window.started.connect(serve_now)
+        window.show()
+        if files:
+            window.open_files(files)  # imported once the window has painted
+        return app.exec()
+    finally:
+        if launch.pending is not None:
+            launch.pending.release()  # when the window never painted (a bad library)
+        for server in servers:
+            server.close()  # removes the socket: the next launch need not clean up
 
 
 def _picture(

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
     library_switched = Signal(object)  # the Path of the library File ▸ Open library opened
+    started = Signal()  # after the first paint, once `finish_startup` has run
 
     def __init__(self, library: Library, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -124,6 +125,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.reader.refresh()
         if self.files_waiting:  # given before the first paint (the command line)
             self.import_waiting()
+        self.started.emit()
 
     def _handlers(self) -> dict[str, object]:
         return {

@@ -28,25 +28,28 @@ import logging
 import os
 import time
 import zlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QEvent, QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFileOpenEvent
-from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # QtNetwork loads when a socket is used (see `claim`'s `defer`)
+    from PySide6.QtNetwork import QLocalSocket
+
     from kbapp.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 CONNECT_MS = 2000  # a live local server accepts at once; this only bounds a wedged one
 ANSWER_MS = 5000  # the window answers from its event loop: a busy second is normal
-LOCK_MS = 5000  # another launch holds the lock for a connect attempt at most
+# Another launch holds the lock for a connect attempt, or (deferred, `claim`) while its
+# window starts: a first start that imports the samples or migrates a big library's
+# index takes seconds. A lock whose process died is taken over at once (QLockFile).
+LOCK_MS = 30_000
 MAX_REQUEST = 1 << 20  # bytes: a line of paths, not a stream
 SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 
@@ -88,6 +91,35 @@ class Launch:
 
     server: InstanceServer | None = None
     handed_over: bool = False
+    pending: Pending | None = None  # `claim(defer=True)`: serve once the window shows
+
+
+class Pending:
+    """The library's lock, held while this process's window starts: a later launch
+    waits on it (up to LOCK_MS), then finds the window answering. `listen` once the
+    window has painted: the socket (and QtNetwork, ~6 ms) cost the first paint nothing."""
+
+    def __init__(self, name: str, lock: QLockFile) -> None:
+        self._name, self._lock = name, lock
+
+    def listen(self) -> InstanceServer | None:
+        """Serve the library now (None when it cannot listen: logged) and let go of the
+        lock."""
+        try:
+            server = InstanceServer()
+            socket = server.connect_or_listen(self._name)
+        except NoAnswer as error:  # only a process ignoring the lock could cause this
+            log.warning("%s", error)
+            return None
+        finally:
+            self._lock.unlock()
+        if socket is not None:  # cannot happen while the lock is held; never two windows
+            socket.abort()
+        return server if server.listening else None
+
+    def release(self) -> None:
+        """Let go of the lock without serving (nothing once `listen` ran)."""
+        self._lock.unlock()
 
 
 def server_name(library_path: Path) -> str:
@@ -109,14 +141,22 @@ def server_name(library_path: Path) -> str:
     return name
 
 
-def claim(library_path: Path, files: Sequence[Path]) -> Launch:
+def claim(library_path: Path, files: Sequence[Path], *, defer: bool = False) -> Launch:
     """Hand `files` (absolute) to the window serving this library, or serve it here.
+    With `defer`, when no socket exists for the library at all (nobody serves it and no
+    crashed kbapp left one), keep the lock instead and return `pending`: the caller
+    listens after its window's first paint (`Pending.listen`).
 
     Raises NoAnswer when a window holds the library but does not answer in time."""
     name = server_name(library_path)
-    server = InstanceServer()
-    with _deciding(name):
+    lock = _lock(name)
+    if defer and os.path.isabs(name) and not os.path.exists(name):
+        return Launch(pending=Pending(name, lock))
+    try:
+        server = InstanceServer()
         socket = server.connect_or_listen(name)
+    finally:
+        lock.unlock()  # nothing when it was not locked
     if socket is None:
         return Launch(server if server.listening else None)
     server.deleteLater()
@@ -184,6 +224,8 @@ class InstanceServer(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        from PySide6.QtNetwork import QLocalServer
+
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
@@ -199,7 +241,9 @@ class InstanceServer(QObject):
     def connect_or_listen(self, name: str) -> QLocalSocket | None:
         """A socket connected to the window serving `name`, or None once this listens on
         it (or could not: logged, and the window runs without answering launches).
-        Called under `_deciding`'s lock."""
+        Called under the name's lock (`_lock`)."""
+        from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
+
         for _attempt in range(2):  # again when another process listened meanwhile
             socket = QLocalSocket()
             socket.connectToServer(name)
@@ -228,8 +272,11 @@ class InstanceServer(QObject):
         self._server.close()
         name = server_name(library_path)
         try:
-            with _deciding(name):
+            lock = _lock(name)
+            try:
                 socket = self.connect_or_listen(name)
+            finally:
+                lock.unlock()
         except NoAnswer:
             socket = None
         if socket is not None:
@@ -257,19 +304,18 @@ class InstanceServer(QObject):
             self.requested.emit(request)
 
 
-@contextmanager
-def _deciding(name: str) -> Iterator[None]:
-    """Hold the name's lock file while deciding whether to connect or to listen."""
+def _lock(name: str) -> QLockFile:
+    """The name's lock file, taken (or, when the file cannot be written, not: the
+    decision is then made without it): whoever holds it decides whether to connect or
+    to listen, so two launches at once never both listen."""
     folder = os.path.dirname(name) or QDir.tempPath()
     lock = QLockFile(os.path.join(folder, os.path.basename(name) + ".lock"))
+    lock.setStaleLockTime(0)  # held as long as its window starts: stale only if its process died
     if not lock.tryLock(LOCK_MS):
         if lock.error() == QLockFile.LockError.LockFailedError:
             raise NoAnswer("another kbapp is starting on this library: try again in a moment.")
         log.warning("cannot write the lock file %s: deciding without it", lock.fileName())
-    try:
-        yield
-    finally:
-        lock.unlock()  # nothing when it was not locked
+    return lock
 
 
 def _ask(socket: QLocalSocket, request: Request) -> bool:
@@ -298,6 +344,7 @@ __all__ = [
     "InstanceServer",
     "Launch",
     "NoAnswer",
+    "Pending",
     "Request",
     "bring_to_front",
     "claim",

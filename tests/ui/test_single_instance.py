@@ -152,6 +152,30 @@ def test_a_second_launch_hands_its_file_over_and_the_window_shows_that_day(
     assert "1 imported" in window.statusBar().currentMessage()
 
 
+def test_a_launch_during_the_first_windows_start_waits_and_hands_over(
+    qtbot, samples_library: Path, tmp_path: Path, launched
+) -> None:  # type: ignore[no-untyped-def]
+    """The first launch listens only after its first paint; until then it holds the
+    library's lock, so a launch in between waits for it instead of failing or opening a
+    second window."""
+    dated_digest(tmp_path, OLD_DAY)
+    first = claim(samples_library, [], defer=True)
+    assert first.pending is not None and first.server is None
+    assert not Path(server_name(samples_library)).exists()  # nothing listens yet
+    second = launch(launched, tmp_path, "--library", str(samples_library), "notes/202505/0506.md")
+    window = make_window(qtbot, samples_library, tmp_path / "kbapp.ini")  # a slow start
+    qtbot.waitUntil(lambda: window.current_date() == NEWEST_SAMPLE)
+    assert second.poll() is None  # still waiting for the lock
+    server = first.pending.listen()
+    assert server is not None and server.listening
+    serve(window, server)
+    code, _out, err = finished(qtbot, second)
+    assert code == 0, err
+    qtbot.waitUntil(lambda: window.current_date() == OLD_DAY, timeout=10_000)
+    server.close()
+    window.close()
+
+
 def test_a_file_the_system_opens_with_the_running_app_is_imported(
     qtbot, serving, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
