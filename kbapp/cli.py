@@ -15,7 +15,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,7 +92,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     first = _first_word(argv)
     if first in COMMANDS:
         return build_parser().parse_args(argv)
-    window = build_window_parser(COMMANDS)  # (the window's start builds only this one)
+    window = build_window_parser()  # (the window's start builds only this one)
     if "--" in argv:  # intermixed parsing would take `-- -x.md` for an unknown option
         return window.parse_args(argv)
     return window.parse_intermixed_args(argv)  # files before and after the options
@@ -101,7 +101,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def _first_word(argv: Sequence[str]) -> str | None:
     """The first word after the window's options: a command's name or a file; "--"
     when only files follow; None when there is none (or the options are wrong, which
-    the full parse then reports)."""
+    the window's parser then reports)."""
     options = argparse.ArgumentParser(prog="kbapp", add_help=False, exit_on_error=False)
     _add_window_options(options, version=False)
     try:
@@ -109,16 +109,6 @@ def _first_word(argv: Sequence[str]) -> str | None:
     except argparse.ArgumentError:
         return None
     return next((word for word in rest if word == "--" or not word.startswith("-")), None)
-
-
-def command_names(parser: argparse.ArgumentParser) -> set[str]:
-    """The sub-commands' names (argparse has no public view of them)."""
-    return {
-        name
-        for action in parser._actions
-        if isinstance(action, argparse._SubParsersAction)
-        for name in action.choices
-    }
 
 
 def _add_window_options(parser: argparse.ArgumentParser, *, version: bool = True) -> None:
@@ -140,13 +130,13 @@ def _add_window_options(parser: argparse.ArgumentParser, *, version: bool = True
     )
 
 
-def build_window_parser(commands: Iterable[str]) -> argparse.ArgumentParser:
+def build_window_parser() -> argparse.ArgumentParser:
     """`kbapp [options] FILE.md|FOLDER ...`: the window, importing the files."""
     parser = argparse.ArgumentParser(
         prog="kbapp",
         usage=USAGE,
         description="Open the window on the library and import the files given.",
-        epilog=f"Commands (kbapp COMMAND --help): {', '.join(sorted(commands))}.",
+        epilog=f"Commands (kbapp COMMAND --help): {', '.join(COMMANDS)}.",
     )
     _add_window_options(parser)
     parser.add_argument("files", nargs="*", metavar="FILE.md|FOLDER", type=Path, help=FILES_HELP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sqlite3
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kbapp
-from kbapp.cli import COMMANDS, build_parser, command_names, main, parse_args
+from kbapp.cli import COMMANDS, build_parser, main, parse_args
 from kbapp.core.store import Library
 from kbapp.paths import LIBRARY_ENV, default_library_path, library_path
 
@@ -29,6 +30,16 @@ def test_version_in_process_and_as_a_module(capsys: pytest.CaptureFixture[str]) 
         [sys.executable, "-m", "kbapp", "--version"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0 and done.stdout.strip() == f"kbapp {kbapp.__version__}"
+
+
+def command_names(parser: argparse.ArgumentParser) -> set[str]:
+    """The sub-commands' names (argparse has no public view of them)."""
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
 
 
 def test_the_command_names_a_launch_checks_are_the_parsers_commands() -> None:

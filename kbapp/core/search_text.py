@@ -51,8 +51,8 @@ _CJK_RANGES = (
     (0x3041, 0x3096), (0x309D, 0x309F), (0x30A1, 0x30FA), (0x30FC, 0x30FF),
     (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
 )  # fmt: skip
-_CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES) + "]")
-_TOKEN = re.compile(r"[^\W_]+")  # letters and digits: what unicode61 keeps together
+_CJK_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)
+_CJK = re.compile(f"[{_CJK_CLASS}]")
 _HAS = ("code", "paper", "note", "image")
 
 
@@ -60,7 +60,6 @@ class QueryError(ValueError):
     """A query this language cannot read; the message says why, for a person."""
 
 
-_CJK_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)
 _RUN = re.compile(f"[{_CJK_CLASS}]+")
 # A query's pieces: CJK runs and the words between them (letters and digits).
 _PIECES = re.compile(f"[{_CJK_CLASS}]+|[^\\W_{_CJK_CLASS}]+")
@@ -141,11 +140,6 @@ def _iso_day(text: str) -> datetime.date | None:
         return datetime.date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
-
-
-def tokens(text: str) -> list[str]:
-    """The tokens of indexed text as the index sees them (for tests)."""
-    return _TOKEN.findall(index_text(text).casefold())
 
 
 def query_tokens(text: str) -> tuple[list[str], bool]:

@@ -33,6 +33,91 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 
 
+def evidence(conn: sqlite3.Connection, item_ids: Iterable[int] | None = None) -> list[ItemEvidence]:
+    """What the items (all live ones when None) say about papers and repositories."""
+    rows: list[tuple[object, ...]] = []
+    links: list[tuple[object, ...]] = []
+    identities: list[tuple[object, ...]] = []
+    item_sql = (
+        "SELECT i.id, i.key, d.date, i.title, COALESCE(i.abstract, ''), "
+        "COALESCE(i.tips, '') FROM items i JOIN digests d ON d.id = i.digest_id "
+        "WHERE i.removed = 0"
+    )
+    link_sql = "SELECT item_id, ordinal, text, url, title_key FROM links WHERE field = 'paper'"
+    ident_sql = (  # `+kind`: by the item's index, not by kind across the library
+        "SELECT item_id, link_ordinal, kind, value FROM identities "
+        "WHERE +kind IN ('arxiv', 'doi', 'github')"
+    )
+    if item_ids is None:
+        rows = conn.execute(item_sql).fetchall()
+        links = conn.execute(link_sql).fetchall()
+        identities = conn.execute(ident_sql).fetchall()
+    else:
+        for chunk in _chunks(sorted(set(item_ids))):
+            marks = _marks(chunk)
+            rows += conn.execute(f"{item_sql} AND i.id IN ({marks})", chunk).fetchall()
+            links += conn.execute(f"{link_sql} AND item_id IN ({marks})", chunk).fetchall()
+            identities += conn.execute(f"{ident_sql} AND item_id IN ({marks})", chunk).fetchall()
+    ids: dict[tuple[object, object], tuple[str, str]] = {}
+    repos: dict[object, set[str]] = defaultdict(set)
+    for item_id, ordinal, kind, value in identities:
+        if kind == "github":
+            repos[item_id].add(str(value))
+        else:
+            ids[(item_id, ordinal)] = (str(kind), str(value))
+    keys = {row[0]: str(row[1]) for row in rows}
+    papers: dict[object, list[Occurrence]] = defaultdict(list)
+    for item_id, ordinal, text, url, title_key in sorted(links, key=lambda r: (r[0], r[1])):
+        if item_id not in keys:
+            continue
+        kind, value = ids.get((item_id, ordinal), ("", ""))
+        papers[item_id].append(
+            Occurrence(
+                keys[item_id],
+                int(str(ordinal)),
+                str(text).strip() or str(url or ""),
+                str(url) if url else None,
+                value if kind == "arxiv" else None,
+                value if kind == "doi" else None,
+                str(title_key or ""),
+            )
+        )
+    return [
+        ItemEvidence(
+            str(key),
+            str(date),
+            str(title),
+            f"{title}\n{abstract}\n{tips}",
+            tuple(papers.get(item_id, ())),
+            frozenset(repos.get(item_id, ())),
+        )
+        for item_id, key, date, title, abstract, tips in sorted(rows, key=lambda r: str(r[2]))
+    ]
+
+
+def papers_by_title(conn: sqlite3.Connection, titles: set[str]) -> dict[str, set[str]]:
+    """Title key → keys of the papers with an ID (live links) that carry it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(titles)):
+        for title, kind, value in conn.execute(
+            "SELECT l.title_key, x.kind, x.value FROM links l "
+            "JOIN identities x ON x.item_id = l.item_id AND x.link_ordinal = l.ordinal "
+            "JOIN items i ON i.id = l.item_id AND i.removed = 0 "
+            f"WHERE l.title_key IN ({_marks(chunk)}) AND x.kind IN ('arxiv', 'doi')",
+            chunk,
+        ):
+            found[title].add(f"{kind}:{value}")
+    return found
+
+
+def join_among_library(conn: sqlite3.Connection, items: list[ItemEvidence]) -> dict[str, Paper]:
+    """`join_papers` over some of the library's items: a link naming its paper by title
+    alone joins the paper with an ID that shows that title anywhere in the library."""
+    idless = {o.title_key for i in items for o in i.papers
+              if o.title_key and not (o.arxiv or o.doi)}  # fmt: skip
+    return join_papers(items, papers_by_title(conn, idless))
+
+
 @dataclass(frozen=True, slots=True)
 class PaperRow:
     """One paper as the papers list shows it."""
@@ -63,73 +148,9 @@ class PaperQueries:
         raise NotImplementedError  # Library's
 
     # -- evidence ---------------------------------------------------------------------------
-    def _evidence(self, item_ids: Iterable[int] | None = None) -> list[ItemEvidence]:
-        """What the items (all live ones when None) say about papers and repositories."""
-        conn = self._conn
-        rows: list[tuple[object, ...]] = []
-        links: list[tuple[object, ...]] = []
-        identities: list[tuple[object, ...]] = []
-        item_sql = (
-            "SELECT i.id, i.key, d.date, i.title, COALESCE(i.abstract, ''), "
-            "COALESCE(i.tips, '') FROM items i JOIN digests d ON d.id = i.digest_id "
-            "WHERE i.removed = 0"
-        )
-        link_sql = "SELECT item_id, ordinal, text, url, title_key FROM links WHERE field = 'paper'"
-        ident_sql = (  # `+kind`: by the item's index, not by kind across the library
-            "SELECT item_id, link_ordinal, kind, value FROM identities "
-            "WHERE +kind IN ('arxiv', 'doi', 'github')"
-        )
-        if item_ids is None:
-            rows = conn.execute(item_sql).fetchall()
-            links = conn.execute(link_sql).fetchall()
-            identities = conn.execute(ident_sql).fetchall()
-        else:
-            for chunk in _chunks(sorted(set(item_ids))):
-                marks = _marks(chunk)
-                rows += conn.execute(f"{item_sql} AND i.id IN ({marks})", chunk).fetchall()
-                links += conn.execute(f"{link_sql} AND item_id IN ({marks})", chunk).fetchall()
-                identities += conn.execute(
-                    f"{ident_sql} AND item_id IN ({marks})", chunk
-                ).fetchall()
-        ids: dict[tuple[object, object], tuple[str, str]] = {}
-        repos: dict[object, set[str]] = defaultdict(set)
-        for item_id, ordinal, kind, value in identities:
-            if kind == "github":
-                repos[item_id].add(str(value))
-            else:
-                ids[(item_id, ordinal)] = (str(kind), str(value))
-        keys = {row[0]: str(row[1]) for row in rows}
-        papers: dict[object, list[Occurrence]] = defaultdict(list)
-        for item_id, ordinal, text, url, title_key in sorted(links, key=lambda r: (r[0], r[1])):
-            if item_id not in keys:
-                continue
-            kind, value = ids.get((item_id, ordinal), ("", ""))
-            papers[item_id].append(
-                Occurrence(
-                    keys[item_id],
-                    int(str(ordinal)),
-                    str(text).strip() or str(url or ""),
-                    str(url) if url else None,
-                    value if kind == "arxiv" else None,
-                    value if kind == "doi" else None,
-                    str(title_key or ""),
-                )
-            )
-        return [
-            ItemEvidence(
-                str(key),
-                str(date),
-                str(title),
-                f"{title}\n{abstract}\n{tips}",
-                tuple(papers.get(item_id, ())),
-                frozenset(repos.get(item_id, ())),
-            )
-            for item_id, key, date, title, abstract, tips in sorted(rows, key=lambda r: str(r[2]))
-        ]
-
     def item_evidence(self) -> list[ItemEvidence]:
         """What every item still in its file says about its papers and repositories."""
-        return self._evidence()
+        return evidence(self._conn)
 
     def _neighbours(self, seeds: list[ItemEvidence]) -> set[int]:
         """Items sharing an ID, a repository, or a paper URL or title with the seeds."""
@@ -157,20 +178,6 @@ class PaperQueries:
         ]
         return {row[0] for sql, params in queries for row in self._conn.execute(sql, params)}
 
-    def _papers_by_title(self, titles: set[str]) -> dict[str, set[str]]:
-        """Title key → keys of the papers with an ID (live links) that carry it."""
-        found: dict[str, set[str]] = defaultdict(set)
-        for chunk in _chunks(sorted(titles)):
-            for title, kind, value in self._conn.execute(
-                "SELECT l.title_key, x.kind, x.value FROM links l "
-                "JOIN identities x ON x.item_id = l.item_id AND x.link_ordinal = l.ordinal "
-                "JOIN items i ON i.id = l.item_id AND i.removed = 0 "
-                f"WHERE l.title_key IN ({_marks(chunk)}) AND x.kind IN ('arxiv', 'doi')",
-                chunk,
-            ):
-                found[title].add(f"{kind}:{value}")
-        return found
-
     # -- one day's cross-links ------------------------------------------------------------------
     def cross_refs_for(self, item_keys: Iterable[str]) -> dict[str, list[CrossRef]]:
         """Item key → the other items it is cross-linked with, the user's decisions applied
@@ -183,13 +190,11 @@ class PaperQueries:
                 f"SELECT id FROM items WHERE key IN ({_marks(chunk)}) AND removed = 0", chunk
             )
         ]
-        seeds = self._evidence(seed_ids)
+        seeds = evidence(self._conn, seed_ids)
         if not any(seed.papers or seed.repos for seed in seeds):
             return {}
-        items = self._evidence(set(seed_ids) | self._neighbours(seeds))
-        idless = {o.title_key for i in items for o in i.papers
-                  if o.title_key and not (o.arxiv or o.doi)}  # fmt: skip
-        papers = join_papers(items, self._papers_by_title(idless))
+        items = evidence(self._conn, set(seed_ids) | self._neighbours(seeds))
+        papers = join_among_library(self._conn, items)
         by_key = {item.key: item for item in items}
         decisions = self.link_decisions()
         refs: dict[str, list[CrossRef]] = defaultdict(list)

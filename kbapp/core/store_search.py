@@ -23,12 +23,13 @@ from kbapp.core.store_search_rows import (
     items_of_paper,
     make_index,
     note_text,
+    notes_text,
     paper_notes_of,
+    renote,
 )
 
 _WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0, 0.0"  # bm25 weights in FIELDS order, facets
 _OPEN, _CLOSE = "\x02", "\x03"  # around matches in a snippet, before they become HTML
-_CHUNK = 500
 CANDIDATES = 500  # matches ranked at most (the newest): see `search`
 _FACET_CAP = 5000
 
@@ -74,30 +75,16 @@ class SearchQueries:
         )  # fmt: skip
 
     @staticmethod
-    def index_note(conn: sqlite3.Connection, item_key: str, text: str | None) -> None:
-        """Inside a write: the item's note, as the search index has it."""
-        row = conn.execute("SELECT id FROM items WHERE key = ?", (item_key,)).fetchone()
-        if row is not None:
-            papers = paper_notes_of(conn, [row[0]]).get(row[0])
-            conn.execute(
-                "UPDATE search SET note = ? WHERE rowid = ?", (note_text(text, papers), row[0])
-            )
+    def index_note(conn: sqlite3.Connection, item_key: str) -> None:
+        """Inside a write: the item's note (just saved or deleted), as the index has it."""
+        renote(conn, [row[0] for row in conn.execute(
+            "SELECT id FROM items WHERE key = ?", (item_key,))])  # fmt: skip
 
     @staticmethod
     def index_paper_note(conn: sqlite3.Connection, paper_key: str) -> None:
         """Inside a write: the `note` column of the items linking this paper, its note
         (saved or deleted just before) among theirs."""
-        ids = sorted(items_of_paper(conn, paper_key))
-        papers = paper_notes_of(conn, ids)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            own = dict(conn.execute(
-                "SELECT i.id, n.text FROM items i JOIN notes n ON n.item_key = i.key "
-                f"WHERE i.id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())  # fmt: skip
-            conn.executemany(
-                "UPDATE search SET note = ? WHERE rowid = ?",
-                [(note_text(own.get(i), papers.get(i)), i) for i in chunk],
-            )
+        renote(conn, sorted(items_of_paper(conn, paper_key)))
 
     def rebuild_search(self) -> int:
         """The whole index made again from the items (one transaction); items indexed."""
@@ -194,7 +181,7 @@ class SearchQueries:
         if not item_ids:
             return {}
         papers = paper_notes_of(self._conn, item_ids)
-        return {row[0]: (*row[1:4], "\n\n".join([row[4], *papers.get(row[0], [])]))
+        return {row[0]: (*row[1:4], notes_text(row[4], papers.get(row[0])))
                 for row in self._conn.execute(
             "SELECT i.id, i.title, COALESCE(i.abstract, ''), COALESCE(i.tips, ''), "
             "COALESCE(n.text, '') FROM items i LEFT JOIN notes n ON n.item_key = i.key "

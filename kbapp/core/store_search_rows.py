@@ -1,6 +1,6 @@
 """What the search index holds for each item: its row (`index_rows`), the note column
-with the user's notes on the papers it links (`paper_notes_of`), and the table made anew
-(`make_index`). Part of the store: all its SQL lives here and in `store_search`."""
+with the user's notes on the papers it links (`paper_notes_of`, `renote`), and the table
+made anew (`make_index`). Part of the store: all its SQL lives here and in `store_search`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 
+from kbapp.core.papers import paper_of
 from kbapp.core.search_text import facet_text, index_text, item_text
+from kbapp.core.store_papers import evidence, join_among_library
 
 # No prefix index (prefix='1' made one-character queries ~2x faster but a 3,650-day
 # import ~1.1 s slower, over its 10 s budget).
@@ -53,63 +55,54 @@ def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[
     return rows
 
 
+def notes_text(own: str | None, papers: Sequence[str] | None = None) -> str:
+    """An item's notes as search sees them: its own, then the user's notes on the papers
+    it links."""
+    return "\n\n".join(text for text in (own, *(papers or ())) if text)
+
+
 def note_text(own: str | None, papers: Sequence[str] | None = None) -> str:
-    """The `note` column: the item's note, then the user's notes on the papers it links."""
-    return index_text("\n\n".join(text for text in (own, *(papers or ())) if text))
+    """The `note` column (`notes_text`, indexed)."""
+    return index_text(notes_text(own, papers))
 
 
 def paper_notes_of(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The user's notes on the papers these items link (item id → texts), a paper named
-    as `papers.join_papers` names it: by the link's arXiv ID, else DOI, else the title of
-    its text (an ID's, when exactly one paper with an ID shows that title), else URL."""
+    """The user's notes on the papers these items link (item id → texts), each link's
+    paper named as the papers view names it (`store_papers.join_among_library`)."""
     notes = dict(conn.execute("SELECT paper_key, text FROM paper_notes").fetchall())
     if not notes:
         return {}
-    keys: dict[int, set[str]] = defaultdict(set)
+    found: dict[int, list[str]] = {}
     for start in range(0, len(item_ids), _CHUNK):
         chunk = list(item_ids[start : start + _CHUNK])
-        links: dict[tuple[int, int], tuple[str | None, str | None, dict[str, str]]] = {}
-        for item_id, ordinal, url, title, kind, value in conn.execute(
-            "SELECT l.item_id, l.ordinal, l.url, l.title_key, x.kind, x.value FROM links l "
-            "LEFT JOIN identities x ON x.item_id = l.item_id AND x.link_ordinal = l.ordinal "
-            "AND x.paper = 1 AND x.kind IN ('arxiv', 'doi') "
-            f"WHERE l.item_id IN ({', '.join('?' * len(chunk))}) AND l.field = 'paper'",
-            chunk):  # fmt: skip
-            ids = links.setdefault((item_id, ordinal), (url, title, {}))[2]
-            if kind:
-                ids[kind] = value
-        idless = {title for url, title, ids in links.values() if title and not ids}
-        by_title = _id_papers_by_title(conn, idless)
-        for (item_id, _), (url, title, ids) in links.items():
-            if ids:  # an arXiv ID names the paper first, then a DOI
-                kind = "arxiv" if "arxiv" in ids else "doi"
-                keys[item_id].add(f"{kind}:{ids[kind]}")
-            elif title:
-                named = by_title.get(title, set())
-                keys[item_id].add(next(iter(named)) if len(named) == 1 else f"title:{title}")
-            elif url:
-                keys[item_id].add(f"url:{url}")
-    return {item_id: [notes[key] for key in sorted(linked & notes.keys())]
-            for item_id, linked in keys.items() if linked & notes.keys()}  # fmt: skip
-
-
-def _id_papers_by_title(conn: sqlite3.Connection, titles: set[str]) -> dict[str, set[str]]:
-    """Title key → the keys of the papers with an ID whose links show it."""
-    found: dict[str, set[str]] = defaultdict(set)
-    ordered = sorted(titles)
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start : start + _CHUNK]
-        links: dict[tuple[int, int], tuple[str, dict[str, str]]] = {}
-        for item_id, ordinal, title, kind, value in conn.execute(
-            "SELECT l.item_id, l.ordinal, l.title_key, x.kind, x.value FROM links l "
-            "JOIN identities x ON x.item_id = l.item_id AND x.link_ordinal = l.ordinal "
-            f"WHERE l.title_key IN ({', '.join('?' * len(chunk))}) AND x.paper = 1 "
-            "AND x.kind IN ('arxiv', 'doi')", chunk):  # fmt: skip
-            links.setdefault((item_id, ordinal), (title, {}))[1][kind] = value
-        for title, ids in links.values():
-            kind = "arxiv" if "arxiv" in ids else "doi"
-            found[title].add(f"{kind}:{ids[kind]}")
+        ids = dict(conn.execute(
+            f"SELECT key, id FROM items WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk).fetchall())  # fmt: skip
+        linked: dict[str, set[str]] = defaultdict(set)
+        for (item_key, _), paper_key in paper_of(
+            join_among_library(conn, evidence(conn, chunk))
+        ).items():
+            if paper_key in notes:
+                linked[item_key].add(paper_key)
+        found.update(
+            {ids[key]: [notes[paper] for paper in sorted(papers)] for key, papers in linked.items()}
+        )
     return found
+
+
+def renote(conn: sqlite3.Connection, item_ids: Sequence[int]) -> None:
+    """Inside a write: the `note` column of these items again, from their own notes and
+    their papers'."""
+    papers = paper_notes_of(conn, item_ids)
+    for start in range(0, len(item_ids), _CHUNK):
+        chunk = list(item_ids[start : start + _CHUNK])
+        own = dict(conn.execute(
+            "SELECT i.id, n.text FROM items i JOIN notes n ON n.item_key = i.key "
+            f"WHERE i.id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())  # fmt: skip
+        conn.executemany(
+            "UPDATE search SET note = ? WHERE rowid = ?",
+            [(note_text(own.get(i), papers.get(i)), i) for i in chunk],
+        )
 
 
 def items_of_paper(conn: sqlite3.Connection, paper_key: str) -> set[int]:

@@ -155,7 +155,7 @@ class UserQueries:
             if paper:
                 SearchQueries.index_paper_note(conn, value)
             else:
-                SearchQueries.index_note(conn, value, None if blank else text)
+                SearchQueries.index_note(conn, value)
             if kind is not None and not blank and self._wants_revision(conn, target, kind, at):
                 conn.execute(
                     "INSERT INTO note_revisions (target, text, at, kind) VALUES (?, ?, ?, ?)",

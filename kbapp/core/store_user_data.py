@@ -152,7 +152,7 @@ class UserDataQueries:
         if paper:  # the search index has the note too
             SearchQueries.index_paper_note(conn, value)
         else:
-            SearchQueries.index_note(conn, value, text)
+            SearchQueries.index_note(conn, value)
         counts["notes"] += 1
 
     def _merge_links(

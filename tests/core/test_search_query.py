@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kbapp.core.search_text import (
@@ -11,8 +13,12 @@ from kbapp.core.search_text import (
     fts_match,
     index_text,
     parse_query,
-    tokens,
 )
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of indexed text as the index's tokenizer sees them: letters and digits."""
+    return re.findall(r"[^\W_]+", index_text(text).casefold())
 
 
 def test_cjk_text_is_indexed_as_overlapping_pairs_and_full_width_folds() -> None:
