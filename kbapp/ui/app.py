@@ -113,6 +113,7 @@ def _window(
             return 2
         window = _main_window(library, config)
         install_excepthook()
+        single_instance.accept_file_opens(window)
         if launch.server is not None:
             single_instance.serve(window, launch.server)
         if launch.pending is not None:

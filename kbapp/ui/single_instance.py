@@ -185,8 +185,13 @@ def serve(window: MainWindow, server: InstanceServer) -> None:
 
     server.requested.connect(answer)
     window.library_switched.connect(server.follow)
-    opens = FileOpens(window)
-    QApplication.instance().installEventFilter(opens)  # type: ignore[union-attr]
+
+
+def accept_file_opens(window: MainWindow) -> None:
+    """The window imports the files the system opens with the app (`FileOpens`), from
+    its start on: macOS sends those of the launch itself before the window has painted,
+    when there is no server yet."""
+    QApplication.instance().installEventFilter(FileOpens(window))  # type: ignore[union-attr]
 
 
 class FileOpens(QObject):
@@ -346,6 +351,7 @@ __all__ = [
     "NoAnswer",
     "Pending",
     "Request",
+    "accept_file_opens",
     "bring_to_front",
     "claim",
     "serve",

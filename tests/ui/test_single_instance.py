@@ -27,7 +27,14 @@ from kbapp.core.importer import import_paths
 from kbapp.core.store import Library
 from kbapp.ui.app import samples_dir
 from kbapp.ui.main_window import MainWindow
-from kbapp.ui.single_instance import ANSWER_MS, InstanceServer, claim, serve, server_name
+from kbapp.ui.single_instance import (
+    ANSWER_MS,
+    InstanceServer,
+    accept_file_opens,
+    claim,
+    serve,
+    server_name,
+)
 from tests.ui.conftest import make_window
 from tests.ui.test_notes import note_in_file, select_first_and_edit, type_text
 
@@ -181,6 +188,7 @@ def test_a_file_the_system_opens_with_the_running_app_is_imported(
 ) -> None:  # type: ignore[no-untyped-def]
     """macOS hands a file opened from Finder to the running app as an event."""
     window, _server = serving
+    accept_file_opens(window)  # as `app.run` does for every window
     digest = dated_digest(tmp_path, OLD_DAY)
     QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(digest)))
     qtbot.waitUntil(lambda: window.current_date() == OLD_DAY, timeout=10_000)
