@@ -221,7 +221,7 @@ def sequential(urls: Sequence[str], out: Path) -> tuple[float, int, int]:
 
 def kbapp_fetch(library: Any, fetcher: Any) -> tuple[float, int, int]:
     """(seconds, images ok, bytes) for what `kbapp images fetch` does."""
-    from kbapp.core.image_fetch import fetch_many
+    from kbapp.core.images.fetch import fetch_many
 
     ok = total = 0
 
@@ -247,7 +247,7 @@ def open_in_window(library_path: Path, dates: list[str], runs: int, tmp: Path) -
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from kbapp.core.store import Library
+    from kbapp.core.store.library import Library
     from kbapp.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -275,9 +275,9 @@ def open_day(library: Any, fetcher: Any, date: str) -> dict[str, float]:
     """One cached day opened as the window does; milliseconds per step."""
     from PySide6.QtGui import QImage
 
-    from kbapp.core.image_fetch import fetch_many
-    from kbapp.core.image_files import image_key
-    from kbapp.core.render import render_day
+    from kbapp.core.images.cache import image_key
+    from kbapp.core.images.fetch import fetch_many
+    from kbapp.core.render.day import render_day
 
     times: dict[str, float] = {}
     mark = time.perf_counter()
@@ -353,11 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
-    from kbapp.core.image_check import dimensions, sniff
-    from kbapp.core.image_fetch import Fetcher, make_client
-    from kbapp.core.image_files import ImageFiles
+    from kbapp.core.images.cache import ImageFiles
+    from kbapp.core.images.check import dimensions, sniff
+    from kbapp.core.images.fetch import Fetcher, make_client
     from kbapp.core.importer import import_paths
-    from kbapp.core.store import Library
+    from kbapp.core.store.library import Library
     from kbapp.qt_image import qt_decoder
 
     with tempfile.TemporaryDirectory(prefix="kbapp-bench-images-") as tmp_name:

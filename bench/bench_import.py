@@ -115,7 +115,7 @@ def load_api() -> tuple[Callable[[Path], Any], Callable[..., Any]]:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from kbapp.core.importer import import_paths
-    from kbapp.core.store import Library
+    from kbapp.core.store.library import Library
 
     opener = getattr(Library, "open", None)
     return (opener if callable(opener) else Library), import_paths

@@ -339,7 +339,7 @@ def measure_switches(name: str, library_path: Path) -> SwitchRow:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from kbapp.core.store import Library
+    from kbapp.core.store.library import Library
     from kbapp.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])

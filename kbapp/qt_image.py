@@ -1,5 +1,5 @@
 """The Qt proof that bytes are a picture: `qt_decoder`, the `decoder` hook of the image
-checks in `kbapp.core.image_check`.
+checks in `kbapp.core.images.check`.
 
 It lives outside `kbapp.core` on purpose: the core never imports Qt, and this needs
 QtGui. It needs no QGuiApplication (QImageReader decodes without one), so the CLI and
@@ -16,7 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
 from PySide6.QtGui import QImageReader
 
-from kbapp.core.image_check import ALLOCATION_LIMIT_MB
+from kbapp.core.images.check import ALLOCATION_LIMIT_MB
 
 _BYTES_PER_PIXEL = 4  # Qt decodes to 32-bit formats at most, for the formats we accept
 

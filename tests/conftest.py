@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
 
-from kbapp.core.store import Library  # noqa: E402
+from kbapp.core.store.library import Library  # noqa: E402
 from kbapp.paths import LIBRARY_ENV  # noqa: E402
 
 if TYPE_CHECKING:
-    from tests.core.image_server import ImageServer
+    from tests.core.images.image_server import ImageServer
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -53,7 +53,7 @@ def _no_user_library(
 @pytest.fixture
 def server() -> Iterator[ImageServer]:
     """A real HTTP server on 127.0.0.1 serving pictures and faults (tests/core/image_server.py)."""
-    from tests.core.image_server import ImageServer
+    from tests.core.images.image_server import ImageServer
 
     running = ImageServer()
     running.start()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
-from kbapp.core.model import Entry, Image, Link, Section
+from kbapp.core.digest.model import Entry, Image, Link, Section
 
 
 def entry_from_dict(data: dict[str, Any]) -> Entry:

@@ -35,18 +35,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbapp.core import reader
-from kbapp.core.image_check import Decoder
-from kbapp.core.image_files import (
+from kbapp.core.digest import files as reader
+from kbapp.core.digest.model import DigestError
+from kbapp.core.images.cache import (
     FetchResult,
     ImageFiles,
     copy_local_image,
     image_key,
     split_local_key,
 )
-from kbapp.core.model import DigestError
-from kbapp.core.store import Changes, Library
-from kbapp.core.store_rows import DigestRows, digest_rows
+from kbapp.core.images.check import Decoder
+from kbapp.core.store.library import Changes, Library
+from kbapp.core.store.rows import DigestRows, digest_rows
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -309,7 +309,7 @@ def _store(
 
 def _local_keys(rows: DigestRows) -> list[str]:
     """The keys of a digest's local pictures, read from its rows: no query, so a digest
-    without any costs nothing. (An image row is `store_rows._image_row`: src at 1,
+    without any costs nothing. (An image row is `store.rows._image_row`: src at 1,
     is_local at 2.)"""
     images = [image for item in rows.items for image in item.images] + rows.images
     return list(dict.fromkeys(image_key(rows.date, row[1], True) for row in images if row[2]))

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QTextBrowser, QVBoxLayout, QWidget
 
-from kbapp.core.search_text import QUERY_HELP
+from kbapp.core.search.text import QUERY_HELP
 from kbapp.ui import icons
 
 

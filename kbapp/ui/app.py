@@ -23,7 +23,7 @@ from kbapp import paths
 if TYPE_CHECKING:  # Qt and the store load in `run`, after the display is checked
     from PySide6.QtWidgets import QApplication
 
-    from kbapp.core.store import Library
+    from kbapp.core.store.library import Library
     from kbapp.ui.main_window import MainWindow
     from kbapp.ui.single_instance import Launch
 
@@ -159,7 +159,7 @@ def _picture(
 
 def _open_library(path: Path, *, samples: bool) -> Library | None:
     """The library, migrated; an empty one gets the samples unless files are coming."""
-    from kbapp.core.store import Library, LibraryError
+    from kbapp.core.store.library import Library, LibraryError
 
     log.info("library: %s", path)
     try:

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication
 
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 
 DATE_ROLE = Qt.ItemDataRole.UserRole + 1  # ISO date of a day row, None elsewhere
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "year", "month" or "day"

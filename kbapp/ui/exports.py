@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 if TYPE_CHECKING:
-    from kbapp.core.store import Library
+    from kbapp.core.store.library import Library
     from kbapp.ui.days_model import DaysModel
     from kbapp.ui.notes import NotePanel
     from kbapp.ui.tasks import TaskRunner
@@ -21,18 +21,18 @@ SUFFIXES = {"json": ".json", "bibtex": ".bib"}
 def write_export(library: Library, kind: str, target: Path) -> str:
     """Write one export of the library; a line saying what was written."""
     if kind == "markdown":
-        from kbapp.core.export_markdown import export_markdown, write_days
+        from kbapp.core.export.markdown_days import export_markdown, write_days
 
         days = export_markdown(library)
         write_days(days, target)
         return f"Exported {len(days)} days as markdown to {target}"
     if kind == "bibtex":
-        from kbapp.core.bibtex import export_bibtex
+        from kbapp.core.export.bibtex import export_bibtex
 
         text = export_bibtex(library.papers())
         target.write_text(text, encoding="utf-8")
         return f"Exported {text.count('@misc{')} BibTeX entries to {target}"
-    from kbapp.core.export import dumps, export_json
+    from kbapp.core.export.library_json import dumps, export_json
 
     target.write_text(dumps(export_json(library)), encoding="utf-8")
     return f"Exported the library as JSON to {target}"
@@ -90,7 +90,7 @@ class ExportActions(QMainWindow if TYPE_CHECKING else object):
 
     def restore_from(self, path: Path) -> None:
         """Merge a JSON export's user data in (one transaction), then show it."""
-        from kbapp.core.restore import restore_json
+        from kbapp.core.export.restore import restore_json
 
         self.notes.flush()
 

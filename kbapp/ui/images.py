@@ -22,16 +22,16 @@ from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QMovie, QPainter
 
 from kbapp.core.day import Day
-from kbapp.core.image_files import FetchResult, ImageFiles, ImageState, image_key
-from kbapp.core.model import Image
-from kbapp.core.store import Library
+from kbapp.core.digest.model import Image
+from kbapp.core.images.cache import FetchResult, ImageFiles, ImageState, image_key
+from kbapp.core.store.library import Library
 from kbapp.ui.settings import load_remote_images
 from kbapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:  # httpx costs the start ~70 ms: it loads with the first download
     from concurrent.futures import ThreadPoolExecutor
 
-    from kbapp.core.image_fetch import Fetcher
+    from kbapp.core.images.fetch import Fetcher
 
 PLACEHOLDER_RATIO = 0.42  # height / width of a box waiting for its picture
 MAX_WIDTH = 960
@@ -249,7 +249,7 @@ class ImagePresenter(QObject):
         self._pool.submit(self._fetch_in_thread, states, bulk)
 
     def _fetch_in_thread(self, states: dict[str, ImageState | None], bulk: bool) -> None:
-        from kbapp.core.image_fetch import Fetcher, fetch_many, make_client
+        from kbapp.core.images.fetch import Fetcher, fetch_many, make_client
         from kbapp.qt_image import qt_decoder
 
         if self._fetcher is None:

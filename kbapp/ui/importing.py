@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QStatusBar, QToolButton, QWidget
 
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui import icons
 from kbapp.ui.tasks import Task, TaskRunner
 

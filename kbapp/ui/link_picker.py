@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core.store_user import LINK_LABELS, SHOWN, matches
+from kbapp.core.store.user import LINK_LABELS, SHOWN, matches
 from kbapp.ui.keys import ArrowsToList
 from kbapp.ui.tasks import TaskRunner
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 import kbapp
-from kbapp.core.store import Library
-from kbapp.core.store_days import min_rating
+from kbapp.core.store.days import min_rating
+from kbapp.core.store.library import Library
 
 if TYPE_CHECKING:  # the importer loads only when the user imports
     pass

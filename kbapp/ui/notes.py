@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core import render
-from kbapp.core.store import Library
-from kbapp.core.store_user import matches
+from kbapp.core.render import day as render
+from kbapp.core.store.library import Library
+from kbapp.core.store.user import matches
 from kbapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:

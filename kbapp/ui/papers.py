@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core.render_papers import render_paper
-from kbapp.core.store import Library
-from kbapp.core.store_papers import PaperRow
+from kbapp.core.render.papers import render_paper
+from kbapp.core.store.library import Library
+from kbapp.core.store.papers import PaperRow
 from kbapp.ui.tasks import TaskRunner
 
 COLUMNS = ("Title", "First seen", "Last seen", "Times", "Mine", "Note", "Code")

@@ -14,9 +14,9 @@ from PySide6.QtCore import QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from kbapp.core import render
 from kbapp.core.day import Day, DayItem
-from kbapp.core.model import Image
+from kbapp.core.digest.model import Image
+from kbapp.core.render import day as render
 from kbapp.ui import icons
 
 if TYPE_CHECKING:

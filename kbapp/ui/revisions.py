@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core import render
-from kbapp.core.store import Library
+from kbapp.core.render import day as render
+from kbapp.core.store.library import Library
 
 
 class RevisionsDialog(QDialog):

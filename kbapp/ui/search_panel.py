@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core.search_text import QUERY_HELP, QueryError, parse_query
-from kbapp.core.store import Library
+from kbapp.core.search.text import QUERY_HELP, QueryError, parse_query
+from kbapp.core.store.library import Library
 from kbapp.ui.keys import ArrowsToList
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from kbapp.core.day import Day
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 
 if TYPE_CHECKING:
     from kbapp.ui.tasks import TaskRunner

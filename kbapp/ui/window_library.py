@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
 
-from kbapp.core.store import Library, LibraryError
+from kbapp.core.store.library import Library, LibraryError
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.importing import MESSAGE_MS, describe_refusal, importable
 from kbapp.ui.settings import SettingsDialog

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QStackedWidget
 
-    from kbapp.core.store import Library
+    from kbapp.core.store.library import Library
     from kbapp.ui.days_model import DaysModel
     from kbapp.ui.images import ImagePresenter
     from kbapp.ui.notes import NotePanel

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kbapp.core.export import FORMAT, VERSION, export_json
+from kbapp.core.export.library_json import FORMAT, VERSION, export_json
 from kbapp.core.importer import FileOutcome, ImportReport, Status, import_paths
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 
 ITEM_LINE = re.compile(r"^\s*(\d+\.\s+)?\[.*\]\(https?://mp\.weixin")
 EXPECTED_STARS = {"0": 1, "1": 19, "2": 398, "3": 19, "4": 9, "5": 3}

@@ -10,7 +10,7 @@ import pytest
 
 from kbapp.core.importer import import_paths
 from kbapp.core.papers import CrossLink, ItemEvidence, Occurrence, cross_links, join_papers
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 
 
 @pytest.fixture(scope="module")

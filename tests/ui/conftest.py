@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
 from kbapp.core.importer import import_paths
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
 from kbapp.ui.settings import LOAD_REMOTE_IMAGES
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex
 
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui.days_model import DATE_ROLE, DaysModel
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import bibtexparser
 
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
 from tests.ui.conftest import make_window
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from kbapp.core.store import Library
-from kbapp.core.store_user import matches
+from kbapp.core.store.library import Library
+from kbapp.core.store.user import matches
 from tests.ui.conftest import press, select_first
 from tests.ui.test_notes import type_text
 from tests.ui.test_user_layer import click_anchor

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kbapp.core.importer import import_paths
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 
 # The child: the window on the library, the first item of the day selected, its note
 # typed in bursts of ten characters a second and a half apart (so that autosave, a
@@ -26,7 +26,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
 app = QApplication([])
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)

@@ -9,13 +9,13 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QProgressDialog
 
-from kbapp.core.image_files import image_key
+from kbapp.core.images.cache import image_key
 from kbapp.core.importer import import_paths
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
 from kbapp.ui.settings import LOAD_REMOTE_IMAGES
 from kbapp.ui.viewer import ImageViewer
-from tests.core.image_server import ImageServer, encoded
+from tests.core.images.image_server import ImageServer, encoded
 from tests.ui.conftest import make_window
 
 DATE = "2024-03-05"
@@ -156,7 +156,7 @@ def test_download_all_images_shows_progress_and_fills_the_cache(
     other = tmp_path / "notes" / "202403" / "0306.md"
     urls = [server.image(f"/more-{n}.jpg", encoded("JPEG", 64, 48, 0x33AA00 + n), "image/jpeg")
             for n in range(5)]  # fmt: skip
-    from tests.core.image_server import digest_text
+    from tests.core.images.image_server import digest_text
 
     other.write_text(digest_text("2024-03-06", urls), encoding="utf-8")
     import_paths(window.library, [other])

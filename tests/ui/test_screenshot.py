@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 
 
 def _kbapp(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

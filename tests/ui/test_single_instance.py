@@ -24,7 +24,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kbapp.core.importer import import_paths
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui.app import samples_dir
 from kbapp.ui.main_window import MainWindow
 from kbapp.ui.single_instance import (

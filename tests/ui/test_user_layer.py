@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
-from kbapp.core.store import Library
+from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
 from tests.ui.conftest import press, select_first
 from tests.ui.conftest import press as key

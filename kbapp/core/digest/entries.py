@@ -1,0 +1,151 @@
+"""Item bodies: bullets gathered into trees, then labelled and linked (spec §4)."""
+
+from __future__ import annotations
+
+from kbapp.core.digest.identities import arxiv_ref, github_ref
+from kbapp.core.digest.labels import Labelled, bare_label, split_label, unwrap
+from kbapp.core.digest.links import build_links
+from kbapp.core.digest.model import LINK_FIELDS, Diagnostic, Entry, Link
+from kbapp.core.digest.text import is_compat
+
+# URL kinds that contradict a label (spec §4.5): kept, but reported.
+_KIND_MISMATCH = {
+    "paper": {"github", "wechat", "bilibili", "baidu_pan"},
+    "code": {"arxiv", "wechat", "cvf", "ieee", "openreview", "doi"},
+    "dataset": {"wechat"},
+}
+
+
+class EntryBuilder:
+    """Collects the bullets and paragraphs of one body into ordered trees.
+
+    With `top_indent` (item bodies) a bullet indented at most that far is top-level,
+    whatever came before: the digests mix 0- and 3-space bullets in one item (spec
+    §4.1), so "deeper than the previous bullet" would nest them wrongly. Without it
+    (other sections) nesting follows ordinary Markdown.
+    """
+
+    def __init__(self, top_indent: int | None) -> None:
+        self.top_indent = top_indent
+        self.roots: list[Entry] = []
+        self._stack: list[tuple[int, Entry]] = []
+
+    def bullet(self, indent: int, text: str, line: int) -> None:
+        entry = Entry(text, line, kind="bullet")
+        top = self.top_indent is not None and indent <= self.top_indent
+        if not top:
+            while self._stack and self._stack[-1][0] >= indent:
+                self._stack.pop()
+        if top or not self._stack:
+            self.roots.append(entry)
+            self._stack = [(indent, entry)]
+        else:
+            self._stack[-1][1].children.append(entry)
+            self._stack.append((indent, entry))
+
+    def paragraph(self, text: str, line: int) -> None:
+        self.roots.append(Entry(text, line, kind="paragraph"))
+        self._stack = []
+
+
+def finish_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> None:
+    """Label, link and check every entry of a body, depth first."""
+    for entry in entries:
+        _finish(entry, None, diagnostics)
+
+
+def _finish(entry: Entry, parent_field: str | None, diagnostics: list[Diagnostic]) -> None:
+    if entry.field == "head_extra":
+        return
+    labelled = _label_of(entry)
+    if labelled is not None:
+        _apply_label(entry, labelled, diagnostics)
+    field = entry.field
+    if field in LINK_FIELDS:
+        entry.links = _links(entry, field, diagnostics)
+        _check_kinds(entry, diagnostics)
+    elif field in ("abstract", "tips"):
+        entry.links = _links(entry, "inline", diagnostics, context=field)
+    elif entry.label is not None:
+        links = _links(entry, "link", diagnostics, name=entry.label)
+        if links:
+            entry.field, entry.links = "link", links
+        elif parent_field is None:
+            entry.field = "note"
+    else:
+        entry.links = _links(entry, "inline", diagnostics, context=parent_field or "point")
+    if entry.label is not None and not entry.text and not entry.children:
+        diagnostics.append(Diagnostic("empty_value", entry.line, entry.label))
+    for link in entry.links:
+        _check_identity(link, diagnostics)
+    for child in entry.children:
+        _finish(child, entry.field or parent_field, diagnostics)
+
+
+def _label_of(entry: Entry) -> Labelled | None:
+    text, _ = unwrap(entry.text) if entry.kind == "bullet" else _unwrap_paragraph(entry.text)
+    labelled = split_label(text, known_only=entry.kind == "paragraph")
+    if labelled is None and entry.children:
+        labelled = bare_label(text)
+    return labelled
+
+
+def _unwrap_paragraph(text: str) -> tuple[str, list[str]]:
+    # A paragraph is never a stray-dash bullet; only a bold wrapper comes off.
+    if text.startswith("**") and text.endswith("**") and len(text) > 4:
+        return text[2:-2].strip(), ["bold_wrapped"]
+    return text, []
+
+
+def _apply_label(entry: Entry, labelled: Labelled, diagnostics: list[Diagnostic]) -> None:
+    entry.label, entry.text, entry.group = labelled.label, labelled.value, labelled.group
+    entry.field = labelled.field
+    if labelled.typo:
+        diagnostics.append(Diagnostic("label_typo", entry.line, labelled.label))
+    if labelled.double_colon:
+        diagnostics.append(Diagnostic("double_colon", entry.line, labelled.label))
+    if is_compat(labelled.label.replace("：", ":")):
+        diagnostics.append(Diagnostic("compat_char_normalised", entry.line, labelled.label))
+    if labelled.field is None:
+        diagnostics.append(Diagnostic("unknown_label", entry.line, labelled.label))
+
+
+def _links(
+    entry: Entry,
+    field: str,
+    diagnostics: list[Diagnostic],
+    *,
+    context: str | None = None,
+    name: str | None = None,
+) -> list[Link]:
+    links = build_links(
+        entry.text,
+        field=field,
+        line=entry.line,
+        diagnostics=diagnostics,
+        label=entry.label,
+        name=name,
+        group=entry.group,
+        context=context,
+    )
+    if not links and field == "paper" and entry.text:
+        # A paper named by its title alone (spec §4.3): still a paper, by title key.
+        links = [Link("paper", entry.text, "", None, "other", entry.line, label=entry.label)]
+    return links
+
+
+def _check_kinds(entry: Entry, diagnostics: list[Diagnostic]) -> None:
+    expected_not = _KIND_MISMATCH.get(entry.field or "", set())
+    for link in entry.links:
+        if link.url_kind in expected_not:
+            detail = f"{entry.label} -> {link.url_kind}"
+            diagnostics.append(Diagnostic("label_url_kind_mismatch", link.line, detail))
+
+
+def _check_identity(link: Link, diagnostics: list[Diagnostic]) -> None:
+    arxiv = arxiv_ref(link.url)
+    if arxiv is not None and not arxiv.valid:
+        diagnostics.append(Diagnostic("malformed_arxiv_id", link.line, arxiv.id))
+    github = github_ref(link.url)
+    if github is not None and github.malformed:
+        diagnostics.append(Diagnostic("malformed_github_path", link.line, link.url or ""))

@@ -1,0 +1,145 @@
+"""Finding links in an entry's value: markdown links, bare URLs, their notes (spec §4.5)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kbapp.core.digest.identities import normalise_url, url_kind
+from kbapp.core.digest.model import Diagnostic, Link
+
+_BARE_URL = re.compile(r"(?:https?:\s?//|www\.)[!-~]+", re.IGNORECASE)
+_MAYBE_URL = re.compile(r"https?:|www\.", re.IGNORECASE)
+_LOOKS_LIKE_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_NOTE_TRIM = " \t:：*"
+
+
+@dataclass(slots=True)
+class Found:
+    text: str
+    url_raw: str
+    start: int
+    end: int
+    markdown: bool = True
+
+
+def _match_close(value: str, start: int, open_: str, close: str) -> int:
+    """Index of the bracket closing the one at `start`, or -1 (nesting allowed)."""
+    depth = 0
+    for pos in range(start, len(value)):
+        char = value[pos]
+        if char == open_:
+            depth += 1
+        elif char == close:
+            depth -= 1
+            if depth == 0:
+                return pos
+    return -1
+
+
+def markdown_links(value: str) -> list[Found]:
+    """`[text](url)` links, with brackets inside the text (`[[论文翻译]…](…)`)."""
+    if "](" not in value:
+        return []
+    found: list[Found] = []
+    pos = 0
+    while (start := value.find("[", pos)) >= 0:
+        close = _match_close(value, start, "[", "]")
+        if close < 0:
+            break
+        if close + 1 < len(value) and value[close + 1] == "(":
+            end = _match_close(value, close + 1, "(", ")")
+            if end > 0:
+                found.append(
+                    Found(value[start + 1 : close], value[close + 2 : end], start, end + 1)
+                )
+                pos = end + 1
+                continue
+        pos = start + 1
+    return found
+
+
+def _trim_bare(url: str) -> str:
+    url = url.rstrip("*_,.;!?'\"")
+    # A closing parenthesis belongs to the URL only when it opens one too.
+    while url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1]
+    return url
+
+
+def bare_urls(value: str, taken: list[Found]) -> list[Found]:
+    """Bare `http(s)://` and `www.` URLs outside the markdown links already found."""
+    if not _MAYBE_URL.search(value):
+        return []
+    masked = list(value)
+    for link in taken:
+        masked[link.start : link.end] = " " * (link.end - link.start)
+    text = "".join(masked)
+    found = []
+    for match in _BARE_URL.finditer(text):
+        url = _trim_bare(match.group(0))
+        found.append(Found("", url, match.start(), match.start() + len(url), markdown=False))
+    return found
+
+
+def find_links(value: str) -> list[Found]:
+    links = markdown_links(value)
+    links += bare_urls(value, links)
+    links.sort(key=lambda link: link.start)
+    return links
+
+
+def build_links(
+    value: str,
+    *,
+    field: str,
+    line: int,
+    diagnostics: list[Diagnostic],
+    label: str | None = None,
+    name: str | None = None,
+    group: int | None = None,
+    context: str | None = None,
+) -> list[Link]:
+    """The `Link`s of one value, each with its normalised URL, kind and trailing note."""
+    found = find_links(value)
+    links: list[Link] = []
+    for number, item in enumerate(found):
+        following = found[number + 1].start if number + 1 < len(found) else len(value)
+        note = value[item.end : following].strip(_NOTE_TRIM) or None
+        url = normalise_url(item.url_raw)
+        link = Link(
+            field=field,
+            text=item.text.strip(),
+            url_raw=item.url_raw,
+            url=url,
+            url_kind=url_kind(url),
+            line=line,
+            label=label,
+            name=name,
+            group=group,
+            note=note,
+            context=context,
+        )
+        _check(link, diagnostics)
+        if item.markdown and not link.text:
+            diagnostics.append(Diagnostic("empty_link_text", line, item.url_raw))
+        links.append(link)
+    return links
+
+
+def _check(link: Link, diagnostics: list[Diagnostic]) -> None:
+    raw = link.url_raw
+    if not raw.strip():
+        diagnostics.append(Diagnostic("empty_link_url", link.line, link.text))
+        return
+    if raw != raw.strip():
+        diagnostics.append(Diagnostic("url_whitespace", link.line, raw))
+    if link.url and link.url != raw.strip() and not link.url.startswith("mailto:"):
+        diagnostics.append(Diagnostic("url_without_scheme", link.line, raw.strip()))
+    text = link.text
+    if _LOOKS_LIKE_URL.match(text) and link.url and _same(text) != _same(link.url):
+        diagnostics.append(Diagnostic("text_href_mismatch", link.line, f"{text} -> {link.url}"))
+
+
+def _same(url: str) -> str:
+    return url.strip().rstrip("/").lower()

@@ -1,0 +1,138 @@
+"""Image and video lines: `<img>`, `<video>` and `![](…)`, read tag by tag (spec §6).
+
+A media line is parsed on its own; the rest of the file is never handed to an HTML
+parser, because the digests leave `<div>`s unclosed.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from kbapp.core.digest.identities import host_of
+from kbapp.core.digest.model import Image, Video
+
+_TAG = re.compile(r"<(img|video)(\s[^>]*)>?", re.IGNORECASE)
+# An attribute follows white space or the quote closing the previous one
+# (`controls=""src="…"` occurs in the digests).
+_ATTR = re.compile(
+    r"(?<=[\s\"'])([a-zA-Z_:][-\w:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))"
+)
+_SRC_ATTR = re.compile(r"(?<=[\s\"'])src\s*=", re.IGNORECASE)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+_ZOOM = re.compile(r"zoom\s*:\s*(\d+)\s*%", re.IGNORECASE)
+_MMBIZ_SEGMENT = re.compile(r"(?:^|/)(?:sz_)?mmbiz_(png|jpg|jpeg|gif|webp)(?:/|$)")
+_EXTENSION = re.compile(r"\.(png|jpe?g|gif|webp|bmp|svg)$", re.IGNORECASE)
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+
+
+_DIV_TAG = re.compile(r"</?div\b[^>]*>?", re.IGNORECASE)
+
+
+def _tags(line: str) -> list[re.Match[str]]:
+    """`<img>`/`<video>` tags that name a source; a bare `<img` is just text."""
+    if "<" not in line:
+        return []
+    return [m for m in _TAG.finditer(line) if _SRC_ATTR.search(m.group(2))]
+
+
+def is_media_line(line: str) -> bool:
+    return ("<" in line or "![" in line) and bool(_tags(line) or _MD_IMAGE.search(line))
+
+
+def strip_media(line: str) -> str:
+    """The line without its media tags and `<div>` wrappers: text that must be kept."""
+    for match in reversed(_tags(line)):
+        line = line[: match.start()] + line[match.end() :]
+    return _DIV_TAG.sub("", _MD_IMAGE.sub("", line))
+
+
+def _attributes(tag_body: str) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for match in _ATTR.finditer(tag_body):
+        value = next((g for g in match.groups()[1:] if g is not None), "")
+        attrs.setdefault(match.group(1).lower(), value)
+    return attrs
+
+
+def _normal_format(value: str) -> str | None:
+    value = value.lower()
+    if value in ("jpg", "jpeg"):
+        return "jpeg"
+    return value if value in ("png", "gif", "bmp", "svg") else None
+
+
+_WX_FMT = re.compile(r"^https?://mmbiz\.qpic\.cn/[^?#]*\?(?:[^#]*&)?wx_fmt=([A-Za-z]+)", re.I)
+
+
+def format_hint(src: str) -> str | None:
+    """The image format a URL names (spec §6.1); WebP is only a transport hint."""
+    fast = _WX_FMT.match(src)  # nine in ten digest images: skip the URL parsing
+    if fast:
+        return _normal_format(fast.group(1))
+    try:
+        parts = urlsplit(src)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    query = parse_qs(parts.query)
+    if host.endswith("mmbiz.qpic.cn"):
+        if query.get("wx_fmt"):
+            return _normal_format(query["wx_fmt"][0])
+        segment = _MMBIZ_SEGMENT.search(parts.path)
+        return _normal_format(segment.group(1)) if segment else None
+    if host == "gimg2.baidu.com" or "src=" in parts.path:
+        # The proxy's own parameters sit in the path, before the real query.
+        inner = parse_qs(parts.path.split("/")[-1])
+        fmt = inner.get("fmt", [""])[0]
+        if fmt and fmt != "auto":
+            return _normal_format(fmt)
+        inner_src = inner.get("src", [""])[0]
+        ext = _EXTENSION.search(urlsplit(inner_src).path) if inner_src else None
+        return _normal_format(ext.group(1)) if ext else None
+    ext = _EXTENSION.search(parts.path)
+    return _normal_format(ext.group(1)) if ext else None
+
+
+def _image(src_raw: str, line: int, *, alt: str | None, zoom: int | None, in_div: bool) -> Image:
+    src = html.unescape(src_raw).strip()
+    image = Image(src_raw=src_raw, src=src, line=line, alt=alt, zoom=zoom, wrapped_in_div=in_div)
+    if src and not _HAS_SCHEME.match(src):
+        image.is_local = True
+        image.resolved_path = posixpath.normpath(src.removeprefix("./"))
+        image.format_hint = format_hint("file:///" + src)
+    else:
+        image.host = host_of(src)
+        image.format_hint = format_hint(src)
+    if src_raw.endswith(("&amp", "&")):
+        image.flags.append("truncated_query")
+    return image
+
+
+def parse_media(line: str, number: int) -> tuple[list[Image], list[Video]]:
+    """Every image and video on one media line."""
+    in_div = line.lstrip().lower().startswith("<div")
+    images: list[Image] = []
+    videos: list[Video] = []
+    for match in _tags(line):
+        attrs = _attributes(match.group(2))
+        src_raw = attrs.get("src", "")
+        if match.group(1).lower() == "video":
+            src = html.unescape(src_raw).strip()
+            videos.append(Video(src_raw, src, number, host=host_of(src), wrapped_in_div=in_div))
+            continue
+        zoom = _ZOOM.search(attrs.get("style", ""))
+        images.append(
+            _image(
+                src_raw,
+                number,
+                alt=attrs.get("alt"),
+                zoom=int(zoom.group(1)) if zoom else None,
+                in_div=in_div,
+            )
+        )
+    for match in _MD_IMAGE.finditer(line):
+        images.append(_image(match.group(2), number, alt=match.group(1), zoom=None, in_div=in_div))
+    return images, videos

@@ -1,0 +1,426 @@
+"""A day rendered to HTML for the reader: the date, then one card per item.
+
+The HTML is written for Qt's rich-text engine (tables for cards, no script, no remote
+loads): icons are `icon:` resources and in-app links use the `kb:` scheme, both served
+by the window. Prose (abstracts, tips, points) goes through the `markdown` package with
+raw HTML escaped; titles are escaped, never interpreted (`1*1` is not emphasis).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from kbapp.core.day import Day, DayItem, MyLink
+from kbapp.core.digest.links import Found, find_links
+from kbapp.core.digest.model import LINK_FIELDS, Entry, Image, Link
+
+FIELD_NAMES = {
+    "paper": "Paper",
+    "code": "Code",
+    "demo": "Demo",
+    "video": "Video",
+    "dataset": "Dataset",
+    "website": "Website",
+    "reading": "Reading",
+    "competition": "Competition",
+    "contact": "Contact",
+    "download": "Download",
+    "link": "Link",
+}
+LIGHT = {
+    "text": "#1f2328",
+    "muted": "#656d76",
+    "card": "#ffffff",
+    "card_selected": "#fff8e1",
+    "accent": "#0969da",
+    "border": "#d0d7de",
+    "chip": "#eef2f7",
+    "placeholder": "#f0f2f4",
+    "background": "#f6f8fa",
+    "mine": "#d1242f",
+}
+DARK = {
+    "text": "#e6edf3",
+    "muted": "#8d96a0",
+    "card": "#161b22",
+    "card_selected": "#2d2a1a",
+    "accent": "#4493f8",
+    "border": "#30363d",
+    "chip": "#262c36",
+    "placeholder": "#21262d",
+    "background": "#0d1117",
+    "mine": "#ff7b72",
+}
+_WEEKDAYS = "一二三四五六日"
+# Text with none of these has no markdown in it: it is escaped, not converted (most
+# abstracts; markdown costs ~0.1 ms a call and ~25 ms to import at start-up).
+_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|^\s|^[-+]\s|^\d+[.)]\s|https?:|www\.", re.IGNORECASE)
+_md: Any = None
+
+
+def _markdown() -> Any:
+    global _md
+    if _md is None:
+        import markdown
+
+        _md = markdown.Markdown(output_format="html")
+    return _md
+
+
+# A link whose URL has only these characters comes out of markdown as `href="URL"` with
+# `&` escaped: no quotes (a title), parentheses or brackets (nesting), spaces or markup.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&+,;=%]+", re.IGNORECASE)
+_INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|https?:|www\.", re.IGNORECASE)  # mid-line
+_LABEL_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]")  # a URL as a link's text stays text
+
+
+def prose(text: str) -> str:
+    """Inline markdown of a text from a digest, with raw HTML shown as text."""
+    if not _MARKUP.search(text):
+        return html.escape(text, quote=False)
+    links = find_links(text)
+    plain = _plain_links(text, links)
+    return plain if plain is not None else markdown_prose(text, links)
+
+
+def markdown_prose(text: str, links: list[Found]) -> str:
+    """`prose` by the markdown package: the links marked up as markdown links."""
+    pieces: list[str] = []
+    pos = 0
+    for found in links:
+        pieces.append(html.escape(text[pos : found.start], quote=False))
+        url = found.url_raw.strip().replace(" ", "%20")
+        label = found.text.strip() or url
+        pieces.append(f"[{_md_text(label)}]({url or '#'})" if found.markdown else f"<{url}>")
+        pos = found.end
+    pieces.append(html.escape(text[pos:], quote=False))
+    md = _markdown()
+    md.reset()
+    out = md.convert("".join(pieces))
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def _plain_links(text: str, links: list[Found]) -> str | None:
+    """The HTML markdown makes of a text that is plain words and simple links, without
+    loading markdown (~25 ms at start-up, 0.1 ms a call); None for anything else.
+    `tests/core/test_render.py` holds it equal to markdown's output on every text of
+    the corpus and on generated ones."""
+    if not links or text[-1:].isspace():
+        return None
+    out: list[str] = []
+    pos = 0
+    for found in links:
+        url = found.url_raw.strip()
+        label = found.text.strip() or url if found.markdown else url
+        gap = text[pos : found.start]
+        if (
+            (_MARKUP if pos == 0 else _INLINE_MARKUP).search(gap)
+            or not _PLAIN_URL.fullmatch(url)
+            or (found.markdown and _LABEL_MARKUP.search(label))
+        ):
+            return None
+        href = url.replace("&", "&amp;")
+        out.append(f'{gap}<a href="{href}">{label if found.markdown else href}</a>')
+        pos = found.end
+    rest = text[pos:]
+    if _INLINE_MARKUP.search(rest):
+        return None
+    out.append(rest)
+    return "".join(out)
+
+
+def _md_text(text: str) -> str:
+    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+
+
+def heading_date(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日 · 星期{_WEEKDAYS[day.weekday()]}"
+
+
+def stylesheet(theme: Mapping[str, str]) -> str:
+    return f"""
+body {{ color: {theme["text"]}; background-color: {theme["background"]}; }}
+a {{ color: {theme["accent"]}; text-decoration: none; }}
+h1 {{ font-size: 20pt; margin-bottom: 2px; }}
+p.meta {{ color: {theme["muted"]}; margin-top: 0px; }}
+p.head {{ font-size: 13pt; font-weight: 600; margin: 0px; }}
+span.num, a.num {{ color: {theme["muted"]}; }}
+a.title {{ color: {theme["text"]}; }}
+p.field {{ color: {theme["muted"]}; font-size: 9pt; margin-bottom: 0px; }}
+p.body {{ margin-top: 4px; margin-bottom: 4px; }}
+p.chips {{ margin-top: 8px; }}
+span.chip {{ background-color: {theme["chip"]}; }}
+span.removed {{ color: {theme["muted"]}; font-style: italic; }}
+span.mine {{ color: {theme["muted"]}; font-size: 10pt; }}
+a.on {{ color: {theme["mine"]}; }}
+a.off {{ color: {theme["muted"]}; }}
+p.xref {{ margin-top: 4px; margin-bottom: 0px; }}
+span.why {{ color: {theme["muted"]}; font-size: 9pt; }}
+div.note {{ color: {theme["text"]}; }}
+p.placeholder {{ color: {theme["muted"]}; background-color: {theme["placeholder"]};
+  margin-top: 8px; }}
+"""
+
+
+ImageHtml = Callable[[Image], str]
+
+
+def render_day(
+    day: Day,
+    theme: Mapping[str, str] = LIGHT,
+    selected: str | None = None,
+    image_html: ImageHtml | None = None,
+    card: Callable[[DayItem, bool], str] | None = None,
+    min_mine: int | None = None,
+) -> str:
+    """The whole day as one HTML document.
+
+    `image_html` turns an image into HTML (the window knows what is cached and how wide
+    the reader is); without it each image is a placeholder naming its host. `card`
+    replaces `render_card` (the reader passes one that caches the cards it made).
+    `min_mine` shows only the items I rated that many stars or more.
+    """
+    if card is None:
+        card = lambda item, chosen: render_card(item, theme, chosen, image_html)  # noqa: E731
+    head = f"<style>{stylesheet(theme)}</style>"
+    parts = [f"<html><head>{head}</head><body>", render_header(day)]
+    shown = [item for item in day.items if min_mine is None or (item.my_rating or 0) >= min_mine]
+    parts += [card(item, item.key == selected) for item in shown]
+    if len(shown) < len(day.items):
+        hidden = len(day.items) - len(shown)
+        parts.append(
+            f'<p class="meta">{hidden} more item(s) of this day: not rated {min_mine}★ or '
+            "more by me (the filter <i>mine&gt;=" + str(min_mine) + "</i>).</p>"
+        )
+    parts += [render_section(section.name, section.entries, section.images, image_html)
+              for section in day.sections if section.name]  # fmt: skip
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def render_header(day: Day) -> str:
+    count = sum(1 for item in day.items if not item.removed)
+    title = html.escape(day.title or "")
+    meta = f"{day.date} · {title} · {count} 篇" if title else f"{day.date} · {count} 篇"
+    out = f'<h1>{heading_date(day.date)}</h1><p class="meta">{meta}</p>'
+    if day.near_duplicate_of:
+        earlier = html.escape(day.near_duplicate_of)
+        out += (
+            f'<p class="meta">A near-duplicate of <a href="{kb_url("day", date=earlier)}">'
+            f"{earlier}</a>: most of its items repeat that day's.</p>"
+        )
+    return out
+
+
+def kb_url(action: str, **values: str | int) -> str:
+    """An in-app link (`kb:rate?key=...&stars=3`) the window handles."""
+    query = "&".join(f"{name}={quote(str(value), safe='')}" for name, value in values.items())
+    return html.escape(f"kb:{action}?{query}")
+
+
+def my_stars_html(item: DayItem) -> str:
+    """The user's own rating as five star characters to click (the current one clears
+    it): text, not pictures, which a day of cards lays out faster."""
+    mine = item.my_rating or 0
+    stars = []
+    for n in range(1, 6):
+        # The item by its place in the day: a short link (five a card, a day's worth of
+        # them is HTML that Qt parses at every day switch).
+        target = f"kb:rate?n={item.ordinal}&amp;s={0 if n == mine else n}"
+        glyph, css = ("★", "on") if n <= mine else ("☆", "off")
+        stars.append(f'<a class="{css}" href="{target}">{glyph}</a>')
+    return f'<span class="mine">mine&nbsp;{"".join(stars)}</span>'
+
+
+def render_cross(item: DayItem) -> str:
+    """The other items that feature the same paper or code, and the candidates."""
+    lines = []
+    for ref in item.cross:
+        if ref.kind == "dismissed":
+            continue
+        where = (
+            f'<a href="{kb_url("item", key=ref.key)}">{html.escape(ref.date)} · '
+            f"{html.escape(ref.title)}</a>"
+        )
+        if ref.kind == "candidate":
+            pair = {"a": item.key, "b": ref.key}
+            why = html.escape("; ".join(ref.reasons))
+            lines.append(
+                f'<p class="xref">Possibly the same paper as {where} '
+                f'<span class="why">({why})</span> '
+                f'<a href="{kb_url("decide", **pair, to="confirmed")}">Confirm</a> · '
+                f'<a href="{kb_url("decide", **pair, to="dismissed")}">Dismiss</a></p>'
+            )
+        else:
+            mark = " (confirmed)" if ref.kind == "confirmed" else ""
+            lines.append(f'<p class="xref">Also featured: {where}{mark}</p>')
+    return "".join(lines)
+
+
+# `[[...]]` in a note: a link to an item, a paper or a day, resolved when followed.
+WIKI_LINK = re.compile(r"\[\[([^\[\]\n]{1,200})\]\]")
+
+
+def note_html(text: str) -> str:
+    """A note of the user's (markdown; raw HTML shown as text) as HTML; `[[...]]`
+    becomes an in-app link (`kb:resolve?q=...`)."""
+
+    pieces, pos = [], 0
+    for found in WIKI_LINK.finditer(text):
+        words = found.group(1).strip()
+        pieces.append(html.escape(text[pos : found.start()], quote=False))
+        pieces.append(f"[{_md_text(words)}](kb:resolve?q={quote(words, safe='')})")
+        pos = found.end()
+    pieces.append(html.escape(text[pos:], quote=False))
+    md = _markdown()
+    md.reset()
+    return str(md.convert("".join(pieces)))
+
+
+def render_my_links(owner: str, links: list[MyLink]) -> str:
+    """My links from and to an item or a paper (`owner`, a target), each with its label
+    and a way to remove it."""
+    lines = []
+    for link in links:
+        arrow = "→" if link.outgoing else "←"
+        label = f' <span class="why">({html.escape(link.label)})</span>' if link.label else ""
+        there = kb_url("open", target=link.target)
+        remove = kb_url("unlink", a=owner, b=link.target)
+        lines.append(
+            f'<p class="xref">{arrow} <a href="{there}">{html.escape(link.shown)}</a>{label} '
+            f'<a href="{remove}">Remove</a></p>'
+        )
+    return f'<p class="field">My links</p>{"".join(lines)}' if lines else ""
+
+
+def render_note(text: str) -> str:
+    """The user's note under its card."""
+    return f'<p class="field">My note</p><div class="note">{note_html(text)}</div>'
+
+
+def stars_html(count: int, icon: str = "star", size: int = 14) -> str:
+    star = f'<img src="icon:{icon}" width="{size}" height="{size}">'
+    return star * count if count else '<span class="num">☆ 0</span>'
+
+
+def render_card(
+    item: DayItem,
+    theme: Mapping[str, str],
+    selected: bool = False,
+    image_html: ImageHtml | None = None,
+) -> str:
+    """One item as a card: number, title, author's stars, body, link chips, images."""
+    background = theme["card_selected"] if selected else theme["card"]
+    border = theme["accent"] if selected else theme["border"]
+    number = item.index if item.index is not None else "·"
+    select = f"kb:select/{quote(item.key, safe='/:~=-_.')}"
+    title = html.escape(item.title)
+    if item.article_url:
+        title = f'<a class="title" href="{html.escape(item.article_url)}">{title}</a>'
+    removed = ' <span class="removed">(removed from the file)</span>' if item.removed else ""
+    body = [
+        f'<a name="item-{html.escape(item.key)}"></a>',
+        # One table per card: Qt lays out nested tables slowly (a day switch doubles).
+        f'<table width="100%" cellspacing="0" cellpadding="12" border="1" bgcolor="{background}"'
+        f' style="margin-top: 10px; border-collapse: collapse; border-color: {border};'
+        ' border-style: solid;"><tr><td>',
+        f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp;&nbsp;'
+        f"{stars_html(item.author_stars)}&nbsp;&nbsp;&nbsp;{my_stars_html(item)}{removed}</p>",
+    ]
+    chip_lines = {link.line for link in item.links if _is_chip(link)}
+    body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
+    body.append(render_chips(item.links))
+    body.append(render_cross(item))
+    body.append(render_my_links(f"item:{item.key}", item.my_links))
+    if item.note:
+        body.append(render_note(item.note))
+    body += [(image_html or render_image)(image) for image in item.images]
+    body.append("</td></tr></table>")
+    return "".join(body)
+
+
+def _is_chip(link: Link) -> bool:
+    return link.field in LINK_FIELDS or link.field == "link"
+
+
+def _is_prose(entry: Entry, chip_lines: set[int]) -> bool:
+    """Shown as text: all but link entries whose links all became chips."""
+    is_link_entry = entry.field in LINK_FIELDS or entry.field == "link"
+    return not is_link_entry or entry.line not in chip_lines or bool(entry.children)
+
+
+def render_entry(entry: Entry) -> str:
+    """An abstract, tips, note, point or paragraph, with its nested points."""
+    text = prose(entry.text) if entry.text else ""
+    label = ""
+    if entry.field == "abstract":
+        label = ""
+    elif entry.label:
+        label = f'<p class="field">{html.escape(entry.label)}</p>'
+    out = label + (f'<p class="body">{text}</p>' if text else "")
+    if entry.kind == "bullet" and entry.label is None and text:
+        out = f'<p class="body">• {text}</p>'
+    if entry.children:
+        out += "<ul>" + "".join(_point(child) for child in entry.children) + "</ul>"
+    return out
+
+
+def _point(entry: Entry) -> str:
+    label = f"<b>{html.escape(entry.label)}</b>：" if entry.label else ""
+    inner = "".join(_point(child) for child in entry.children)
+    nested = f"<ul>{inner}</ul>" if inner else ""
+    return f"<li>{label}{prose(entry.text)}{nested}</li>"
+
+
+def render_chips(links: list[Link]) -> str:
+    chips = []
+    for link in links:
+        if not _is_chip(link):
+            continue
+        name = link.name if link.field == "link" and link.name else FIELD_NAMES[link.field]
+        if link.group:
+            name += f" {link.group}"
+        shown = html.escape(_chip_text(link))
+        icon = f'<img src="icon:field-{link.field}" width="14" height="14">'
+        target = html.escape(link.url) if link.url else None
+        text = f'<a href="{target}">{shown}</a>' if target else shown
+        note = f" <i>{html.escape(link.note)}</i>" if link.note else ""
+        chips.append(
+            f'<span class="chip">&nbsp;{icon}&nbsp;<b>{html.escape(name)}</b>'
+            f"&nbsp;{text}{note}&nbsp;</span>"
+        )
+    return f'<p class="chips">{"&nbsp; ".join(chips)}</p>' if chips else ""
+
+
+def _chip_text(link: Link) -> str:
+    text = link.text or link.url or ""
+    for prefix in ("https://", "http://"):
+        text = text.removeprefix(prefix)
+    return text if len(text) <= 70 else text[:67] + "…"
+
+
+def render_image(image: Image) -> str:
+    """A placeholder box naming where the picture comes from."""
+    where = image.host or (f"local file {image.resolved_path}" if image.is_local else "image")
+    return (
+        '<p class="placeholder" align="center">&nbsp;<br>'
+        '<img src="icon:image" width="14" height="14">'
+        f"&nbsp; image · {html.escape(where)}<br>&nbsp;</p>"
+    )
+
+
+def render_section(
+    name: str, entries: list[Entry], images: list[Image], image_html: ImageHtml | None = None
+) -> str:
+    body = [f"<h3>{html.escape(name)}</h3>"]
+    body += [render_entry(entry) for entry in entries]
+    body += [(image_html or render_image)(image) for image in images]
+    return "".join(body)

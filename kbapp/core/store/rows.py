@@ -1,0 +1,338 @@
+"""Pure pieces of the store: a parsed digest as table rows, item keys, item matching and
+the small values writes return. No SQL here; `store` runs it all.
+
+`digest_rows` turns a `Digest` into plain tuples. It is pure and cheap to pickle (a
+`Digest` costs ten times more to unpickle), so an import can build the rows in worker
+processes while the one writing connection only runs SQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kbapp.core.digest import identities
+from kbapp.core.digest.model import Digest, Entry, Image, Item, Link, Section, Video
+from kbapp.core.search.text import item_facets, item_text
+
+KEY_TITLE_CHARS = 60
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a write changed, so each view refreshes only what it shows."""
+
+    dates: frozenset[str] = frozenset()
+    items: frozenset[str] = frozenset()  # keys of items added, updated, removed or deleted
+    ratings: frozenset[str] = frozenset()
+    notes: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.dates or self.items or self.ratings or self.notes)
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.dates | other.dates,
+            self.items | other.items,
+            self.ratings | other.ratings,
+            self.notes | other.notes,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestWrite:
+    """What importing one file did to its day, by item key."""
+
+    date: str
+    created: bool  # a new day (else an existing day was updated in place)
+    added: tuple[str, ...]
+    kept: tuple[str, ...]  # existing items matched and refreshed from the file
+    removed: tuple[str, ...]  # gone from the file but kept: the user rated or noted them
+    deleted: tuple[str, ...]  # gone from the file and from the library
+    near_duplicate_of: str | None = None
+
+    @property
+    def changes(self) -> Changes:
+        keys = self.added + self.kept + self.removed + self.deleted
+        dates = {self.date} | ({self.near_duplicate_of} if self.near_duplicate_of else set())
+        return Changes(dates=frozenset(dates), items=frozenset(keys))
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """An item as the views show it: the file's fields plus the user's own."""
+
+    key: str
+    date: str
+    ordinal: int
+    index: int | None
+    title: str
+    url: str | None
+    article_key: str | None
+    author_stars: int
+    abstract: str | None
+    tips: str | None
+    removed: bool
+    my_rating: int | None
+    note: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "removed", bool(self.removed))
+
+
+@dataclass(slots=True)
+class ItemRows:
+    """One item's row and its children's rows, before they have ids."""
+
+    key: str
+    title_key: str
+    values: Row  # the items row after `key, digest_id` (`store._ITEM_COLUMNS`)
+    links: list[Row] = field(default_factory=list)  # after item_id
+    images: list[Row] = field(default_factory=list)  # after item_id, digest_id
+    videos: list[Row] = field(default_factory=list)  # after item_id, digest_id
+    identities: list[Row] = field(default_factory=list)  # after item_id
+    search: Row = ()  # the search index's title ... code columns, note excepted
+
+
+@dataclass(slots=True)
+class DigestRows:
+    """A parsed digest as rows (see the module doc)."""
+
+    date: str
+    source_path: str | None
+    values: Row  # the digests row from `title` on (`store._DIGEST_COLUMNS`)
+    items: list[ItemRows]
+    images: list[Row]  # images of the other sections, after item_id, digest_id
+    videos: list[Row]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def to_json(value: Any) -> str:
+    if not value and isinstance(value, list):
+        return "[]"  # most flag lists: skips the encoder's setup, a tenth of a row's cost
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest_rows(digest: Digest) -> DigestRows:
+    keys = item_keys(digest.date, digest.items)
+    return DigestRows(
+        date=digest.date,
+        source_path=digest.source_path,
+        values=(
+            digest.heading_title_text,
+            digest.date_source,
+            digest.heading_date,
+            digest.path_date,
+            to_json([section_data(section) for section in digest.sections]),
+            to_json([entry_data(entry) for entry in digest.preamble]),
+            to_json(digest.structure),
+            to_json(
+                [{"code": d.code, "line": d.line, "detail": d.detail} for d in digest.diagnostics]
+            ),
+        ),
+        items=[item_rows(item, key) for item, key in zip(digest.items, keys, strict=True)],
+        images=[_image_row(i) for s in digest.sections for i in s.images],
+        videos=[_video_row(v) for s in digest.sections for v in s.videos],
+    )
+
+
+def item_keys(date: str, items: Sequence[Item]) -> list[str]:
+    """Stable keys `<date>/<article key>` (or `<date>/t:<title key>` without an article
+    URL); a repeat within one digest gets `~2`, `~3`."""
+    seen: dict[str, int] = defaultdict(int)
+    keys = []
+    for item in items:
+        ident = item.article_key or "t:" + identities.title_key(item.title)[:KEY_TITLE_CHARS]
+        base = f"{date}/{ident}"
+        seen[base] += 1
+        keys.append(base if seen[base] == 1 else f"{base}~{seen[base]}")
+    return keys
+
+
+def match_items(
+    items: Sequence[ItemRows], existing: Sequence[Sequence[Any]]
+) -> tuple[list[tuple[int, str] | None], list[Sequence[Any]]]:
+    """Pair a digest's new items with its stored rows `(id, key, title_key, ...)`.
+
+    First by key, then the remaining ones by title key (a corrected article URL), in
+    file order. Returns, per new item, the `(id, key)` of its row or None, and the rows
+    nothing matched.
+    """
+    by_key = {row[1]: row for row in existing}
+    used: set[int] = set()
+    targets: list[tuple[int, str] | None] = []
+    for item in items:
+        row = by_key.get(item.key)
+        targets.append((row[0], row[1]) if row else None)
+        if row:
+            used.add(row[0])
+    by_title: dict[str, list[Sequence[Any]]] = defaultdict(list)
+    for row in existing:
+        if row[0] not in used and row[2]:
+            by_title[row[2]].append(row)
+    for n, item in enumerate(items):
+        candidates = by_title.get(item.title_key) if targets[n] is None else None
+        if candidates:
+            row = candidates.pop(0)
+            targets[n] = (row[0], row[1])
+            used.add(row[0])
+    return targets, [row for row in existing if row[0] not in used]
+
+
+def section_data(section: Section) -> dict[str, Any]:
+    """A section as JSON-ready data, links included (they have no table of their own)."""
+    return {
+        "name": section.name,
+        "line": section.line,
+        "entries": [entry_data(entry) for entry in section.entries],
+        "images": [_fields(image) for image in section.images],
+        "videos": [_fields(video) for video in section.videos],
+    }
+
+
+def entry_data(entry: Entry) -> dict[str, Any]:
+    """`Entry.to_dict` plus the entry's links (`dataclasses.asdict` is 5x slower)."""
+    return {
+        "kind": entry.kind,
+        "line": entry.line,
+        "label": entry.label,
+        "field": entry.field,
+        "group": entry.group,
+        "text": entry.text,
+        "links": [_fields(link) for link in entry.links],
+        "children": [entry_data(child) for child in entry.children],
+    }
+
+
+def _fields(obj: Link | Image | Video) -> dict[str, Any]:
+    """A flat dataclass as a dict (its list fields are lists of strings)."""
+    return {name: _copy(getattr(obj, name)) for name in _FIELD_NAMES[type(obj)]}
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+_FIELD_NAMES = {cls: [f.name for f in dataclasses.fields(cls)] for cls in (Link, Image, Video)}
+# `Entry.to_dict` writes `"line":N,` right after `"kind"`; text can only hold it escaped.
+_LINE_FIELD = re.compile(r'"line":\d+,')
+
+
+def item_rows(item: Item, key: str) -> ItemRows:
+    import hashlib  # not at import: loading OpenSSL would cost the window's start
+
+    body = to_json([entry.to_dict() for entry in item.entries])
+    # A hash of the body without line numbers spots an item copied to another day.
+    body_hash = (
+        hashlib.sha1(_LINE_FIELD.sub("", body).encode()).hexdigest() if item.entries else None
+    )
+    title_key = identities.title_key(item.title)
+    links = item.links
+    return ItemRows(
+        key=key,
+        title_key=title_key,
+        values=(
+            item.ordinal,
+            item.index,
+            item.title,
+            item.article_url_raw,
+            item.article_url,
+            item.article_key,
+            title_key,
+            item.stars,
+            item.abstract,
+            item.tips,
+            body,
+            body_hash,
+            to_json(item.flags),
+            item.line_start,
+            item.line_end,
+        ),
+        links=[_link_row(n, link) for n, link in enumerate(links)],
+        images=[_image_row(image) for image in item.images],
+        videos=[_video_row(video) for video in item.videos],
+        identities=[(n, *ident) for n, link in enumerate(links) for ident in link_identities(link)],
+        search=search_row(item),
+    )
+
+
+def search_row(item: Item) -> Row:
+    """The item's search index text (`search.text.item_text`), made here so an import's
+    worker processes do it, and its facets but the day's (the store adds those)."""
+    links = ((link.field, link.text, link.url) for link in item.links)
+    has = [link.field for link in item.links] + (["image"] if item.images else [])
+    return (
+        *item_text(item.title, item.abstract, item.tips, links),
+        item_facets(item.stars, has),
+    )
+
+
+def link_identities(link: Link) -> list[tuple[str, str, str | None, int]]:
+    """(kind, value, version, paper) rows for one link.
+
+    Every link contributes its arXiv ID, GitHub repo and DOI. A paper-field link also
+    names its paper (`paper` = 1): by arXiv ID, else DOI, else the title key of its text
+    (of its URL when it has no text), so papers shared only by title still meet.
+    """
+    found: list[tuple[str, str, str | None, int]] = []
+    kind = link.url_kind
+    paper = int(link.field == "paper")
+    if kind == "arxiv" and (ref := identities.arxiv_ref(link.url)) and ref.valid:
+        found.append(("arxiv", ref.id, ref.version, paper))
+    elif kind == "github" and (repo := identities.github_repo(link.url)):
+        found.append(("github", repo, None, 0))
+    elif link.url and (doi := identities.doi(link.url)):
+        found.append(("doi", doi, None, paper))
+    if paper and not any(ident[3] for ident in found):
+        title = identities.title_key(link.text) or identities.title_key(link.url_raw)
+        if title:
+            found.append(("title", title, None, 1))
+    return found
+
+
+def _link_row(ordinal: int, link: Link) -> Row:
+    return (
+        ordinal,
+        link.field,
+        link.label,
+        link.name,
+        link.group,
+        link.text,
+        link.url_raw,
+        link.url,
+        link.url_kind,
+        link.note,
+        link.line,
+        link.context,
+        identities.paper_title_key(link.text) if link.field == "paper" else None,
+    )
+
+
+def _image_row(image: Image) -> Row:
+    return (
+        image.src_raw,
+        image.src,
+        int(image.is_local),
+        image.host,
+        image.format_hint,
+        image.zoom,
+        image.alt,
+        int(image.wrapped_in_div),
+        image.resolved_path,
+        to_json(image.flags),
+        image.line,
+    )
+
+
+def _video_row(video: Video) -> Row:
+    return (video.src_raw, video.src, video.host, int(video.wrapped_in_div), video.line)

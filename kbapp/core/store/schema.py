@@ -1,0 +1,173 @@
+"""Opening a library file: connection settings, named migrations, backups, refusals.
+
+The schema is the list of named migrations in `store.migrations` (sqlite-utils
+`Migrations`), applied when the library opens and before anything reads it.
+
+A library written by a newer kbapp (one whose applied migrations include names this
+version does not know) is refused rather than half-understood, and the file is copied
+to `<file>.bak-<n>` before any migration touches existing data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kbapp.core.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:  # sqlite-utils costs the window ~60 ms to import: only when migrating
+    from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "kbapp"
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations.migrations_table
+
+
+class LibraryError(Exception):
+    """An environment problem with the library file (locked, unreadable, foreign, newer).
+
+    The message is one line meant for a person; the CLI prints it and exits 2.
+    """
+
+
+class NewerLibraryError(LibraryError):
+    """The library was written by a newer kbapp: it has migrations this one lacks."""
+
+
+def build_migrations() -> Migrations:
+    """The migration set of this kbapp version, in order. Append; never rename."""
+    from sqlite_utils import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, function in MIGRATIONS:
+        migrations(name=name)(function)
+    return migrations
+
+
+def database(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils' view of an open connection (for `atomic()` and migrations)."""
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
+
+
+def open_database(
+    path: Path, *, busy_timeout_ms: int, migrations: Migrations | None = None
+) -> sqlite3.Connection:
+    """Connect, set the pragmas, refuse foreign or newer files, back up, migrate.
+
+    `migrations` defaults to this version's set, built (and sqlite-utils imported) only
+    when the file lacks one of them: opening an up-to-date library stays cheap.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise LibraryError(describe(error, path)) from error
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: an import
+        # commits once per file, and this halves its writing time.
+        conn.execute("PRAGMA wal_autocheckpoint = 10000")
+        conn.execute("PRAGMA journal_size_limit = 67108864")
+        known = (
+            [name for name, _ in MIGRATIONS]
+            if migrations is None
+            else [m.name for m in migrations._migrations]  # the set's own list; no public view
+        )
+        applied = _check_known(conn, path, known)
+        if set(known) - set(applied):
+            if _has_tables(conn):
+                backup(conn, path)
+            (migrations or build_migrations()).apply(database(conn))
+    except LibraryError:
+        conn.close()
+        raise
+    except (OSError, sqlite3.Error) as error:
+        conn.close()
+        raise LibraryError(describe(error, path)) from error
+    return conn
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchone()
+    return bool(row[0])
+
+
+def _check_known(conn: sqlite3.Connection, path: Path, known: list[str]) -> list[str]:
+    """The names of the migrations applied to the file; refuse a newer or foreign one."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    applied = (
+        [
+            row[0]
+            for row in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+                (MIGRATION_SET,),
+            )
+        ]
+        if has_table
+        else []
+    )
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise NewerLibraryError(
+            f"the library {path} was written by a newer kbapp (it has migration "
+            f"{', '.join(unknown)}); update kbapp or choose another library"
+        )
+    if not applied:
+        tables = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if tables - {MIGRATIONS_TABLE}:
+            raise LibraryError(f"{path} is an SQLite file but not a kbapp library")
+    return applied
+
+
+def backup(conn: sqlite3.Connection, path: Path) -> Path:
+    """Copy the live database to the first free `<file>.bak-<n>` with SQLite's backup API."""
+    n = 1
+    while (target := path.with_name(f"{path.name}.bak-{n}")).exists():
+        n += 1
+    copy = sqlite3.connect(target)
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+    return target
+
+
+def describe(error: BaseException, path: Path) -> str:
+    """A one-line message for a person from an sqlite3 or OS error about the library."""
+    text = str(error)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return f"the library {path} is locked by another program (is kbapp already running?)"
+    if "not a database" in lowered or "malformed" in lowered:
+        return f"{path} is not a readable kbapp library ({text})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the library {path} is read-only"
+    if "disk" in lowered and "full" in lowered:
+        return f"the disk holding the library {path} is full"
+    if isinstance(error, OSError) or "unable to open" in lowered:
+        return f"cannot open the library {path} ({text})"
+    return f"library error in {path}: {text}"
+
+
+__all__ = [
+    "LibraryError",
+    "NewerLibraryError",
+    "backup",
+    "build_migrations",
+    "describe",
+    "open_database",
+]

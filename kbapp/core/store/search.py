@@ -1,0 +1,284 @@
+"""The store's search: the full-text index kept with the items, and queries on it.
+Part of `Library` (mixed in); all its SQL lives here. `search.text` says how text is
+indexed and how a query reads.
+
+The index is written in the same transaction as the items (`reindex`, called by every
+import write) and as a note (`index_note`; a paper's note goes into the `note` column of
+the items linking that paper, `index_paper_note`); `rebuild_search` exists for a damaged
+index but is never needed in normal use. What a row of the index holds is made in
+`store.search_index`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from kbapp.core.search.text import Query, day_facets, facet_sides, fts_match, parse_query
+from kbapp.core.store.search_index import (
+    INSERT,
+    items_of_paper,
+    make_index,
+    note_text,
+    notes_text,
+    paper_notes_of,
+    renote,
+)
+
+_WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0, 0.0"  # bm25 weights in FIELDS order, facets
+_OPEN, _CLOSE = "\x02", "\x03"  # around matches in a snippet, before they become HTML
+CANDIDATES = 500  # matches ranked at most (the newest): see `search`
+_FACET_CAP = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    key: str
+    date: str
+    title: str
+    score: float
+    snippet: str  # matched words between \x02 and \x03
+
+    def to_json(self) -> dict[str, object]:
+        plain = self.snippet.replace(_OPEN, "[").replace(_CLOSE, "]")
+        return {"key": self.key, "date": self.date, "title": self.title,
+                "score": round(self.score, 4), "snippet": plain}  # fmt: skip
+
+
+class SearchQueries:
+    _conn: sqlite3.Connection
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # Library's
+
+    # -- keeping the index ----------------------------------------------------------------
+    @staticmethod
+    def reindex(
+        conn: sqlite3.Connection,
+        before: Iterable[int],
+        after: Iterable[tuple[int, Sequence[str], str | None]],
+        date: str,
+    ) -> None:
+        """Inside a write: drop the index rows of the items a digest had, add those of
+        the items its file has now: (item id, `store.rows.search_row`, note), on `date`."""
+        conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
+        day = day_facets(date)
+        after = list(after)
+        papers = paper_notes_of(conn, [item_id for item_id, _, _ in after])
+        conn.executemany(
+            INSERT,
+            [(item_id, *row[:5], note_text(note, papers.get(item_id)), row[5], f"{day} {row[6]}")
+             for item_id, row, note in after],
+        )  # fmt: skip
+
+    @staticmethod
+    def index_note(conn: sqlite3.Connection, item_key: str) -> None:
+        """Inside a write: the item's note (just saved or deleted), as the index has it."""
+        renote(conn, [row[0] for row in conn.execute(
+            "SELECT id FROM items WHERE key = ?", (item_key,))])  # fmt: skip
+
+    @staticmethod
+    def index_paper_note(conn: sqlite3.Connection, paper_key: str) -> None:
+        """Inside a write: the `note` column of the items linking this paper, its note
+        (saved or deleted just before) among theirs."""
+        renote(conn, sorted(items_of_paper(conn, paper_key)))
+
+    def rebuild_search(self) -> int:
+        """The whole index made again from the items (one transaction); items indexed."""
+        with self._transaction() as conn:
+            return make_index(conn)
+
+    # -- searching --------------------------------------------------------------------------
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        """Items matching the query, best first: bm25 over the fields, raised for recent
+        days and for my rating. QueryError for a malformed query.
+
+        A word in most items (one common character) matches tens of thousands: ranking
+        all of them would cost the keystroke tens of milliseconds at 100,000 items, so
+        the ranking looks at the newest `CANDIDATES` matches (by when they were
+        imported); a larger `limit` looks at that many."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        conn = self._conn
+        if parsed.match is None:  # filters alone: the newest items that pass them
+            where, params = _filters(parsed)
+            rows = conn.execute(
+                "SELECT i.key, d.date, i.title, COALESCE(i.abstract, '') FROM items i "
+                "JOIN digests d ON d.id = i.digest_id LEFT JOIN ratings r ON r.item_key = i.key "
+                f"WHERE i.removed = 0 {where} ORDER BY d.date DESC, i.ordinal LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+            return [
+                Hit(key, date, title, 0.0, abstract[:120]) for key, date, title, abstract in rows
+            ]
+        absent = {name for name, yes, no in facet_sides(parsed)
+                  if self._facet_count(yes) > self._facet_count(no)}  # fmt: skip
+        within = None
+        if parsed.date_from is not None:  # (one MIN and one MAX: each an index lookup)
+            first, last = conn.execute(
+                "SELECT (SELECT MIN(date) FROM digests), (SELECT MAX(date) FROM digests)"
+            ).fetchone()
+            within = (first, last) if first and last else None
+        match = fts_match(parsed, absent, within)  # words, date:, stars>=, has:code/paper/image
+        if match is None:
+            return []
+        # My stars, my notes and arXiv IDs keep few items: SQLite makes the set once and
+        # checks each match against it. (The unary + keeps FTS5 from being handed the
+        # set: it would run the whole query again for every item in it.)
+        restrict, restrict_params = "", []
+        if parsed.mine is not None:
+            restrict += (" AND +search.rowid IN (SELECT i.id FROM ratings r JOIN items i "
+                         "ON i.key = r.item_key WHERE r.stars >= ?)")  # fmt: skip
+            restrict_params.append(parsed.mine)
+        if "note" in parsed.has:
+            restrict += (" AND +search.rowid IN (SELECT i.id FROM notes n JOIN items i "
+                         "ON i.key = n.item_key)")  # fmt: skip
+        if parsed.arxiv is not None:
+            restrict += (" AND +search.rowid IN (SELECT item_id FROM identities "
+                         "WHERE kind = 'arxiv' AND value = ?)")  # fmt: skip
+            restrict_params.append(parsed.arxiv)
+        # The newest matches (an FTS5 index walks rowids in order and stops at the LIMIT),
+        # then ranked: bm25 raised up to 1.5x for recent days and 1.75x for my stars.
+        today = conn.execute("SELECT julianday(MAX(date)) FROM digests").fetchone()[0] or 0.0
+        try:  # items_search holds every column of items used here (migration 0008)
+            rows = conn.execute(
+                "SELECT id, key, date, score FROM ("
+                f"  SELECT search.rowid AS id, i.key, d.date, -bm25(search, {_WEIGHTS})"
+                "    * (1.0 + 0.15 * COALESCE(r.stars, 0))"
+                "    * (1.0 + 0.5 / (1.0 + MAX(0, ? - COALESCE(julianday(d.date), 0)) / 365.0))"
+                "    AS score"
+                "  FROM search CROSS JOIN items i INDEXED BY items_search ON i.id = search.rowid"
+                "  CROSS JOIN digests d ON d.id = i.digest_id"
+                "  LEFT JOIN ratings r ON r.item_key = i.key"
+                f"  WHERE search MATCH ? AND i.removed = 0{restrict}"
+                "  ORDER BY search.rowid DESC LIMIT ?"
+                ") ORDER BY score DESC, date DESC, id DESC LIMIT ?",
+                [today, match, *restrict_params, max(CANDIDATES, limit), limit],
+            ).fetchall()
+        except sqlite3.OperationalError as error:  # a query FTS5 cannot read after all
+            from kbapp.core.search.text import QueryError
+
+            raise QueryError(f"cannot search for that: {error}") from error
+        texts = self._texts([row[0] for row in rows])
+        return [
+            Hit(key, date, texts[i][0], score, snippet_of(texts[i], parsed.terms))
+            for i, key, date, score in rows
+        ]
+
+    def _facet_count(self, token: str) -> int:
+        """How many items have this facet token, counted up to `_FACET_CAP` (enough to
+        tell a rare side from a common one)."""
+        return self._conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
+            (f'facets : "{token}"', _FACET_CAP),
+        ).fetchone()[0]
+
+    def _texts(self, item_ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
+        """Title, abstract, tips and note of these items: what a snippet is cut from
+        (here, not by FTS5's snippet(), which costs ~1 ms a row on CJK text)."""
+        if not item_ids:
+            return {}
+        papers = paper_notes_of(self._conn, item_ids)
+        return {row[0]: (*row[1:4], notes_text(row[4], papers.get(row[0])))
+                for row in self._conn.execute(
+            "SELECT i.id, i.title, COALESCE(i.abstract, ''), COALESCE(i.tips, ''), "
+            "COALESCE(n.text, '') FROM items i LEFT JOIN notes n ON n.item_key = i.key "
+            f"WHERE i.id IN ({', '.join('?' * len(item_ids))})", item_ids)}  # fmt: skip
+
+
+def snippet_of(fields: Sequence[str], terms: list[str], width: int = 48) -> str:
+    """The first field with a term, cut around it, every term in it marked."""
+    wanted = [t.strip().strip('"').lower() for t in terms if t.strip().strip('"')]
+    for text in fields:
+        lower = text.lower()
+        found = [lower.find(term) for term in wanted]
+        hits = [position for position in found if position >= 0]
+        if not hits:
+            continue
+        start = max(0, min(hits) - width // 3)
+        piece = text[start : start + width * 2]
+        marked = re.sub(
+            "|".join(re.escape(term) for term in sorted(wanted, key=len, reverse=True)),
+            lambda m: f"{_OPEN}{m.group(0)}{_CLOSE}",
+            piece,
+            flags=re.IGNORECASE,
+        )
+        return (
+            ("…" if start else "")
+            + " ".join(marked.split())
+            + ("…" if start + width * 2 < len(text) else "")
+        )
+    return " ".join((fields[1] if len(fields) > 1 and fields[1] else "").split())[: width * 2]
+
+
+def _filters(query: Query) -> tuple[str, list[object]]:
+    sql, params = "", []
+    if query.stars is not None:
+        sql += " AND i.author_stars >= ?"
+        params.append(query.stars)
+    if query.mine is not None:
+        sql += " AND r.stars >= ?"
+        params.append(query.mine)
+    if query.date_from is not None:
+        sql += " AND d.date >= ? AND substr(d.date, 1, length(?)) <= ?"
+        params += [query.date_from, query.date_to, query.date_to]
+    exists = {
+        "code": "SELECT 1 FROM links l WHERE l.item_id = i.id AND l.field = 'code'",
+        "paper": "SELECT 1 FROM links l WHERE l.item_id = i.id AND l.field = 'paper'",
+        "note": "SELECT 1 FROM notes n WHERE n.item_key = i.key",
+        "image": "SELECT 1 FROM images m WHERE m.item_id = i.id",
+    }
+    for name in sorted(query.has):
+        sql += f" AND EXISTS ({exists[name]})"
+    if query.arxiv is not None:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM identities x WHERE x.item_id = i.id"
+            " AND x.kind = 'arxiv' AND x.value = ?)"
+        )
+        params.append(query.arxiv)
+    return sql, params
+
+
+class SwitcherQueries:
+    """The quick switcher's answers: days by date, items by title, papers by arXiv ID."""
+
+    _conn: sqlite3.Connection
+
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        raise NotImplementedError  # SearchQueries'
+
+    def switch_targets(self, text: str, limit: int = 20) -> list[tuple[str, str]]:
+        """(target, shown) for what the user typed: `day:<date>`, `paper:arxiv:<id>` or
+        `item:<key>`, days and papers first when the text looks like one."""
+        text = " ".join(text.split())
+        if not text:
+            return []
+        found: list[tuple[str, str]] = []
+        digits = text.replace("-", "")
+        if digits.isdigit():
+            pattern = f"{text}%"
+            for (date,) in self._conn.execute(
+                "SELECT date FROM digests WHERE date LIKE ? OR replace(date, '-', '') LIKE ? "
+                "ORDER BY date DESC LIMIT ?",
+                (pattern, f"%{digits}%", limit),
+            ):
+                found.append((f"day:{date}", f"{date} · the day"))
+        if re.fullmatch(r"\d{4}\.\d{0,5}", text):
+            for value, title in self._conn.execute(
+                "SELECT x.value, MIN(l.text) FROM identities x JOIN links l "
+                "ON l.item_id = x.item_id AND l.ordinal = x.link_ordinal "
+                "WHERE x.kind = 'arxiv' AND x.value LIKE ? GROUP BY x.value LIMIT ?",
+                (f"{text}%", limit),
+            ):
+                found.append((f"paper:arxiv:{value}", f"arXiv {value} · {title}"))
+        from kbapp.core.search.text import QueryError
+
+        try:
+            words = " ".join(f"title:{word}" for word in text.split() if word not in ("OR",))
+            hits = self.search(words, limit=limit) if words else []
+        except QueryError:
+            hits = []
+        found += [(f"item:{hit.key}", f"{hit.date} · {hit.title}") for hit in hits]
+        return found[:limit]

@@ -1,0 +1,134 @@
+"""What the search index holds for each item: its row (`index_rows`), the note column
+with the user's notes on the papers it links (`paper_notes_of`, `renote`), and the table
+made anew (`make_index`). Part of the store: all its SQL lives here and in `store.search`."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+
+from kbapp.core.papers import paper_of
+from kbapp.core.search.text import facet_text, index_text, item_text
+from kbapp.core.store.papers import evidence, join_among_library
+
+# No prefix index (prefix='1' made one-character queries ~2x faster but a 3,650-day
+# import ~1.1 s slower, over its 10 s budget).
+SEARCH_TABLE = (
+    "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
+    "facets, tokenize = 'unicode61 remove_diacritics 2')"
+)
+INSERT = (
+    "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code, facets) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_CHUNK = 500
+
+
+def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[object, ...]]:
+    """The index rows of these items (live ones), from what the library holds."""
+    rows: list[tuple[object, ...]] = []
+    for start in range(0, len(item_ids), _CHUNK):
+        chunk = list(item_ids[start : start + _CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        links: dict[int, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+        for item_id, kind, text, url in conn.execute(
+            f"SELECT item_id, field, text, url FROM links WHERE item_id IN ({marks}) "
+            "ORDER BY item_id, ordinal",
+            chunk,
+        ):
+            links[item_id].append((kind, text, url))
+        pictured = {row[0] for row in conn.execute(
+            f"SELECT DISTINCT item_id FROM images WHERE item_id IN ({marks})", chunk)}  # fmt: skip
+        papers = paper_notes_of(conn, chunk)
+        for item_id, title, abstract, tips, note, date, stars in conn.execute(
+            "SELECT i.id, i.title, i.abstract, i.tips, n.text, d.date, i.author_stars "
+            "FROM items i JOIN digests d ON d.id = i.digest_id "
+            f"LEFT JOIN notes n ON n.item_key = i.key WHERE i.id IN ({marks}) AND i.removed = 0",
+            chunk,
+        ):
+            own = links.get(item_id, [])
+            text = item_text(title, abstract, tips, own)
+            has = [kind for kind, _, _ in own] + (["image"] if item_id in pictured else [])
+            rows.append((item_id, *text[:5], note_text(note, papers.get(item_id)), text[5],
+                         facet_text(date, stars, has)))  # fmt: skip
+    return rows
+
+
+def notes_text(own: str | None, papers: Sequence[str] | None = None) -> str:
+    """An item's notes as search sees them: its own, then the user's notes on the papers
+    it links."""
+    return "\n\n".join(text for text in (own, *(papers or ())) if text)
+
+
+def note_text(own: str | None, papers: Sequence[str] | None = None) -> str:
+    """The `note` column (`notes_text`, indexed)."""
+    return index_text(notes_text(own, papers))
+
+
+def paper_notes_of(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The user's notes on the papers these items link (item id → texts), each link's
+    paper named as the papers view names it (`store.papers.join_among_library`)."""
+    notes = dict(conn.execute("SELECT paper_key, text FROM paper_notes").fetchall())
+    if not notes:
+        return {}
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(item_ids), _CHUNK):
+        chunk = list(item_ids[start : start + _CHUNK])
+        ids = dict(conn.execute(
+            f"SELECT key, id FROM items WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk).fetchall())  # fmt: skip
+        linked: dict[str, set[str]] = defaultdict(set)
+        for (item_key, _), paper_key in paper_of(
+            join_among_library(conn, evidence(conn, chunk))
+        ).items():
+            if paper_key in notes:
+                linked[item_key].add(paper_key)
+        found.update(
+            {ids[key]: [notes[paper] for paper in sorted(papers)] for key, papers in linked.items()}
+        )
+    return found
+
+
+def renote(conn: sqlite3.Connection, item_ids: Sequence[int]) -> None:
+    """Inside a write: the `note` column of these items again, from their own notes and
+    their papers'."""
+    papers = paper_notes_of(conn, item_ids)
+    for start in range(0, len(item_ids), _CHUNK):
+        chunk = list(item_ids[start : start + _CHUNK])
+        own = dict(conn.execute(
+            "SELECT i.id, n.text FROM items i JOIN notes n ON n.item_key = i.key "
+            f"WHERE i.id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())  # fmt: skip
+        conn.executemany(
+            "UPDATE search SET note = ? WHERE rowid = ?",
+            [(note_text(own.get(i), papers.get(i)), i) for i in chunk],
+        )
+
+
+def items_of_paper(conn: sqlite3.Connection, paper_key: str) -> set[int]:
+    """Items that may link this paper (more, not fewer: `paper_notes_of` decides)."""
+    kind, _, value = paper_key.partition(":")
+    if kind == "url":
+        sql = "SELECT item_id FROM links WHERE field = 'paper' AND url = ?"
+        return {row[0] for row in conn.execute(sql, (value,))}
+    if kind == "title":
+        sql = "SELECT item_id FROM links WHERE title_key = ?"
+        return {row[0] for row in conn.execute(sql, (value,))}
+    return {row[0] for row in conn.execute(  # the ID's links, and links showing their titles
+        "SELECT x.item_id FROM identities x WHERE x.kind = ? AND x.value = ? AND x.paper = 1 "
+        "UNION SELECT t.item_id FROM identities x JOIN links l "
+        "ON l.item_id = x.item_id AND l.ordinal = x.link_ordinal "
+        "JOIN links t ON t.title_key = l.title_key "
+        "WHERE x.kind = ? AND x.value = ? AND x.paper = 1",
+        (kind, value, kind, value))}  # fmt: skip
+
+
+def make_index(conn: sqlite3.Connection) -> int:
+    """Inside a write: the index made anew from the items; how many it holds. (A new
+    table, not DELETE: deleting from FTS5 reads every row's text back to unindex it.)"""
+    conn.execute("DROP TABLE IF EXISTS search")
+    conn.execute(SEARCH_TABLE)
+    ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE removed = 0")]
+    conn.executemany(INSERT, index_rows(conn, ids))
+    conn.execute("INSERT INTO search (search) VALUES ('optimize')")  # one b-tree, compact
+    return len(ids)
