@@ -227,7 +227,7 @@ def kbapp_fetch(library: Any, fetcher: Any) -> tuple[float, int, int]:
 
     def record(result: Any) -> None:
         nonlocal ok, total
-        library.record_image(result)
+        library.images.record(result)
         if result.status == "ok":
             ok += 1
             total += result.size or 0
@@ -235,8 +235,8 @@ def kbapp_fetch(library: Any, fetcher: Any) -> tuple[float, int, int]:
             print(f"  failed: {result.error}  {result.url}")
 
     started = time.perf_counter()
-    due = library.images_due(None, datetime.now(UTC))
-    states = library.image_states(due)
+    due = library.images.due(None, datetime.now(UTC))
+    states = library.images.states(due)
     fetch_many(fetcher, [(key, states[key]) for key in due], record)
     return time.perf_counter() - started, ok, total
 
@@ -288,9 +288,9 @@ def open_day(library: Any, fetcher: Any, date: str) -> dict[str, float]:
         times[name] = (now - mark) * 1000
         mark = now
 
-    day = library.day(date)
-    states = library.image_states(library.images_for_date(date))
-    assert library.images_due(date, datetime.now(UTC)) == [], "a cached day has work due"
+    day = library.days.day(date)
+    states = library.images.states(library.images.referenced(date))
+    assert library.images.due(date, datetime.now(UTC)) == [], "a cached day has work due"
     lap("library")
     results: list[Any] = []
     fetch_many(fetcher, list(states.items()), results.append)
@@ -382,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             assert server.requests() - asked == args.images
             with Library(tmp / "library.sqlite") as library:
                 import_paths(library, [tmp / "notes"], workers=0)
-                files = ImageFiles(library.images_dir)
+                files = ImageFiles(library.images.folder)
                 fetcher = Fetcher(make_client(), files, decoder=qt_decoder)
                 try:
                     ours = kbapp_fetch(library, fetcher)

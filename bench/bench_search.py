@@ -7,12 +7,12 @@ make about 100,000 items) and imports it once into bench/out/library-search-<day
 (reused while the notes and kbapp/core are unchanged); then
 
 * reports the size on disk of the search index as the import left it (the FTS5 tables'
-  pages, from `dbstat`) and times rebuilding it (`Library.rebuild_search`, one
+  pages, from `dbstat`) and times rebuilding it (`library.search.rebuild`, one
   transaction) in a copy of the library: the queries below run on the index the imports
   made, as the user's would, not on a freshly rebuilt one;
 * for each query class (1-character CJK, 2-character CJK, longer CJK, English word,
   phrase, filtered, mixed) runs `--queries` queries taken from the library's own titles,
-  each once untimed and then timed 5 times in-process (`library.search(q, limit=50)`,
+  each once untimed and then timed 5 times in-process (`library.search.find(q, limit=50)`,
   as the search panel asks), and reports p50 and p95 over all timed runs;
 * searches the same digests as markdown files with ripgrep (`rg --fixed-strings
   --count-matches` over the notes folder; for a query of several words, its first word)
@@ -50,7 +50,7 @@ SEED = 7
 
 def pick_queries(library: object, count: int) -> dict[str, list[str]]:
     """Queries of each class, taken from the titles the library holds."""
-    conn = library._conn  # type: ignore[attr-defined]
+    conn = library.db.conn
     titles = [row[0] for row in conn.execute("SELECT title FROM items ORDER BY id")]
     rng = random.Random(SEED)
     sample = rng.sample(titles, min(len(titles), 4000))
@@ -76,10 +76,10 @@ def pick_queries(library: object, count: int) -> dict[str, list[str]]:
 def time_searches(library: object, queries: list[str]) -> list[float]:
     times = []
     for query in queries:
-        library.search(query, limit=50)  # type: ignore[attr-defined]
+        library.search.find(query, limit=50)  # type: ignore[attr-defined]
         for _ in range(REPEATS):
             started = time.perf_counter()
-            library.search(query, limit=50)  # type: ignore[attr-defined]
+            library.search.find(query, limit=50)  # type: ignore[attr-defined]
             times.append((time.perf_counter() - started) * 1000)
     return times
 
@@ -102,9 +102,9 @@ def time_rebuild(open_library: Callable[[Path], Any], path: Path) -> tuple[float
         shutil.copyfile(path, copy)
         library = open_library(copy)
         started = time.perf_counter()
-        library.rebuild_search()
+        library.search.rebuild()
         seconds = time.perf_counter() - started
-        size = library._conn.execute(
+        size = library.db.conn.execute(
             "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search%'"
         ).fetchone()[0]
         library.close()
@@ -125,11 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = library_file(f"search-{args.days}d", notes)
     open_library, _ = bench_import.load_api()
     library = open_library(path)
-    items = library._conn.execute("SELECT COUNT(*) FROM items WHERE removed = 0").fetchone()[0]
-    size = library._conn.execute(
+    items = library.db.conn.execute("SELECT COUNT(*) FROM items WHERE removed = 0").fetchone()[0]
+    size = library.db.conn.execute(
         "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search%'"
     ).fetchone()[0]
-    library._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy is the whole library
+    library.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy is the whole library
     build_s, rebuilt_size = time_rebuild(open_library, path)
     rg = shutil.which("rg")
     print(f"{items:,} items in {path.name}; search index {size / 1e6:.1f} MB on disk as "

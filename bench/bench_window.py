@@ -356,12 +356,12 @@ def measure_switches(name: str, library_path: Path) -> SwitchRow:
             window.show()
             for _ in range(5):
                 app.processEvents()
-            dates = library.dates()
+            dates = library.digests.dates()
             row.days = len(dates)
             # Instrument instance attributes (kbapp's code is unchanged): where the time goes.
             spent: dict[str, float] = {}
             reader = window.reader
-            library.day = timed(spent, "read", library.day)  # type: ignore[method-assign]
+            library.days.day = timed(spent, "read", library.days.day)  # type: ignore[method-assign]
             reader._render = timed(spent, "_render", reader._render)  # type: ignore[method-assign]
             set_html = reader.setHtml
 
@@ -476,7 +476,7 @@ def print_switches(rows: Sequence[SwitchRow]) -> None:
         )
     print_table(header, lines)
     print(
-        "(per switch; html KB and the phases are medians, ms: read = library.day, render ="
+        "(per switch; html KB and the phases are medians, ms: read = library.days.day, render ="
         " the HTML,\n layout = reader.document().size(), paint = one processEvents(), other ="
         " the sidebar and the rest)"
     )

@@ -252,7 +252,7 @@ def describe_outcome(outcome: FileOutcome) -> str:
 
 def _stats(args: argparse.Namespace) -> int:
     with open_library(args) as library:
-        stats = library.stats()
+        stats = library.stats.summary()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -270,7 +270,7 @@ def _export(args: argparse.Namespace) -> int:
         if args.format == "bibtex":
             from kbapp.core.export.bibtex import export_bibtex
 
-            text = export_bibtex(library.papers())
+            text = export_bibtex(library.papers.all())
         else:
             from kbapp.core.export.library_json import dumps, export_json
 
@@ -290,7 +290,7 @@ def _export_markdown(args: argparse.Namespace) -> int:
     from kbapp.core.export.markdown_days import export_markdown, write_days
 
     with open_library(args) as library:
-        unknown = sorted(set(args.date or []) - set(library.dates()))
+        unknown = sorted(set(args.date or []) - set(library.digests.dates()))
         if unknown:
             print(f"kbapp: no digest on {', '.join(unknown)}", file=sys.stderr)
             return EXIT_ENVIRONMENT
@@ -316,9 +316,9 @@ def _search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with open_library(args) as library:
         if args.rebuild:  # never needed in normal use: the index is kept with every write
-            print(f"search index rebuilt: {library.rebuild_search()} items", file=sys.stderr)
+            print(f"search index rebuilt: {library.search.rebuild()} items", file=sys.stderr)
         try:
-            hits = library.search(query, limit=max(1, args.limit))
+            hits = library.search.find(query, limit=max(1, args.limit))
         except QueryError as error:
             print(f"kbapp: {error}", file=sys.stderr)
             return EXIT_FAILED

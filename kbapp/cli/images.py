@@ -63,12 +63,12 @@ def images_fetch(args: argparse.Namespace) -> int:
     from kbapp.core.importer import cache_local_images
 
     with open_library(args) as library:
-        if args.date is not None and library.digest(args.date) is None:
+        if args.date is not None and library.digests.digest(args.date) is None:
             print(f"kbapp: no digest on {args.date}", file=sys.stderr)
             return EXIT_ENVIRONMENT
-        files = ImageFiles(library.images_dir)
-        states = library.image_states(library.referenced_images(args.date))
-        due = library.images_due(args.date, datetime.now(UTC))
+        files = ImageFiles(library.images.folder)
+        states = library.images.states(library.images.referenced(args.date))
+        due = library.images.due(args.date, datetime.now(UTC))
         lost = [  # recorded as cached, but the file is gone (a folder deleted by hand)
             key
             for key, state in states.items()
@@ -82,7 +82,7 @@ def images_fetch(args: argparse.Namespace) -> int:
 
         def done(result: FetchResult, record: bool = True) -> None:
             if record:
-                library.record_image(result)
+                library.images.record(result)
             if result.status != "ok":
                 failures.append(result)
             bar.step(result.status == "ok", result.size or 0)
@@ -143,8 +143,8 @@ class ProgressBar:
 
 def images_status(args: argparse.Namespace) -> int:
     with open_library(args) as library:
-        counts = library.image_status_counts()
-        folder = library.images_dir
+        counts = library.images.status_counts()
+        folder = library.images.folder
     if args.json:
         print(json.dumps(counts))
         return EXIT_OK
@@ -158,8 +158,8 @@ def images_clean(args: argparse.Namespace) -> int:
     from kbapp.core.images.cache import ImageFiles
 
     with open_library(args) as library:
-        forgotten = library.forget_unreferenced_images()
-        report = ImageFiles(library.images_dir).clean(library.referenced_hashes())
+        forgotten = library.images.forget_unreferenced()
+        report = ImageFiles(library.images.folder).clean(library.images.referenced_hashes())
     print(
         f"removed {report.files} unreferenced files ({report.bytes / 1e6:.1f} MB) and "
         f"{forgotten} records"

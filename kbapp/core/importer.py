@@ -245,7 +245,7 @@ def _plan(library: Library, path: Path, problem: str | None) -> FileOutcome | _T
         data = reader.read_bytes(path)
     except DigestError as error:
         return FileOutcome(path, Status.FAILED, reason=str(error))
-    known = library.digest_by_hash(hashlib.sha256(data).hexdigest())
+    known = library.digests.digest_by_hash(hashlib.sha256(data).hexdigest())
     if known is not None:
         return FileOutcome(path, Status.UNCHANGED, known.date, items=known.items)
     return _Todo(path)
@@ -284,11 +284,11 @@ def _store(
         return FileOutcome(path, Status.FAILED, reason=prepared.error)
     if prepared.is_index:
         return FileOutcome(path, Status.SKIPPED, prepared.date, reason=SERIES_INDEX)
-    known = library.digest_by_hash(prepared.content_hash)  # a copy met earlier in this run
+    known = library.digests.digest_by_hash(prepared.content_hash)  # a copy met earlier in this run
     if known is not None or prepared.rows is None:
         date = known.date if known else prepared.date
         return FileOutcome(path, Status.UNCHANGED, date, items=prepared.items)
-    write = library.write_rows(
+    write = library.digests.write_rows(
         prepared.rows, content_hash=prepared.content_hash, source_path=prepared.source_path
     )
     status = Status.IMPORTED if write.created else Status.UPDATED
@@ -325,12 +325,12 @@ def cache_local_images(
     try again later (`kbapp images fetch`) a picture that was missing then.
     """
     results: list[FetchResult] = []
-    files = ImageFiles(library.images_dir)
+    files = ImageFiles(library.images.folder)
     folders: dict[str, Path | None] = {}
     for key in dict.fromkeys(keys):
         date = split_local_key(key)[0]
         if date not in folders:
-            digest = library.digest(date)
+            digest = library.digests.digest(date)
             source = digest.source_path if digest else None
             folders[date] = Path(source).parent if source else None
         folder = folders[date]
@@ -339,7 +339,7 @@ def cache_local_images(
         else:
             results.append(copy_local_image(key, folder, files, decoder))
     if results:
-        library.record_images(results)
+        library.images.record_many(results)
     return results
 
 

@@ -149,7 +149,7 @@ def _picture(
     if files:
         newest, failed = _import_now(library, files)
         date = date or newest
-    if date is not None and date not in library.dates():
+    if date is not None and date not in library.digests.dates():
         print(f"kbapp: no digest on {date}", file=sys.stderr)
         library.close()
         return 2
@@ -167,7 +167,7 @@ def _open_library(path: Path, *, samples: bool) -> Library | None:
     except LibraryError as error:
         print(f"kbapp: {error}", file=sys.stderr)
         return None
-    if samples and not library.dates():
+    if samples and not library.digests.dates():
         from kbapp.core.importer import import_paths
         from kbapp.qt_image import qt_decoder
 

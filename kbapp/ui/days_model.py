@@ -83,7 +83,7 @@ class DaysModel(QAbstractItemModel):
     # -- loading ------------------------------------------------------------------------
     def _load_root(self) -> None:
         self._nodes = [_Node("root", "", -1, 0, children=[])]
-        for row, period in enumerate(self._library.period_counts(4, "", self._filter)):
+        for row, period in enumerate(self._library.days.period_counts(4, "", self._filter)):
             self._add_child(0, "year", row, period)
 
     def _add_child(self, parent: int, kind: str, row: int, period: Any) -> int:
@@ -102,13 +102,13 @@ class DaysModel(QAbstractItemModel):
         if node.children is not None:
             return node.children
         if node.kind == "year":
-            periods = self._library.period_counts(7, node.key, self._filter)
+            periods = self._library.days.period_counts(7, node.key, self._filter)
             fetched = [
                 _Node("month", p.key, node_id, row, p.days, p.items, p.best, child_count=p.children)
                 for row, p in enumerate(periods)
             ]
         else:
-            summaries = self._library.day_summaries(node.key, self._filter)
+            summaries = self._library.days.day_summaries(node.key, self._filter)
             fetched = [
                 _Node("day", s.date, node_id, row, 1, s.items, s.best_stars, mine=s.my_best,
                       notes=s.has_notes)
@@ -162,7 +162,7 @@ class DaysModel(QAbstractItemModel):
         note), without resetting the tree."""
         for node_id, node in enumerate(self._nodes):
             if node.kind == "day" and node.key == date:
-                (summary,) = self._library.day_summaries(date, "") or [None]
+                (summary,) = self._library.days.day_summaries(date, "") or [None]
                 if summary is None:
                     return
                 node.items, node.best = summary.items, summary.best_stars

@@ -50,7 +50,7 @@ class ImagePresenter(QObject):
         self._library = library
         self._runner = runner
         self._settings = settings
-        self._files = ImageFiles(library.images_dir)
+        self._files = ImageFiles(library.images.folder)
         self._states: dict[str, ImageState] = {}
         self._keys: dict[str, Image] = {}  # shown day's image keys → images
         self._asked: set[str] = set()  # downloads under way
@@ -96,8 +96,8 @@ class ImagePresenter(QObject):
         images += [image for section in day.sections for image in section.images]
         for image in images:
             self._keys[image_key(day.date, image.src, image.is_local)] = image
-        self._states.update(self._library.image_states(list(self._keys)))
-        due = set(self._library.images_due(day.date, dt.datetime.now(dt.UTC)))
+        self._states.update(self._library.images.states(list(self._keys)))
+        due = set(self._library.images.due(day.date, dt.datetime.now(dt.UTC)))
         wanted = [key for key in self._keys if key in due and self._may_fetch(key)]
         self._download(wanted, bulk=False)
 
@@ -218,7 +218,7 @@ class ImagePresenter(QObject):
         keys = [key for key in keys if self._may_fetch(key)]
         if not keys:
             return
-        self._runner.run(lambda library, _task: library.retry_images(keys))
+        self._runner.run(lambda library, _task: library.images.retry(keys))
         self._download(keys, bulk=False)
 
     def retry_failed(self) -> int:
@@ -267,11 +267,11 @@ class ImagePresenter(QObject):
     def download_all(self) -> int:
         """Every image of the library that is due; progress comes by `progress`."""
         now = dt.datetime.now(dt.UTC)
-        due = self._library.images_due(None, now) if load_remote_images(self._settings) else []
+        due = self._library.images.due(None, now) if load_remote_images(self._settings) else []
         due = [key for key in due if not key.startswith("local:")]
         self._cancel.clear()
         self._bulk = (0, len(due), 0, 0)
-        self._states.update(self._library.image_states(due))
+        self._states.update(self._library.images.states(due))
         self._download(due, bulk=True)
         return len(due)
 
@@ -280,7 +280,7 @@ class ImagePresenter(QObject):
 
     def _on_result(self, result: FetchResult, bulk: bool) -> None:
         self._asked.discard(result.url)
-        self._runner.run(lambda library, _task: library.record_image(result))
+        self._runner.run(lambda library, _task: library.images.record(result))
         state = result.state()
         self._states[result.url] = state
         if bulk:

@@ -69,7 +69,7 @@ class LinkPicker(QDialog):
         self._debounce.timeout.connect(self._refresh)
         self.query.textChanged.connect(lambda _text: self._debounce.start())
         self.results.itemActivated.connect(lambda _item: self._accept())
-        runner.run(lambda library, _task: library.link_targets(), on_done=self._loaded)
+        runner.run(lambda library, _task: library.user.link_targets(), on_done=self._loaded)
 
     def _loaded(self, targets: object) -> None:
         assert isinstance(targets, list)

@@ -179,14 +179,14 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         current = self.reader.day
         if current is not None and current.date == date:
             return
-        self.reader.show_day(self.user.decorate(self.library, self.library.day(date)))
+        self.reader.show_day(self.user.decorate(self.library, self.library.days.day(date)))
 
     def current_date(self) -> str | None:
         day = self.reader.day
         return day.date if day else None
 
     def step_day(self, step: int) -> None:
-        dates = self.library.dates()  # oldest first
+        dates = self.library.digests.dates()  # oldest first
         if not dates:
             return
         current = self.current_date()
@@ -202,17 +202,17 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
             )
 
     def newest_day(self) -> None:
-        dates = self.library.dates()
+        dates = self.library.digests.dates()
         if dates:
             self.show_date(dates[-1])
 
     def oldest_day(self) -> None:
-        dates = self.library.dates()
+        dates = self.library.digests.dates()
         if dates:
             self.show_date(dates[0])
 
     def go_to_date(self) -> None:
-        dates = self.library.dates()
+        dates = self.library.digests.dates()
         dialog = QInputDialog(self)
         dialog.setObjectName("goToDate")
         dialog.setWindowTitle("Go to date")
@@ -228,7 +228,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
 
     def _go_to_text(self, text: str) -> None:
         text = text.strip()
-        dates = self.library.dates()
+        dates = self.library.digests.dates()
         if text in dates:
             self.show_date(text)
             return
@@ -285,7 +285,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         if isinstance(window_state, QByteArray):
             self.restoreState(window_state)
         last = self.settings.value("last_day")
-        dates = self.library.dates()
+        dates = self.library.digests.dates()
         if isinstance(last, str) and last in dates:
             self._initial_day = last
         elif dates:

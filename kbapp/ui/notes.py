@@ -171,7 +171,7 @@ class NotePanel(QDockWidget):
             self.heading.setText(heading)
             text = self._pending.get(target)
             if text is None:
-                text = self._library().note(target) or ""
+                text = self._library().user.note(target) or ""
             self.editor.setPlainText(text)
         self.editor.setEnabled(target is not None)
         self.history_button.setEnabled(target is not None)
@@ -201,7 +201,7 @@ class NotePanel(QDockWidget):
         if self._targets is None:
             if not self._asked_targets:
                 self._asked_targets = True
-                self._runner.run(lambda library, _task: library.link_targets(),
+                self._runner.run(lambda library, _task: library.user.link_targets(),
                                  on_done=self._targets_loaded)  # fmt: skip
             return
         shown = [text for _target, text in matches(self._targets, found.group(1), limit=20)]
@@ -260,7 +260,7 @@ class NotePanel(QDockWidget):
             self.failed.emit(f"The note could not be saved: {error}")
 
         self._runner.run(
-            lambda library, _task: library.save_note(target, text, kind=kind),
+            lambda library, _task: library.user.save_note(target, text, kind=kind),
             on_done=done,
             on_error=failed,
         )
@@ -280,7 +280,7 @@ class NotePanel(QDockWidget):
         target = self._target
         history = []
         if target is not None and target.startswith("item:"):
-            history = self._library().rating_history(target[5:])
+            history = self._library().user.rating_history(target[5:])
         changes = [
             f"{'★' * stars if stars else 'cleared'} {at[:16].replace('T', ' ')}"
             for stars, at in reversed(history)

@@ -155,7 +155,7 @@ class PapersView(QWidget):
         if self._loading:
             return
         self._loading = True
-        runner.run(lambda lib, _task: lib.paper_rows(), on_done=self._loaded)
+        runner.run(lambda lib, _task: lib.papers.paper_rows(), on_done=self._loaded)
 
     def _loaded(self, rows: object) -> None:
         self._loading = False
@@ -190,8 +190,8 @@ class PapersView(QWidget):
             self.page.setHtml("")
             return
         own = f"paper:{row.key}"
-        note = self._library.note(own)
-        mine = self._library.my_links(own)
+        note = self._library.user.note(own)
+        mine = self._library.user.my_links(own)
         scroll = self.page.verticalScrollBar().value()
         self.page.setHtml(render_paper(row, note, my_links=mine))
         self.page.verticalScrollBar().setValue(scroll)

@@ -27,7 +27,7 @@ class RevisionsDialog(QDialog):
         self.setWindowTitle("Note history")
         self.setObjectName("noteHistory")
         self.chosen: str | None = None
-        self.revisions = library.note_revisions(target)
+        self.revisions = library.user.note_revisions(target)
         self.list = QListWidget(self)
         for revision in self.revisions:
             when = revision.at[:19].replace("T", " ")

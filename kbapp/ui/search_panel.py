@@ -110,7 +110,7 @@ class QuickSwitcher(QDialog):
 
     def _refresh(self, text: str) -> None:
         self.results.clear()
-        for target, shown in self._library.switch_targets(text):
+        for target, shown in self._library.search.switch_targets(text):
             item = QListWidgetItem(shown)
             item.setData(TARGET_ROLE, target)
             self.results.addItem(item)
@@ -189,7 +189,7 @@ class SearchPanel(QDockWidget):
             return
         try:
             query = parse_query(text)  # once: its words are marked in the reader too
-            hits = self._library().search(query, limit=100)
+            hits = self._library().search.find(query, limit=100)
         except QueryError as error:
             self.status.setText(f"<span style='color:#d1242f'>{html.escape(str(error))}</span>")
             return

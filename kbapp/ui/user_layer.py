@@ -63,8 +63,8 @@ class UserLayer(QObject):
         if day is None:
             return None
         keys = [item.key for item in day.items]
-        refs = library.cross_refs_for(keys)
-        links = library.my_links_of(keys)
+        refs = library.papers.cross_refs_for(keys)
+        links = library.user.my_links_of(keys)
         for item in day.items:
             item.cross = refs.get(item.key, [])
             item.my_links = links[item.key]
@@ -78,20 +78,20 @@ class UserLayer(QObject):
 
         def apply(value: object) -> None:
             assert value is None or isinstance(value, int)
-            self._write(lambda library: library.set_rating(key, value), date)
+            self._write(lambda library: library.user.set_rating(key, value), date)
 
         self.undo_stack.push(_Write(text, apply, old, stars))
 
     # -- candidate cross-links ------------------------------------------------------------
     def decide(self, library: Library, one: str, two: str, date: str, decision: str | None) -> None:
-        old = library.link_decision(one, two)
+        old = library.papers.link_decision(one, two)
         if decision == old:
             return
         text = {"confirmed": "Confirm link", "dismissed": "Dismiss link"}.get(decision or "", "")
 
         def apply(value: object) -> None:
             assert value is None or isinstance(value, str)
-            self._write(lambda library: library.decide_link(one, two, value), date)
+            self._write(lambda library: library.papers.decide_link(one, two, value), date)
 
         self.undo_stack.push(_Write(text or "Undecide link", apply, old, decision))
 
@@ -101,22 +101,22 @@ class UserLayer(QObject):
     ) -> None:
         """Link two items or papers (undo removes it, or puts back the label it had)."""
         existing = [
-            link for link in library.links_of(source) if target in (link.source, link.target)
+            link for link in library.user.links_of(source) if target in (link.source, link.target)
         ]
         old = (existing[0].label or "") if existing else None
 
         def apply(value: object) -> None:
             if value is None:
-                self._write(lambda library: library.remove_link(source, target), date)
+                self._write(lambda library: library.user.remove_link(source, target), date)
             else:
                 chosen = value or None  # "" is a link without a label
-                self._write(lambda library: library.add_link(source, target, chosen), date)
+                self._write(lambda library: library.user.add_link(source, target, chosen), date)
 
         self.undo_stack.push(_Write("Link", apply, old, label or ""))
 
     def unlink(self, library: Library, source: str, target: str, date: str) -> None:
         existing = [
-            link for link in library.links_of(source) if target in (link.source, link.target)
+            link for link in library.user.links_of(source) if target in (link.source, link.target)
         ]
         if not existing:
             return
@@ -125,10 +125,10 @@ class UserLayer(QObject):
 
         def apply(value: object) -> None:
             if value is None:
-                self._write(lambda library: library.remove_link(made_from, made_to), date)
+                self._write(lambda library: library.user.remove_link(made_from, made_to), date)
             else:
                 kept = str(value) or None
-                self._write(lambda library: library.add_link(made_from, made_to, kept), date)
+                self._write(lambda library: library.user.add_link(made_from, made_to, kept), date)
 
         self.undo_stack.push(_Write("Remove link", apply, label, None))
 

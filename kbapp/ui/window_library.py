@@ -155,7 +155,7 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
 
     def _force_show(self, date: str) -> None:
         self.sidebar.select_date(date, emit=False)
-        self.reader.show_day(self.user.decorate(self.library, self.library.day(date)))
+        self.reader.show_day(self.user.decorate(self.library, self.library.days.day(date)))
 
     # -- libraries ------------------------------------------------------------------------
     def open_library(self) -> None:

@@ -59,7 +59,7 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
         current = self.reader.day
         if current is not None:
             self.reader.replace_day(
-                self.user.decorate(self.library, self.library.day(current.date))
+                self.user.decorate(self.library, self.library.days.day(current.date))
             )
 
     def _note_saved(self, target: str, date: str) -> None:
@@ -156,7 +156,7 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
 
     def follow_reference(self, text: str) -> None:
         """`[[text]]` of a note, followed: the day, item or paper it names."""
-        found = self.library.resolve(text)
+        found = self.library.user.resolve(text)
         if found is None:
             self.statusBar().showMessage(f"Nothing in the library matches [[{text}]].", 5000)
         elif found.startswith("day:"):

@@ -145,9 +145,9 @@ def test_library_option_beats_the_environment_which_beats_the_default(
     assert main(["import", day]) == 0
     assert main(["import", "--library", str(from_option), str(corpus / "notes" / "202104")]) == 0
     with Library(from_env) as library:
-        assert library.dates() == ["2021-03-07"]
+        assert library.digests.dates() == ["2021-03-07"]
     with Library(from_option) as library:
-        assert len(library.dates()) == 30 and "2021-03-07" not in library.dates()
+        assert len(library.digests.dates()) == 30 and "2021-03-07" not in library.digests.dates()
     assert library_path(None, {}) == default_library_path()
     assert default_library_path().name == "library.sqlite"
 

@@ -53,9 +53,7 @@ def _module_name(path: Path) -> str:
 
 CORE_MODULES = [_module_name(path) for path in CORE_FILES]
 # The command line's paths that never open the window: each command's module.
-CLI_MODULES = sorted(
-    _module_name(path) for path in (CORE.parent / "cli").glob("*.py")
-)
+CLI_MODULES = sorted(_module_name(path) for path in (CORE.parent / "cli").glob("*.py"))
 
 
 def test_core_has_modules_to_check():

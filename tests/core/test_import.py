@@ -53,7 +53,7 @@ def test_the_corpus_imports_with_the_known_counts(imported: tuple[Path, ImportRe
     assert source.status is Status.FAILED and source.reason and "digest" in source.reason
     assert report.summary() == "69 imported, 0 updated, 0 unchanged, 1 skipped, 1 failed"
     with Library(path) as library:
-        stats = library.stats()
+        stats = library.stats.summary()
     assert stats["digests"] == 69 and stats["items"] == 449
     assert stats["stars"] == EXPECTED_STARS
     assert stats["arxiv_ids"] == 177
@@ -67,7 +67,7 @@ def test_every_day_matches_an_independent_count(imported: tuple[Path, ImportRepo
             if outcome.status is not Status.IMPORTED:
                 continue
             assert outcome.date is not None
-            items = library.items_for_date(outcome.date)
+            items = library.digests.items_for_date(outcome.date)
             expected = author_stars_by_file(outcome.path)
             assert [i.author_stars for i in items] == expected, outcome.path
             assert outcome.items == len(expected)
@@ -83,7 +83,7 @@ def test_a_reimport_is_all_unchanged_and_writes_nothing(
     version = observer.execute("PRAGMA data_version").fetchone()[0]
     with Library(path) as library:
         report = import_paths(library, [corpus])
-        writes = library._conn.total_changes
+        writes = library.db.conn.total_changes
     assert observer.execute("PRAGMA data_version").fetchone()[0] == version
     observer.close()
     assert writes == 0
@@ -114,8 +114,10 @@ def test_the_re_dated_copy_is_flagged_as_a_near_duplicate(
     imported: tuple[Path, ImportReport],
 ) -> None:
     with Library(imported[0]) as library:
-        assert library.digest("2021-05-28").near_duplicate_of == "2021-05-27"  # type: ignore[union-attr]
-        flagged = [d for d in library.dates() if library.digest(d).near_duplicate_of]  # type: ignore[union-attr]
+        assert library.digests.digest("2021-05-28").near_duplicate_of == "2021-05-27"  # type: ignore[union-attr]
+        flagged = [
+            d for d in library.digests.dates() if library.digests.digest(d).near_duplicate_of
+        ]  # type: ignore[union-attr]
     assert flagged == ["2021-05-28"]
 
 
@@ -126,10 +128,10 @@ def test_editing_a_file_keeps_the_users_ratings_and_notes(
     note.parent.mkdir(parents=True)
     shutil.copy(corpus / "notes" / "202104" / "0425.md", note)
     assert import_paths(library, [note]).outcomes[0].status is Status.IMPORTED
-    first, second = library.items_for_date("2021-04-25")[:2]
+    first, second = library.digests.items_for_date("2021-04-25")[:2]
     for n, key in enumerate((first.key, second.key), start=3):
-        library.set_rating(key, n)
-        library.set_note(key, f"my note {n}")
+        library.user.set_rating(key, n)
+        library.user.set_note(key, f"my note {n}")
 
     lines = note.read_text(encoding="utf-8").split("\n")
     heads = [n for n, line in enumerate(lines) if re.match(r"^\d+\.\s+\[", line)]
@@ -145,13 +147,16 @@ def test_editing_a_file_keeps_the_users_ratings_and_notes(
 
     outcome = import_paths(library, [note]).outcomes[0]
     assert (outcome.status, outcome.items) == (Status.UPDATED, 8)
-    retitled = library.item(first.key)
+    retitled = library.digests.item(first.key)
     assert retitled is not None and retitled.title == "改过的标题：A retitled article"
     assert (retitled.my_rating, retitled.note, retitled.removed) == (3, "my note 3", False)
-    removed = library.item(second.key)
+    removed = library.digests.item(second.key)
     assert removed is not None and removed.removed
     assert (removed.my_rating, removed.note) == (4, "my note 4")
-    assert library.items_for_date("2021-04-25")[-1].key == "2021-04-25/s:NewArticleKey0000000001"
+    assert (
+        library.digests.items_for_date("2021-04-25")[-1].key
+        == "2021-04-25/s:NewArticleKey0000000001"
+    )
 
     (day,) = export_json(library)["digests"]
     exported = {item["key"]: item for item in day["items"]}
@@ -194,7 +199,7 @@ def test_refused_files_write_nothing_and_the_others_go_on(
     damaged = sample[:400] + b"\xff\xfe\xfd" + sample[400:]
     (folder / "d-damaged.md").write_bytes(damaged)
     (folder / "e-good.md").write_bytes(sample)
-    before = library._conn.total_changes
+    before = library.db.conn.total_changes
 
     report = import_paths(library, [folder, tmp_path / "missing.md"])
     outcomes = by_name(report)
@@ -205,11 +210,11 @@ def test_refused_files_write_nothing_and_the_others_go_on(
     assert reasons["d-damaged.md"][0] is Status.FAILED and "UTF-8" in reasons["d-damaged.md"][1]
     assert reasons["missing.md"] == (Status.FAILED, "no such file or folder")
     assert outcomes["e-good.md"].status is Status.IMPORTED
-    assert library.dates() == ["2021-04-25"]  # only the good file
-    written = library._conn.total_changes - before
+    assert library.digests.dates() == ["2021-04-25"]  # only the good file
+    written = library.db.conn.total_changes - before
 
     alone = import_paths(library, [folder / "d-damaged.md", folder / "a-binary.md"])
-    assert alone.failed and library._conn.total_changes - before == written
+    assert alone.failed and library.db.conn.total_changes - before == written
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
@@ -242,7 +247,7 @@ def test_progress_and_cancel(corpus: Path, library: Library) -> None:
     )
     assert report.cancelled and len(report.outcomes) == 3
     assert seen == [(1, 69), (2, 69), (3, 69)]
-    assert len(library.dates()) == 3
+    assert len(library.digests.dates()) == 3
 
 
 def test_files_written_before_an_import_stops_stay_written(corpus: Path, tmp_path: Path) -> None:
@@ -257,4 +262,4 @@ def test_files_written_before_an_import_stops_stay_written(corpus: Path, tmp_pat
     with Library(path) as library, pytest.raises(KeyboardInterrupt):
         import_paths(library, [corpus / "notes"], progress=stop_after_five, workers=0)
     with Library(path) as fresh:  # another connection: what is really committed
-        assert len(fresh.dates()) == 5
+        assert len(fresh.digests.dates()) == 5

@@ -23,14 +23,16 @@ def library(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 def item_at(library: Library, date: str, index: int) -> str:
     """The key of the item numbered `index` on `date`."""
-    (key,) = [item.key for item in library.items_for_date(date) if item.index == index]
+    (key,) = [item.key for item in library.digests.items_for_date(date) if item.index == index]
     return key
 
 
 def links_between(library: Library, one: str, two: str) -> list[CrossLink]:
     """The cross-links of two items, from the whole library's graph; the same as the
     per-day answer (`test_a_days_cross_links_are_the_whole_graphs`)."""
-    return [link for link in library.paper_graph().links.get(one, []) if link.other(one) == two]
+    return [
+        link for link in library.papers.paper_graph().links.get(one, []) if link.other(one) == two
+    ]
 
 
 # (the day and number of the pasted item, the earlier item it shares a paper title/link with)
@@ -46,7 +48,7 @@ COPY_PASTES = [
 
 def paper_line_item(library: Library, date: str, needle: str) -> str:
     """The item of `date` whose paper link text contains `needle`."""
-    graph = library.paper_graph()
+    graph = library.papers.paper_graph()
     (key,) = {
         item.key
         for item in graph.items.values()
@@ -75,7 +77,7 @@ def test_spec_copy_pastes_are_candidates_never_the_same_paper(
     assert [link.kind for link in found] == ["candidate"], found
     assert found[0].reasons  # the candidate says why it is not asserted
     for key, other in ((one, two), (two, one)):  # both ends show it, day by day
-        refs = library.cross_refs_for([key])[key]
+        refs = library.papers.cross_refs_for([key])[key]
         assert [ref.kind for ref in refs if ref.key == other] == ["candidate"]
 
 
@@ -86,7 +88,7 @@ def test_a_genuine_repeat_is_linked_on_both_days(library: Library) -> None:
         (link,) = links_between(library, one, two)
         assert link.kind == "same"
         assert "arxiv:2104.00298" in link.papers
-    paper = library.paper_graph().papers["arxiv:2104.00298"]
+    paper = library.papers.paper_graph().papers["arxiv:2104.00298"]
     assert paper.dates == {"2021-04-03", "2021-10-03"}
     assert paper.title == "EfficientNetV2: Smaller Models and Faster Training"
 
@@ -94,7 +96,7 @@ def test_a_genuine_repeat_is_linked_on_both_days(library: Library) -> None:
 def test_other_corpus_repeats_are_asserted(library: Library) -> None:
     """The repeats whose evidence agrees (same ID, same title, items that name it)."""
     for arxiv in ("2104.00681", "2104.10419", "2104.08821", "2102.05095"):
-        paper = library.paper_graph().papers[f"arxiv:{arxiv}"]
+        paper = library.papers.paper_graph().papers[f"arxiv:{arxiv}"]
         one, two = paper.item_keys
         assert [link.kind for link in links_between(library, one, two)] == ["same"], arxiv
 
@@ -102,15 +104,15 @@ def test_other_corpus_repeats_are_asserted(library: Library) -> None:
 def test_a_days_cross_links_are_the_whole_graphs(library: Library) -> None:
     """Worked out per day (its items and their neighbours only), the cross-links are
     exactly those of the whole library's graph, on every day of the corpus."""
-    graph = library.paper_graph()
+    graph = library.papers.paper_graph()
     expected = {
         key: sorted((link.other(key), link.kind, link.reasons) for link in links)
         for key, links in graph.links.items()
     }
     seen = 0
-    for date in library.dates():
-        keys = [item.key for item in library.items_for_date(date)]
-        refs = library.cross_refs_for(keys)
+    for date in library.digests.dates():
+        keys = [item.key for item in library.digests.items_for_date(date)]
+        refs = library.papers.cross_refs_for(keys)
         for key in keys:
             found = sorted((ref.key, ref.kind, ref.reasons) for ref in refs.get(key, []))
             assert found == expected.get(key, []), (date, key)
@@ -119,13 +121,17 @@ def test_a_days_cross_links_are_the_whole_graphs(library: Library) -> None:
 
 
 def test_the_day_copied_from_the_day_before_is_a_near_duplicate(library: Library) -> None:
-    info = library.digest("2021-05-28")
+    info = library.digests.digest("2021-05-28")
     assert info is not None and info.near_duplicate_of == "2021-05-27"
 
 
 def test_every_arxiv_id_is_one_paper(library: Library) -> None:
-    papers = library.paper_graph().papers
-    assert sum(key.startswith("arxiv:") for key in papers) == library.stats()["arxiv_ids"] == 177
+    papers = library.papers.paper_graph().papers
+    assert (
+        sum(key.startswith("arxiv:") for key in papers)
+        == library.stats.summary()["arxiv_ids"]
+        == 177
+    )
 
 
 def test_decisions_turn_candidates_into_confirmed_or_dismissed(
@@ -136,14 +142,14 @@ def test_decisions_turn_candidates_into_confirmed_or_dismissed(
         one = item_at(library, "2021-10-18", 2)
         two = paper_line_item(library, "2021-10-16", "Animatable")
         assert [link.kind for link in links_between(library, one, two)] == ["candidate"]
-        assert library.link_decision(one, two) is None
-        library.decide_link(one, two, "dismissed")
-        assert library.link_decision(two, one) == "dismissed"
-        assert [ref.kind for ref in library.cross_refs_for([one])[one]] == ["dismissed"]
+        assert library.papers.link_decision(one, two) is None
+        library.papers.decide_link(one, two, "dismissed")
+        assert library.papers.link_decision(two, one) == "dismissed"
+        assert [ref.kind for ref in library.papers.cross_refs_for([one])[one]] == ["dismissed"]
         assert [link.kind for link in links_between(library, one, two)] == ["dismissed"]
-        library.decide_link(two, one, "confirmed")
+        library.papers.decide_link(two, one, "confirmed")
         assert [link.kind for link in links_between(library, two, one)] == ["confirmed"]
-        library.decide_link(one, two, None)
+        library.papers.decide_link(one, two, None)
         assert [link.kind for link in links_between(library, one, two)] == ["candidate"]
 
 

@@ -48,7 +48,7 @@ def test_years_months_days_newest_first_with_counts(corpus_library: Path) -> Non
         assert model.data(first_day, DATE_ROLE) == "2021-04-30"
         day_0425 = model.index_for_date("2021-04-25")
         assert model.data(day_0425.siblingAtColumn(1)) == str(
-            len(library.items_for_date("2021-04-25"))
+            len(library.digests.items_for_date("2021-04-25"))
         )
         assert model.data(day_0425.siblingAtColumn(2)).startswith("★")
 

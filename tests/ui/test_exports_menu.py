@@ -24,7 +24,7 @@ def test_every_export_is_in_the_file_menu_and_writes_its_file(
         assert name in file_menu
     key = window.reader.day.items[0].key
     with Library(corpus_library) as library:
-        library.set_rating(key, 3)
+        library.user.set_rating(key, 3)
     window.export_library("json", tmp_path / "all.json")
     window.export_library("bibtex", tmp_path / "papers.bib")
     window.export_library("markdown", tmp_path / "md")
@@ -47,14 +47,14 @@ def test_restore_from_json_brings_the_ratings_back_into_the_window(
     date = window.current_date()
     key = window.reader.day.items[0].key
     with Library(corpus_library) as library:
-        library.set_rating(key, 5)
+        library.user.set_rating(key, 5)
     window.export_library("json", tmp_path / "mine.json")
     qtbot.waitUntil(lambda: "as JSON to" in window.statusBar().currentMessage())
     window.close()
     fresh = tmp_path / "fresh.sqlite"
     fresh.write_bytes(corpus_library.read_bytes())
     with Library(fresh) as library:
-        library.set_rating(key, None)
+        library.user.set_rating(key, None)
     other = make_window(qtbot, fresh, tmp_path / "other.ini")
     other.show_date(date or "")
     assert other.reader.day.items[0].my_rating is None

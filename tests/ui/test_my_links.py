@@ -17,7 +17,7 @@ from tests.ui.test_user_layer import click_anchor
 
 def my_links(path: Path, item: str) -> list[tuple[str, str, str | None]]:
     with Library(path) as library:
-        return [(link.source, link.target, link.label) for link in library.links_of(item)]
+        return [(link.source, link.target, link.label) for link in library.user.links_of(item)]
 
 
 def test_link_picker_links_the_selected_item_with_a_label_and_both_ends_show_it(
@@ -58,7 +58,7 @@ def test_link_picker_links_the_selected_item_with_a_label_and_both_ends_show_it(
 
 def test_the_picker_finds_by_title_words_date_and_arxiv_id(corpus_library: Path) -> None:
     with Library(corpus_library) as library:
-        targets = library.link_targets()
+        targets = library.user.link_targets()
     by_id = matches(targets, "2104.00298")
     assert [t for t, _ in by_id] == [
         "item:" + t.removeprefix("item:") for t, _ in by_id if t.startswith("item:")

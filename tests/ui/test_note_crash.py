@@ -39,7 +39,7 @@ window.reader.select(window.reader.day.items[0].key)
 window.edit_note()
 editor = window.notes.editor
 def saved(target, _date):
-    print("saved", len(window.library.note(target) or ""), flush=True)
+    print("saved", len(window.library.user.note(target) or ""), flush=True)
 window.notes.saved.connect(saved)
 typed = [0]
 def burst():
@@ -64,7 +64,7 @@ def test_sigkill_while_typing_keeps_the_last_autosave_and_a_sound_file(
     path = tmp_path / "library.sqlite"
     with Library(path) as library:
         import_paths(library, [corpus / "notes" / "202110"], workers=0)
-        item = library.items_for_date("2021-10-16")[0].key
+        item = library.digests.items_for_date("2021-10-16")[0].key
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(path), str(tmp_path / "kbapp.ini"), "2021-10-16"],
         stdout=subprocess.PIPE,
@@ -88,7 +88,7 @@ def test_sigkill_while_typing_keeps_the_last_autosave_and_a_sound_file(
         child.stdout.close()
     assert saves[-1] >= 20  # it really typed and saved, more than once
     with Library(path) as library:
-        note = library.note(item) or ""
+        note = library.user.note(item) or ""
     assert len(note) == saves[-1]  # exactly the last autosave: the burst was lost, no more
     assert note == "".join("abcdefghijklmnopqrstuvwxyz"[n % 26] for n in range(len(note)))
     with sqlite3.connect(path) as conn:

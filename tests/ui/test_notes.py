@@ -18,7 +18,7 @@ from tests.ui.test_user_layer import click_anchor
 
 def note_in_file(path: Path, item_key: str) -> str | None:
     with Library(path) as library:  # its own connection: what is really in the file
-        return library.note(item_key)
+        return library.user.note(item_key)
 
 
 def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +91,7 @@ def test_a_revision_is_browsed_and_restored(qtbot, october) -> None:  # type: ig
     qtbot.waitUntil(lambda: note_in_file(path, item) == "first thought")
     assert window.notes.editor.toPlainText() == "first thought"
     with Library(path) as library:
-        assert [r.kind for r in library.note_revisions(item)] == ["restore", "save", "save"]
+        assert [r.kind for r in library.user.note_revisions(item)] == ["restore", "save", "save"]
 
 
 def test_closing_the_window_saves_what_was_just_typed(

@@ -25,7 +25,7 @@ def test_ctrl_2_lists_the_papers_and_a_page_leads_back_to_its_days(
     assert papers is not None and window.views.currentWidget() is papers
     qtbot.waitUntil(lambda: papers.model.rowCount() > 0)
     with Library(corpus_library) as library:
-        assert papers.model.rowCount() == len(library.papers())
+        assert papers.model.rowCount() == len(library.papers.all())
     assert sum(row.key.startswith("arxiv:") for row in papers.model.rows) == 177
     # Sorted by times featured, most first: RepPoints v2 was featured on three days.
     assert (
@@ -52,7 +52,7 @@ def test_ctrl_2_lists_the_papers_and_a_page_leads_back_to_its_days(
     press(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "点集表示 RepPoints" in papers.page.toPlainText())
     with Library(corpus_library) as library:
-        assert library.note("paper:arxiv:2007.08508") == "点集表示 RepPoints"
+        assert library.user.note("paper:arxiv:2007.08508") == "点集表示 RepPoints"
     # A day of the page: the days view, that day, that item selected.
     click_anchor(qtbot, papers.page, "kb:item?key=2021-05-27")
     qtbot.waitUntil(lambda: window.views.currentIndex() == 0)

@@ -85,7 +85,7 @@ def test_a_placeholder_turns_into_the_picture_without_moving_what_is_read(
     cursor = QTextCursor(reader.document())
     cursor.setPosition(position)
     assert abs(reader.cursorRect(cursor).top() - y) <= 2  # the same text, the same place
-    state = window.library.image_states([url])[url]
+    state = window.library.images.states([url])[url]
     assert state.status == "ok"
 
     # The wide picture is scaled to the reader's width, and a click opens it full size.
@@ -120,7 +120,7 @@ def test_a_failed_picture_says_why_and_a_click_tries_again(
     url = server.route("/broken.png", "status", status=500)
     window = _window(qtbot, tmp_path, url)
     qtbot.waitUntil(
-        lambda: window.library.image_states([url])[url].status == "failed", timeout=10_000
+        lambda: window.library.images.states([url])[url].status == "failed", timeout=10_000
     )
     qtbot.waitUntil(lambda: "500" in window.images._placeholders.get(url, ("",))[0])
     server.image("/broken.png", encoded("PNG"))  # the server mends
@@ -167,8 +167,8 @@ def test_download_all_images_shows_progress_and_fills_the_cache(
     assert "0 failed" in dialog.labelText()
     qtbot.waitUntil(lambda: not dialog.isVisible())  # it closes itself when done
     # The results are recorded by the task runner, the one writer, just after they show.
-    qtbot.waitUntil(lambda: window.library.image_status_counts()["ok"] == 6)
-    assert window.library.image_status_counts()["failed"] == 0
+    qtbot.waitUntil(lambda: window.library.images.status_counts()["ok"] == 6)
+    assert window.library.images.status_counts()["failed"] == 0
     assert all(
         server.counts[path] == 1 for path in ["/first.png", *(f"/more-{n}.jpg" for n in range(5))]
     )

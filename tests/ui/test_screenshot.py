@@ -44,7 +44,7 @@ def test_first_run_imports_the_samples_and_shows_the_newest_day(tmp_path: Path) 
     assert not image.isNull() and image.width() >= 600 and image.height() >= 400
     assert _distinct_colours(image) > 20  # a rendered window, not a blank frame
     with Library(library) as opened:
-        assert len(opened.dates()) >= 3  # the samples were imported on first run
+        assert len(opened.digests.dates()) >= 3  # the samples were imported on first run
 
 
 def test_screenshot_of_a_corpus_day(tmp_path: Path, corpus_library: Path) -> None:

@@ -192,7 +192,7 @@ def test_a_file_the_system_opens_with_the_running_app_is_imported(
     digest = dated_digest(tmp_path, OLD_DAY)
     QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(digest)))
     qtbot.waitUntil(lambda: window.current_date() == OLD_DAY, timeout=10_000)
-    assert OLD_DAY in window.library.dates()
+    assert OLD_DAY in window.library.digests.dates()
 
 
 def test_a_second_launch_without_files_raises_the_window_and_exits(
@@ -239,7 +239,7 @@ def test_a_socket_left_by_a_killed_instance_is_taken_over(
 
     def imported() -> bool:
         with Library(samples_library) as library:
-            return OLD_DAY in library.dates()
+            return OLD_DAY in library.digests.dates()
 
     qtbot.waitUntil(imported, timeout=EXIT_MS)  # it started as the window and imported
     assert second.poll() is None
@@ -290,7 +290,7 @@ def test_files_handed_over_during_an_import_wait_their_turn(
     assert window.files_waiting == [digest]  # not dropped, not refused
     qtbot.waitUntil(lambda: window.current_date() == OLD_DAY, timeout=60_000)
     assert not window.importer.running and window.files_waiting == []
-    assert {OLD_DAY, "2021-10-16"} <= set(window.library.dates())
+    assert {OLD_DAY, "2021-10-16"} <= set(window.library.digests.dates())
 
 
 def test_the_command_line_imports_while_the_window_saves_notes(
@@ -316,8 +316,8 @@ def test_the_command_line_imports_while_the_window_saves_notes(
     text = window.notes.editor.toPlainText()
     assert text.endswith(f" {saves - 1}") and note_in_file(path, item) == text
     with Library(path) as library:
-        assert len(library.dates()) == 69
-        assert len(library.note_revisions(item)) >= saves
+        assert len(library.digests.dates()) == 69
+        assert len(library.user.note_revisions(item)) >= saves
     print(f"{saves} note saves while `kbapp import` ran")
 
 
@@ -339,7 +339,7 @@ def test_a_screenshot_with_a_file_pictures_that_day_and_answers_no_one(
     assert not QImage(str(shot)).isNull()
     assert asked == [] and window.current_date() == NEWEST_SAMPLE  # a one-shot run
     with Library(samples_library) as library:
-        assert OLD_DAY in library.dates()
+        assert OLD_DAY in library.digests.dates()
 
 
 def test_a_first_screenshot_with_a_file_imports_no_samples(tmp_path: Path, launched) -> None:  # type: ignore[no-untyped-def]
@@ -352,7 +352,7 @@ def test_a_first_screenshot_with_a_file_imports_no_samples(tmp_path: Path, launc
     assert f"({OLD_DAY})" in out and "missing.md" in err
     assert not QImage(str(shot)).isNull()
     with Library(fresh) as library:
-        assert library.dates() == [OLD_DAY]
+        assert library.digests.dates() == [OLD_DAY]
 
 
 def test_after_opening_another_library_the_window_answers_for_that_one(

@@ -45,12 +45,12 @@ def click_anchor(qtbot, reader: QTextBrowser, href_start: str, text: str | None 
 
 def rating(path: Path, item_key: str) -> int | None:
     with Library(path) as library:  # its own connection: what is really in the file
-        return library.rating(item_key)
+        return library.user.rating(item_key)
 
 
 def decisions(path: Path) -> dict[tuple[str, str], str]:
     with Library(path) as library:
-        return library.link_decisions()
+        return library.papers.link_decisions()
 
 
 def test_keys_rate_the_selected_item_and_undo_redo_it(qtbot, october) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +78,14 @@ def test_keys_rate_the_selected_item_and_undo_redo_it(qtbot, october) -> None:  
     key(qtbot, window, Qt.Key.Key_0)
     qtbot.waitUntil(lambda: rating(path, item) is None)
     with Library(path) as library:  # every change kept with its time
-        assert [stars for stars, _at in library.rating_history(item)] == [4, 2, 4, None, 4, None]
+        assert [stars for stars, _at in library.user.rating_history(item)] == [
+            4,
+            2,
+            4,
+            None,
+            4,
+            None,
+        ]
 
 
 def test_clicking_my_stars_rates_and_clicking_the_same_star_clears(qtbot, october) -> None:  # type: ignore[no-untyped-def]
@@ -131,9 +138,9 @@ def test_a_genuine_repeat_is_also_featured_on_both_days_and_navigates(
 def test_the_filter_mine_narrows_days_and_items_to_those_i_rated(qtbot, october) -> None:  # type: ignore[no-untyped-def]
     window, path = october
     with Library(path) as library:
-        items = library.items_for_date("2021-10-16")
-        library.set_rating(items[1].key, 4)
-        library.set_rating(items[2].key, 2)
+        items = library.digests.items_for_date("2021-10-16")
+        library.user.set_rating(items[1].key, 4)
+        library.user.set_rating(items[2].key, 2)
     window.sidebar.filter_edit.setFocus()
     qtbot.keyClicks(window.sidebar.filter_edit, "mine>=3")
     press(qtbot, window, Qt.Key.Key_Return)

@@ -78,7 +78,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kbapp.core.store.library import Library
-from kbapp.core.store.user_data import blank_item
+from kbapp.core.store.transfer import blank_item
 
 FORMAT = "kbapp"
 VERSION = 1
@@ -87,12 +87,12 @@ VERSION = 1
 def export_json(library: Library, *, exported_at: datetime | None = None) -> dict[str, Any]:
     """The whole library as plain data in the format above."""
     when = exported_at or datetime.now(UTC)
-    user = library.user_data()
+    user = library.transfer.user_data()
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": when.isoformat(timespec="seconds"),
-        "digests": [_digest(row, user["items"]) for row in library.export_rows()],
+        "digests": [_digest(row, user["items"]) for row in library.transfer.export_rows()],
         "papers": [{"key": key, **data} for key, data in sorted(user["papers"].items())],
         "link_decisions": user["link_decisions"],
     }

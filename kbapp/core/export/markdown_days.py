@@ -59,7 +59,7 @@ def export_markdown(library: Library, dates: list[str] | None = None) -> dict[st
     wanted = set(dates) if dates is not None else None
     return {
         digest["date"]: digest_markdown(digest)
-        for digest in library.export_rows()
+        for digest in library.transfer.export_rows()
         if wanted is None or digest["date"] in wanted
     }
 

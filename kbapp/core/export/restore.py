@@ -40,6 +40,7 @@ def restore_json(library: Library, path: Path) -> dict[str, int]:
     """Merge the user data of the export at `path`; counts of what was added."""
     user = user_part(read_export(path))
     try:
-        return library.merge_user_data(user["items"], user["papers"], user["link_decisions"])
+        items, papers = user["items"], user["papers"]
+        return library.transfer.merge_user_data(items, papers, user["link_decisions"])
     except (KeyError, TypeError) as error:
         raise RestoreError(f"{path} has user data this kbapp cannot read: {error!r}") from error

@@ -1,16 +1,16 @@
 """The store's reading side for the window: periods and days for the sidebar, a whole
-day for the reader. Part of `Library` (mixed in); all its SQL lives here."""
+day for the reader. A part of `Library`; all its SQL lives here."""
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from kbapp.core.day import Day, DayItem, DaySummary, entry_from_dict
 from kbapp.core.digest.model import Image, Link, Section, Video
+from kbapp.core.store.connection import Part
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +59,7 @@ def _filter_sql(text: str) -> tuple[str, list[Any]]:
     return sql, [*params, pattern, pattern, pattern]
 
 
-class DayQueries:
-    _conn: sqlite3.Connection
-
+class Days(Part):
     def period_counts(self, length: int, prefix: str = "", text: str = "") -> list[Period]:
         """Years (length 4) or months (length 7) under `prefix`, newest first."""
         child = 7 if length == 4 else 10

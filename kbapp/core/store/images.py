@@ -1,5 +1,5 @@
 """The store's image records: which pictures the digests reference, what the cache holds
-of each, what is due for a (re)try. Part of `Library` (mixed in); all its SQL lives here.
+of each, what is due for a (re)try. A part of `Library`; all its SQL lives here.
 
 `image_cache` is a cache of state derived from files and servers, never user data: one
 row per image key (see `images.cache`), made on the first try. A referenced key without
@@ -9,13 +9,13 @@ the window, the CLI and the importer cannot disagree on them.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kbapp.core.images.cache import FetchResult, ImageState, image_key, next_state, stamp
+from kbapp.core.store.connection import Part
+from kbapp.core.store.rows import Changes
 
 _CHUNK = 500  # keys per `IN (...)` query
 _STATE_COLUMNS = (
@@ -25,27 +25,19 @@ _STATE_COLUMNS = (
 _FETCHABLE = ("http://", "https://")
 
 
-class ImageQueries:
-    _conn: sqlite3.Connection
-    path: Path
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # Library's
-
+class Images(Part):
     @property
-    def images_dir(self) -> Path:
+    def folder(self) -> Path:
         """The image cache folder: `<library folder>/<library stem>-images/`, beside the
         file, so a library copied with its folder keeps its pictures."""
-        return self.path.parent / f"{self.path.stem}-images"
+        path = self._db.path
+        return path.parent / f"{path.stem}-images"
 
     # -- what the digests reference -------------------------------------------------------
-    def images_for_date(self, date: str) -> list[str]:
-        """The image keys of a day, items first (in order) then the other sections; a
-        remote image's key is its address. Each key once."""
-        return list(dict.fromkeys(self._referenced(date)))
-
-    def referenced_images(self, date: str | None = None) -> list[str]:
-        """The image keys of one day, or of every day (oldest first) for None."""
+    def referenced(self, date: str | None = None) -> list[str]:
+        """The image keys of one day (items first, in order, then the other sections),
+        or of every day (oldest first) for None; a remote image's key is its address.
+        Each key once."""
         return list(dict.fromkeys(self._referenced(date)))
 
     def _referenced(self, date: str | None = None) -> Iterator[str]:
@@ -65,7 +57,7 @@ class ImageQueries:
                 yield src
 
     # -- states ---------------------------------------------------------------------------
-    def image_states(self, urls: Iterable[str]) -> dict[str, ImageState]:
+    def states(self, urls: Iterable[str]) -> dict[str, ImageState]:
         """The state of each key; a key without a record is pending (0 attempts)."""
         keys = list(dict.fromkeys(urls))
         found = self._rows(keys)
@@ -82,7 +74,7 @@ class ImageQueries:
                 found[row[0]] = ImageState(*row)
         return found
 
-    def images_due(self, date: str | None, now: datetime) -> list[str]:
+    def due(self, date: str | None, now: datetime) -> list[str]:
         """Keys of a day (or of every day, for None) to try now: pending ones, and failed
         ones whose backoff is over. A picture in the cache is never due."""
         keys = list(dict.fromkeys(self._referenced(date)))
@@ -99,10 +91,10 @@ class ImageQueries:
                 due.append(key)
         return due
 
-    def image_status_counts(self) -> dict[str, int]:
+    def status_counts(self) -> dict[str, int]:
         """`{"ok", "pending", "failed", "bytes"}` over the referenced keys; `bytes` adds
         each cached file once, however many keys share it."""
-        states = self.image_states(self._referenced())
+        states = self.states(self._referenced())
         counts = {"ok": 0, "pending": 0, "failed": 0, "bytes": 0}
         sizes: dict[str, int] = {}
         for state in states.values():
@@ -119,11 +111,11 @@ class ImageQueries:
         return {state.hash for state in states.values() if state.hash}
 
     # -- writes ---------------------------------------------------------------------------
-    def record_image(self, result: FetchResult, now: datetime | None = None) -> ImageState:
+    def record(self, result: FetchResult, now: datetime | None = None) -> ImageState:
         """Record one fetch (or copy) in one transaction; returns the new state."""
-        return self.record_images([result], now)[result.url]
+        return self.record_many([result], now)[result.url]
 
-    def record_images(
+    def record_many(
         self, results: Iterable[FetchResult], now: datetime | None = None
     ) -> dict[str, ImageState]:
         """Record several results in one transaction (an import's local pictures)."""
@@ -153,9 +145,10 @@ class ImageQueries:
                         state.last_modified,
                     ),  # fmt: skip
                 )
+                self._db.record(Changes(images=frozenset({state.url})))
         return written
 
-    def retry_images(self, urls: Iterable[str], now: datetime | None = None) -> int:
+    def retry(self, urls: Iterable[str], now: datetime | None = None) -> int:
         """Make these failed images due now, whatever their backoff said (a person asked).
         Returns how many were waiting."""
         moment = stamp(now or datetime.now(UTC))
@@ -170,9 +163,10 @@ class ImageQueries:
                     f" AND url IN ({marks})",
                     [moment, *chunk],
                 ).rowcount
+            self._db.record(Changes(images=frozenset(keys)) if changed else Changes())
         return changed
 
-    def forget_unreferenced_images(self) -> int:
+    def forget_unreferenced(self) -> int:
         """Delete the records of keys no digest references any more (housekeeping before
         the cache folder is cleaned). Returns how many went."""
         referenced = set(self._referenced())
@@ -184,4 +178,4 @@ class ImageQueries:
         return len(gone)
 
 
-__all__ = ["ImageQueries", "ImageState"]
+__all__ = ["Images", "ImageState"]

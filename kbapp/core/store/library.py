@@ -1,120 +1,49 @@
 """The library: one SQLite file with the imported digests and the user's own data.
 
-All of kbapp's SQL lives in the store: here (writes and item lookups), `store.schema`
-(tables and migrations), `store.stats` (stats, export) and `store.days` (the window's
-reads), the last two mixed into `Library`. Methods are named for what they mean; every
-write runs in one transaction and returns a small value saying what changed, so a view
-can refresh only what it shows.
+`Library` opens (and migrates) the file and holds its parts, each a small class over the
+one connection, named for what it answers (in the manner of Anki's `Collection`, which
+holds `self.decks = DeckManager(self)`):
 
-Data safety is the point of the design: an item's `key` (`<date>/<article key>`) is
-stable across re-imports, the user's ratings and notes hang on that key, and a re-import
-of a changed file updates items in place instead of recreating them. An item that
-disappears from its file is deleted only when the user has nothing on it; otherwise it
-stays, marked `removed`.
+    library.digests   the imported side: write a file's digest, read days and items
+    library.days      the window's reads: the sidebar's periods, a whole day
+    library.user      my ratings, notes (with revisions) and links
+    library.papers    papers, cross-links and my decisions on candidates
+    library.search    the full-text index's queries and the quick switcher
+    library.images    what the digests reference and what the image cache holds
+    library.stats     counts for `kbapp stats`
+    library.transfer  the library as plain data for exports, user data merged back
+    library.db        the connection, its transactions and the log of what changed
+
+Every write runs in one transaction and returns what changed (`Changes`), also written
+to the change log for other processes that have the library open.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kbapp.core.digest.model import Digest
-from kbapp.core.store.days import DayQueries
-from kbapp.core.store.images import ImageQueries
-from kbapp.core.store.migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
-from kbapp.core.store.papers import PaperQueries
-from kbapp.core.store.rows import (
-    Changes,
-    DigestRows,
-    DigestWrite,
-    ItemRecord,
-    digest_rows,
-    match_items,
-    now,
-)
-from kbapp.core.store.schema import (
-    LibraryError,
-    NewerLibraryError,
-    database,
-    describe,
-    open_database,
-)
-from kbapp.core.store.search import SearchQueries, SwitcherQueries
-from kbapp.core.store.stats import LibraryViews
-from kbapp.core.store.user import LinkTargets, UserQueries
-from kbapp.core.store.user_data import UserDataQueries
+from kbapp.core.store.connection import Connection
+from kbapp.core.store.days import Days
+from kbapp.core.store.digests import DigestInfo, Digests
+from kbapp.core.store.images import Images
+from kbapp.core.store.papers import Papers
+from kbapp.core.store.rows import Changes, DigestWrite, ItemRecord
+from kbapp.core.store.schema import LibraryError, NewerLibraryError, open_database
+from kbapp.core.store.search import Search
+from kbapp.core.store.stats import Stats
+from kbapp.core.store.transfer import Transfer
+from kbapp.core.store.user import User
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database, Migrations
+    from sqlite_utils import Migrations
 
 BUSY_TIMEOUT_MS = 5000
-NEAR_DUPLICATE_RATIO = 0.8
-NEAR_DUPLICATE_DAYS = 7
-
-_ITEM_COLUMNS = (
-    "ordinal, idx, title, article_url_raw, article_url, article_key, title_key, "
-    "author_stars, abstract, tips, body, body_hash, flags, line_start, line_end"
-)
-_DIGEST_COLUMNS = (
-    "source_path, content_hash, imported_at, title, date_source, heading_date, path_date, "
-    "sections, preamble, structure, diagnostics"
-)
-_CHILD_INSERTS = {
-    "links": "INSERT INTO links (item_id, ordinal, field, label, name, grp, text, url_raw, "
-    "url, url_kind, note, line, context, title_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "images": "INSERT INTO images (item_id, digest_id, src_raw, src, is_local, host, "
-    "format_hint, zoom, alt, wrapped_in_div, resolved_path, flags, line) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "videos": "INSERT INTO videos (item_id, digest_id, src_raw, src, host, wrapped_in_div, "
-    "line) VALUES (?,?,?,?,?,?,?)",
-    "identities": "INSERT INTO identities (item_id, link_ordinal, kind, value, version, "
-    "paper) VALUES (?,?,?,?,?,?)",
-}
-_ITEM_SELECT = """
-    SELECT i.key, d.date, i.ordinal, i.idx, i.title, i.article_url, i.article_key,
-           i.author_stars, i.abstract, i.tips, i.removed, r.stars, n.text
-    FROM items i JOIN digests d ON d.id = i.digest_id
-    LEFT JOIN ratings r ON r.item_key = i.key
-    LEFT JOIN notes n ON n.item_key = i.key
-"""
 
 
-def _marks(columns: str) -> str:
-    return ", ".join("?" for _ in columns.split(","))
-
-
-def _sets(columns: str) -> str:
-    return ", ".join(f"{column.strip()} = ?" for column in columns.split(","))
-
-
-@dataclass(frozen=True, slots=True)
-class DigestInfo:
-    """One imported digest as a list of days shows it."""
-
-    date: str
-    source_path: str | None
-    content_hash: str
-    title: str | None
-    items: int  # items still in the file (not removed)
-    imported_at: str
-    near_duplicate_of: str | None
-
-
-class Library(
-    DayQueries,
-    ImageQueries,
-    LibraryViews,
-    PaperQueries,
-    UserQueries,
-    UserDataQueries,
-    LinkTargets,
-    SearchQueries,
-    SwitcherQueries,
-):
+class Library:
     """One library file, opened (and migrated) for the life of this object.
 
     sqlite3 connections belong to the thread that made them: create the Library in the
@@ -129,10 +58,16 @@ class Library(
         migrations: Migrations | None = None,
     ) -> None:
         self.path = Path(path)
-        self._conn: sqlite3.Connection = open_database(
-            self.path, busy_timeout_ms=busy_timeout_ms, migrations=migrations
-        )
-        self._db: Database | None = None  # sqlite-utils' view, made on the first write
+        conn = open_database(self.path, busy_timeout_ms=busy_timeout_ms, migrations=migrations)
+        self.db = Connection(conn, self.path)
+        self.digests = Digests(self.db)
+        self.days = Days(self.db)
+        self.user = User(self.db)
+        self.papers = Papers(self.db)
+        self.search = Search(self.db)
+        self.images = Images(self.db)
+        self.stats = Stats(self.db)
+        self.transfer = Transfer(self.db)
 
     @classmethod
     def open(cls, path: Path) -> Library:
@@ -140,7 +75,7 @@ class Library(
         return cls(path)
 
     def close(self) -> None:
-        self._conn.close()
+        self.db.close()
 
     def __enter__(self) -> Library:
         return self
@@ -150,240 +85,13 @@ class Library(
 
     def prepare_writes(self) -> None:
         """Load what writing needs now (sqlite-utils), so the first user action is quick."""
-        if self._db is None:
-            self._db = database(self._conn)
+        self.db.prepare_writes()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Group writes into one transaction (an import's files, a quarter second's): each
-        write inside stays atomic (a savepoint), and what was written is committed even
-        when a later write fails, so an import keeps the files it had imported. One
-        commit for many files instead of one each: most of an import's writing time."""
-        self.prepare_writes()
-        if self._conn.in_transaction:
+        """Many writes in one transaction, each still atomic (`Connection.batch`)."""
+        with self.db.batch():
             yield
-            return
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")  # see `_transaction`
-            try:
-                yield
-            finally:
-                if self._conn.in_transaction:
-                    self._conn.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            raise LibraryError(describe(error, self.path)) from error
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; a locked or full database becomes a LibraryError.
-
-        IMMEDIATE takes the write lock first, waiting up to the busy timeout for another
-        process (`kbapp import` while the window saves a note). A plain BEGIN reads
-        first, and SQLite does not wait for a reader that turns writer while another
-        holds the lock: it fails at once with "database is locked".
-        """
-        self.prepare_writes()
-        assert self._db is not None
-        try:
-            if self._conn.in_transaction:  # inside `batch()`: a savepoint of its own
-                with self._db.atomic():
-                    yield self._conn
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:  # an error may have rolled it back already
-                    self._conn.execute("ROLLBACK")
-                raise
-            try:
-                self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
-        except sqlite3.OperationalError as error:
-            raise LibraryError(describe(error, self.path)) from error
-
-    # -- digests ------------------------------------------------------------------------
-    def digest_by_hash(self, content_hash: str) -> DigestInfo | None:
-        """The digest imported from a file with these exact bytes, if any."""
-        return self._digest_where("d.content_hash = ?", content_hash)
-
-    def digest(self, date: str) -> DigestInfo | None:
-        return self._digest_where("d.date = ?", date)
-
-    def _digest_where(self, condition: str, value: str) -> DigestInfo | None:
-        row = self._conn.execute(
-            "SELECT d.date, d.source_path, d.content_hash, d.title, "
-            "(SELECT COUNT(*) FROM items i WHERE i.digest_id = d.id AND i.removed = 0), "
-            f"d.imported_at, d.near_duplicate_of FROM digests d WHERE {condition} LIMIT 1",
-            (value,),
-        ).fetchone()
-        return DigestInfo(*row) if row else None
-
-    def dates(self) -> list[str]:
-        """Every digest's date, oldest first."""
-        return [row[0] for row in self._conn.execute("SELECT date FROM digests ORDER BY date")]
-
-    def write_digest(
-        self, digest: Digest, *, content_hash: str, source_path: str | None = None
-    ) -> DigestWrite:
-        """Import or re-import one parsed file in one transaction (see the module doc)."""
-        return self.write_rows(
-            digest_rows(digest), content_hash=content_hash, source_path=source_path
-        )
-
-    def write_rows(
-        self, rows: DigestRows, *, content_hash: str, source_path: str | None = None
-    ) -> DigestWrite:
-        """`write_digest` for rows built beforehand (by an import's worker processes)."""
-        with self._transaction() as conn:
-            return self._write_rows(conn, rows, content_hash, source_path or rows.source_path)
-
-    def _write_rows(
-        self, conn: sqlite3.Connection, rows: DigestRows, content_hash: str, source_path: str | None
-    ) -> DigestWrite:
-        values = (source_path, content_hash, now(), *rows.values)
-        row = conn.execute("SELECT id FROM digests WHERE date = ?", (rows.date,)).fetchone()
-        if row is None:
-            cursor = conn.execute(
-                f"INSERT INTO digests (date, {_DIGEST_COLUMNS}) "
-                f"VALUES (?, {_marks(_DIGEST_COLUMNS)})",
-                (rows.date, *values),
-            )
-            digest_id = int(cursor.lastrowid or 0)
-        else:
-            digest_id = row[0]
-            conn.execute(
-                f"UPDATE digests SET {_sets(_DIGEST_COLUMNS)} WHERE id = ?", (*values, digest_id)
-            )
-
-        existing = conn.execute(
-            f"SELECT i.id, i.key, i.title_key, i.removed, {ITEM_HAS_USER_DATA} "
-            "FROM items i WHERE i.digest_id = ? ORDER BY i.ordinal",
-            (digest_id,),
-        ).fetchall()
-        targets, unmatched = match_items(rows.items, existing)
-        removed = [(r[0], r[1]) for r in unmatched if r[4]]
-        deleted = [(r[0], r[1]) for r in unmatched if not r[4]]
-        conn.executemany("UPDATE items SET removed = 1 WHERE id = ?", [(i,) for i, _ in removed])
-        conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i, _ in deleted])
-        kept_ids = [(target[0],) for target in targets if target is not None]
-        for table in ("links", "images", "videos", "identities"):
-            conn.executemany(f"DELETE FROM {table} WHERE item_id = ?", kept_ids)
-        for table in ("images", "videos"):
-            conn.execute(
-                f"DELETE FROM {table} WHERE digest_id = ? AND item_id IS NULL", (digest_id,)
-            )
-
-        added = [item for item, target in zip(rows.items, targets, strict=True) if not target]
-        conn.executemany(
-            f"INSERT INTO items (key, digest_id, {_ITEM_COLUMNS}) "
-            f"VALUES (?, ?, {_marks(_ITEM_COLUMNS)})",
-            [(item.key, digest_id, *item.values) for item in added],
-        )
-        conn.executemany(
-            f"UPDATE items SET {_sets(_ITEM_COLUMNS)}, removed = 0 WHERE id = ?",
-            [(*item.values, t[0]) for item, t in zip(rows.items, targets, strict=True) if t],
-        )
-        ids = dict(conn.execute("SELECT key, id FROM items WHERE digest_id = ?", (digest_id,)))
-        children: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _CHILD_INSERTS}
-        for item, target in zip(rows.items, targets, strict=True):
-            item_id = target[0] if target else ids[item.key]
-            children["links"].extend((item_id, *link) for link in item.links)
-            children["identities"].extend((item_id, *ident) for ident in item.identities)
-            children["images"].extend((item_id, digest_id, *image) for image in item.images)
-            children["videos"].extend((item_id, digest_id, *video) for video in item.videos)
-        children["images"].extend((None, digest_id, *image) for image in rows.images)
-        children["videos"].extend((None, digest_id, *video) for video in rows.videos)
-        for table, child_rows in children.items():
-            if child_rows:
-                conn.executemany(_CHILD_INSERTS[table], child_rows)
-
-        notes = dict(conn.execute(
-            "SELECT n.item_key, n.text FROM notes n JOIN items i ON i.key = n.item_key "
-            "WHERE i.digest_id = ?", (digest_id,)).fetchall())  # fmt: skip
-        self.reindex(conn, [r[0] for r in existing], [
-            (target[0] if target else ids[item.key], item.search, notes.get(item.key))
-            for item, target in zip(rows.items, targets, strict=True)
-        ], rows.date)  # fmt: skip
-        conn.execute(UPDATE_DAY_COUNTS, (digest_id,))
-        near = self._mark_near_duplicates(conn, digest_id, rows.date)
-        return DigestWrite(
-            date=rows.date,
-            created=row is None,
-            added=tuple(item.key for item in added),
-            kept=tuple(target[1] for target in targets if target),
-            removed=tuple(key for _, key in removed),
-            deleted=tuple(key for _, key in deleted),
-            near_duplicate_of=near,
-        )
-
-    def _mark_near_duplicates(
-        self, conn: sqlite3.Connection, digest_id: int, date: str
-    ) -> str | None:
-        """Flag a pair of digests sharing over 80% of their items (spec §8.4).
-
-        An item is shared when the other day has its article or the very same body (the
-        author once re-dated a digest and changed only item 1's header). Only days within
-        a week are compared: a copy is re-dated by days, and this keeps the check to a
-        few index lookups. The later day points at the earlier one; the ratio divides by
-        the larger digest, so it is the same from either side.
-        """
-        conn.execute(
-            "UPDATE digests SET near_duplicate_of = NULL, near_duplicate_ratio = NULL "
-            "WHERE id = ? OR near_duplicate_of = ?",
-            (digest_id, date),
-        )
-        best = conn.execute(
-            """
-            WITH mine AS (SELECT article_key, body_hash FROM items
-                          WHERE digest_id = :id AND removed = 0),
-                 near AS (SELECT id FROM digests WHERE id != :id AND date
-                          BETWEEN date(:date, :before) AND date(:date, :after)),
-                 shared AS (SELECT o.digest_id, COUNT(*) AS n
-                            FROM near JOIN items o ON o.digest_id = near.id
-                            WHERE o.removed = 0
-                              AND (o.article_key IN (SELECT article_key FROM mine)
-                                   OR o.body_hash IN (SELECT body_hash FROM mine))
-                            GROUP BY o.digest_id)
-            SELECT d.date, d.id, CAST(shared.n AS REAL) / MAX(
-                       (SELECT COUNT(*) FROM items i
-                        WHERE i.digest_id = shared.digest_id AND i.removed = 0),
-                       (SELECT COUNT(*) FROM mine)) AS ratio
-            FROM shared JOIN digests d ON d.id = shared.digest_id
-            ORDER BY ratio DESC, d.date LIMIT 1
-            """,
-            {
-                "id": digest_id,
-                "date": date,
-                "before": f"-{NEAR_DUPLICATE_DAYS} days",
-                "after": f"+{NEAR_DUPLICATE_DAYS} days",
-            },
-        ).fetchone()
-        if best is None or best[2] <= NEAR_DUPLICATE_RATIO:
-            return None
-        other_date, other_id, ratio = best
-        later, earlier = (digest_id, other_date) if date > other_date else (other_id, date)
-        conn.execute(
-            "UPDATE digests SET near_duplicate_of = ?, near_duplicate_ratio = ? WHERE id = ?",
-            (earlier, round(ratio, 3), later),
-        )
-        return str(other_date)
-
-    # -- items ----------------------------------------------------------------------------
-    def items_for_date(self, date: str, *, include_removed: bool = False) -> list[ItemRecord]:
-        """The items of one day in file order; removed ones (kept for the user's data) last."""
-        where = "d.date = ?" + ("" if include_removed else " AND i.removed = 0")
-        rows = self._conn.execute(
-            f"{_ITEM_SELECT} WHERE {where} ORDER BY i.removed, i.ordinal", (date,)
-        )
-        return [ItemRecord(*row) for row in rows]
-
-    def item(self, key: str) -> ItemRecord | None:
-        row = self._conn.execute(f"{_ITEM_SELECT} WHERE i.key = ?", (key,)).fetchone()
-        return ItemRecord(*row) if row else None
 
 
 __all__ = [

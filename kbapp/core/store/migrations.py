@@ -283,6 +283,16 @@ def search_pairs(db: Database) -> None:
     db.execute("CREATE INDEX items_search ON items(id, digest_id, removed, author_stars, key)")
 
 
+def change_log(db: Database) -> None:
+    """Migration 0009: what each committed write changed (`store.connection`), so a
+    window sees what another process wrote. A cache of recent history, never user data:
+    only the newest few hundred rows are kept."""
+    db.execute(
+        "CREATE TABLE change_log (id INTEGER PRIMARY KEY, origin INTEGER NOT NULL, "
+        "changes TEXT NOT NULL)"
+    )
+
+
 # An item carries user data (and is kept, marked removed, when its file drops it).
 ITEM_HAS_USER_DATA = (
     "EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = i.key) "
@@ -303,4 +313,5 @@ MIGRATIONS = (
     ("0006_cross_link_index", cross_link_index),
     ("0007_search", search_index),
     ("0008_search_pairs", search_pairs),
+    ("0009_change_log", change_log),
 )

@@ -1,5 +1,5 @@
 """The store's papers and cross-links: the evidence `papers` judges, the user's decisions
-on candidates. Part of `Library` (mixed in); all its SQL lives here.
+on candidates. A part of `Library`; all its SQL lives here.
 
 Nothing here is stored but the user's decisions: papers and cross-links are worked out
 from the imported links when asked. A day's cross-links (`cross_refs_for`) read only
@@ -15,11 +15,12 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 
 from kbapp.core.day import CrossRef
 from kbapp.core.papers import CrossLink, ItemEvidence, Occurrence, Paper, cross_links, join_papers
+from kbapp.core.store.connection import Part
+from kbapp.core.store.rows import Changes
 
 _CHUNK = 500  # values per `IN (...)`
 
@@ -141,12 +142,7 @@ class PaperGraph:
     links: dict[str, list[CrossLink]]  # item key → its cross-links, decisions applied
 
 
-class PaperQueries:
-    _conn: sqlite3.Connection
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # Library's
-
+class Papers(Part):
     # -- evidence ---------------------------------------------------------------------------
     def item_evidence(self) -> list[ItemEvidence]:
         """What every item still in its file says about its papers and repositories."""
@@ -230,7 +226,7 @@ class PaperQueries:
             links[link.b].append(link)
         return PaperGraph({item.key: item for item in items}, papers, dict(links))
 
-    def papers(self) -> list[Paper]:
+    def all(self) -> list[Paper]:
         return list(join_papers(self.item_evidence()).values())
 
     def paper_rows(self) -> list[PaperRow]:
@@ -275,7 +271,7 @@ class PaperQueries:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def decide_link(self, one: str, two: str, decision: str | None) -> None:
+    def decide_link(self, one: str, two: str, decision: str | None) -> Changes:
         """Confirm or dismiss the candidate cross-link of two items (None: undecided)."""
         if decision not in ("confirmed", "dismissed", None):
             raise ValueError(f"a decision is confirmed or dismissed, not {decision!r}")
@@ -290,3 +286,7 @@ class PaperQueries:
                     "SET decision = excluded.decision, at = excluded.at",
                     (a, b, decision),
                 )
+            dates = frozenset(row[0] for row in conn.execute(
+                "SELECT d.date FROM items i JOIN digests d ON d.id = i.digest_id "
+                "WHERE i.key IN (?, ?)", (a, b)))  # fmt: skip
+            return self._db.record(Changes(dates=dates, items=frozenset({a, b})))

@@ -27,23 +27,42 @@ Row = tuple[Any, ...]
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What a write changed, so each view refreshes only what it shows."""
+    """What a write changed, so each view refreshes only what it shows. Item keys,
+    dates, paper keys (`arxiv:2104.00298`), note targets (`item:<key>`, `paper:<key>`),
+    link ends and image keys; `everything` when the whole library may differ (another
+    library opened, or more written elsewhere than the change log kept)."""
 
     dates: frozenset[str] = frozenset()
     items: frozenset[str] = frozenset()  # keys of items added, updated, removed or deleted
-    ratings: frozenset[str] = frozenset()
-    notes: frozenset[str] = frozenset()
+    ratings: frozenset[str] = frozenset()  # item keys
+    notes: frozenset[str] = frozenset()  # targets: item:<key> (or a bare key), paper:<key>
+    papers: frozenset[str] = frozenset()  # paper keys whose note or decisions changed
+    links: frozenset[str] = frozenset()  # targets at either end of my links
+    images: frozenset[str] = frozenset()  # image keys whose cache state changed
+    everything: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.dates or self.items or self.ratings or self.notes)
+        return self.everything or any(getattr(self, name) for name in _SETS)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
-            self.dates | other.dates,
-            self.items | other.items,
-            self.ratings | other.ratings,
-            self.notes | other.notes,
+            *(getattr(self, name) | getattr(other, name) for name in _SETS),
+            everything=self.everything or other.everything,
         )
+
+    def to_json(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {name: sorted(getattr(self, name)) for name in _SETS}
+        return {name: value for name, value in shown.items() if value} | (
+            {"everything": True} if self.everything else {}
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Changes:
+        sets = {name: frozenset(map(str, data.get(name, ()))) for name in _SETS}
+        return cls(**sets, everything=bool(data.get("everything")))
+
+
+_SETS = ("dates", "items", "ratings", "notes", "papers", "links", "images")
 
 
 @dataclass(frozen=True, slots=True)

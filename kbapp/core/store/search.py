@@ -1,31 +1,22 @@
-"""The store's search: the full-text index kept with the items, and queries on it.
-Part of `Library` (mixed in); all its SQL lives here. `search.text` says how text is
-indexed and how a query reads.
-
-The index is written in the same transaction as the items (`reindex`, called by every
-import write) and as a note (`index_note`; a paper's note goes into the `note` column of
-the items linking that paper, `index_paper_note`); `rebuild_search` exists for a damaged
-index but is never needed in normal use. What a row of the index holds is made in
-`store.search_index`.
+"""The library's search (`Library.search`): queries on the full-text index, and the
+quick switcher's answers. `search.text` says how text is indexed and how a query reads;
+`store.search_index` keeps the index inside every write that changes it. `rebuild`
+exists for a damaged index but is never needed in normal use.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kbapp.core.search.text import Query, day_facets, facet_sides, fts_match, parse_query
+from kbapp.core.search.text import Query, facet_sides, fts_match, parse_query
+from kbapp.core.store.connection import Part
 from kbapp.core.store.search_index import (
-    INSERT,
-    items_of_paper,
     make_index,
-    note_text,
     notes_text,
     paper_notes_of,
-    renote,
 )
 
 _WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0, 0.0"  # bm25 weights in FIELDS order, facets
@@ -48,51 +39,16 @@ class Hit:
                 "score": round(self.score, 4), "snippet": plain}  # fmt: skip
 
 
-class SearchQueries:
-    _conn: sqlite3.Connection
+class Search(Part):
+    """The full-text index: made again on request, and queried."""
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # Library's
-
-    # -- keeping the index ----------------------------------------------------------------
-    @staticmethod
-    def reindex(
-        conn: sqlite3.Connection,
-        before: Iterable[int],
-        after: Iterable[tuple[int, Sequence[str], str | None]],
-        date: str,
-    ) -> None:
-        """Inside a write: drop the index rows of the items a digest had, add those of
-        the items its file has now: (item id, `store.rows.search_row`, note), on `date`."""
-        conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
-        day = day_facets(date)
-        after = list(after)
-        papers = paper_notes_of(conn, [item_id for item_id, _, _ in after])
-        conn.executemany(
-            INSERT,
-            [(item_id, *row[:5], note_text(note, papers.get(item_id)), row[5], f"{day} {row[6]}")
-             for item_id, row, note in after],
-        )  # fmt: skip
-
-    @staticmethod
-    def index_note(conn: sqlite3.Connection, item_key: str) -> None:
-        """Inside a write: the item's note (just saved or deleted), as the index has it."""
-        renote(conn, [row[0] for row in conn.execute(
-            "SELECT id FROM items WHERE key = ?", (item_key,))])  # fmt: skip
-
-    @staticmethod
-    def index_paper_note(conn: sqlite3.Connection, paper_key: str) -> None:
-        """Inside a write: the `note` column of the items linking this paper, its note
-        (saved or deleted just before) among theirs."""
-        renote(conn, sorted(items_of_paper(conn, paper_key)))
-
-    def rebuild_search(self) -> int:
+    def rebuild(self) -> int:
         """The whole index made again from the items (one transaction); items indexed."""
         with self._transaction() as conn:
             return make_index(conn)
 
     # -- searching --------------------------------------------------------------------------
-    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+    def find(self, query: str | Query, limit: int = 50) -> list[Hit]:
         """Items matching the query, best first: bm25 over the fields, raised for recent
         days and for my rating. QueryError for a malformed query.
 
@@ -187,6 +143,40 @@ class SearchQueries:
             "COALESCE(n.text, '') FROM items i LEFT JOIN notes n ON n.item_key = i.key "
             f"WHERE i.id IN ({', '.join('?' * len(item_ids))})", item_ids)}  # fmt: skip
 
+    def switch_targets(self, text: str, limit: int = 20) -> list[tuple[str, str]]:
+        """(target, shown) for what the user typed: `day:<date>`, `paper:arxiv:<id>` or
+        `item:<key>`, days and papers first when the text looks like one."""
+        text = " ".join(text.split())
+        if not text:
+            return []
+        found: list[tuple[str, str]] = []
+        digits = text.replace("-", "")
+        if digits.isdigit():
+            pattern = f"{text}%"
+            for (date,) in self._conn.execute(
+                "SELECT date FROM digests WHERE date LIKE ? OR replace(date, '-', '') LIKE ? "
+                "ORDER BY date DESC LIMIT ?",
+                (pattern, f"%{digits}%", limit),
+            ):
+                found.append((f"day:{date}", f"{date} · the day"))
+        if re.fullmatch(r"\d{4}\.\d{0,5}", text):
+            for value, title in self._conn.execute(
+                "SELECT x.value, MIN(l.text) FROM identities x JOIN links l "
+                "ON l.item_id = x.item_id AND l.ordinal = x.link_ordinal "
+                "WHERE x.kind = 'arxiv' AND x.value LIKE ? GROUP BY x.value LIMIT ?",
+                (f"{text}%", limit),
+            ):
+                found.append((f"paper:arxiv:{value}", f"arXiv {value} · {title}"))
+        from kbapp.core.search.text import QueryError
+
+        try:
+            words = " ".join(f"title:{word}" for word in text.split() if word not in ("OR",))
+            hits = self.find(words, limit=limit) if words else []
+        except QueryError:
+            hits = []
+        found += [(f"item:{hit.key}", f"{hit.date} · {hit.title}") for hit in hits]
+        return found[:limit]
+
 
 def snippet_of(fields: Sequence[str], terms: list[str], width: int = 48) -> str:
     """The first field with a term, cut around it, every term in it marked."""
@@ -239,46 +229,3 @@ def _filters(query: Query) -> tuple[str, list[object]]:
         )
         params.append(query.arxiv)
     return sql, params
-
-
-class SwitcherQueries:
-    """The quick switcher's answers: days by date, items by title, papers by arXiv ID."""
-
-    _conn: sqlite3.Connection
-
-    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
-        raise NotImplementedError  # SearchQueries'
-
-    def switch_targets(self, text: str, limit: int = 20) -> list[tuple[str, str]]:
-        """(target, shown) for what the user typed: `day:<date>`, `paper:arxiv:<id>` or
-        `item:<key>`, days and papers first when the text looks like one."""
-        text = " ".join(text.split())
-        if not text:
-            return []
-        found: list[tuple[str, str]] = []
-        digits = text.replace("-", "")
-        if digits.isdigit():
-            pattern = f"{text}%"
-            for (date,) in self._conn.execute(
-                "SELECT date FROM digests WHERE date LIKE ? OR replace(date, '-', '') LIKE ? "
-                "ORDER BY date DESC LIMIT ?",
-                (pattern, f"%{digits}%", limit),
-            ):
-                found.append((f"day:{date}", f"{date} · the day"))
-        if re.fullmatch(r"\d{4}\.\d{0,5}", text):
-            for value, title in self._conn.execute(
-                "SELECT x.value, MIN(l.text) FROM identities x JOIN links l "
-                "ON l.item_id = x.item_id AND l.ordinal = x.link_ordinal "
-                "WHERE x.kind = 'arxiv' AND x.value LIKE ? GROUP BY x.value LIMIT ?",
-                (f"{text}%", limit),
-            ):
-                found.append((f"paper:arxiv:{value}", f"arXiv {value} · {title}"))
-        from kbapp.core.search.text import QueryError
-
-        try:
-            words = " ".join(f"title:{word}" for word in text.split() if word not in ("OR",))
-            hits = self.search(words, limit=limit) if words else []
-        except QueryError:
-            hits = []
-        found += [(f"item:{hit.key}", f"{hit.date} · {hit.title}") for hit in hits]
-        return found[:limit]

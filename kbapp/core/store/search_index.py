@@ -1,15 +1,16 @@
-"""What the search index holds for each item: its row (`index_rows`), the note column
-with the user's notes on the papers it links (`paper_notes_of`, `renote`), and the table
-made anew (`make_index`). Part of the store: all its SQL lives here and in `store.search`."""
+"""What the search index holds for each item, kept inside the writes that change it: its
+row (`index_rows`; `reindex` at each import write), the note column with the user's notes
+on the papers it links (`paper_notes_of`, `renote`; `index_note`, `index_paper_note` at
+each note save), and the table made anew (`make_index`). Queries are `store.search`'s."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from kbapp.core.papers import paper_of
-from kbapp.core.search.text import facet_text, index_text, item_text
+from kbapp.core.search.text import day_facets, facet_text, index_text, item_text
 from kbapp.core.store.papers import evidence, join_among_library
 
 # No prefix index (prefix='1' made one-character queries ~2x faster but a 3,650-day
@@ -132,3 +133,34 @@ def make_index(conn: sqlite3.Connection) -> int:
     conn.executemany(INSERT, index_rows(conn, ids))
     conn.execute("INSERT INTO search (search) VALUES ('optimize')")  # one b-tree, compact
     return len(ids)
+
+
+def reindex(
+    conn: sqlite3.Connection,
+    before: Iterable[int],
+    after: Iterable[tuple[int, Sequence[str], str | None]],
+    date: str,
+) -> None:
+    """Inside a write: drop the index rows of the items a digest had, add those of
+    the items its file has now: (item id, `store.rows.search_row`, note), on `date`."""
+    conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
+    day = day_facets(date)
+    after = list(after)
+    papers = paper_notes_of(conn, [item_id for item_id, _, _ in after])
+    conn.executemany(
+        INSERT,
+        [(item_id, *row[:5], note_text(note, papers.get(item_id)), row[5], f"{day} {row[6]}")
+         for item_id, row, note in after],
+    )  # fmt: skip
+
+
+def index_note(conn: sqlite3.Connection, item_key: str) -> None:
+    """Inside a write: the item's note (just saved or deleted), as the index has it."""
+    renote(conn, [row[0] for row in conn.execute(
+        "SELECT id FROM items WHERE key = ?", (item_key,))])  # fmt: skip
+
+
+def index_paper_note(conn: sqlite3.Connection, paper_key: str) -> None:
+    """Inside a write: the `note` column of the items linking this paper, its note
+    (saved or deleted just before) among theirs."""
+    renote(conn, sorted(items_of_paper(conn, paper_key)))

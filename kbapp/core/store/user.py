@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kbapp.core.day import MyLink
+from kbapp.core.store.connection import Part
 from kbapp.core.store.rows import Changes, now
-from kbapp.core.store.search import SearchQueries
+from kbapp.core.store.search_index import index_note, index_paper_note
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ARXIV = re.compile(r"(?:arxiv:?\s*)?(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
@@ -48,11 +48,8 @@ def target_of(key: str) -> str:
     return key if key.startswith(("item:", "paper:")) else f"item:{key}"
 
 
-class UserQueries:
-    _conn: sqlite3.Connection
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # Library's
+class User(Part):
+    """My ratings, notes and links, and what they can point at."""
 
     def _date_of(self, conn: sqlite3.Connection, key: str) -> str:
         row = conn.execute(
@@ -92,7 +89,7 @@ class UserQueries:
                 "INSERT INTO rating_history (item_key, stars, at) VALUES (?, ?, ?)",
                 (item_key, stars, at),
             )
-        return Changes(dates=frozenset({date}), ratings=frozenset({item_key}))
+            return self._db.record(Changes(dates=frozenset({date}), ratings=frozenset({item_key})))
 
     def rating(self, item_key: str) -> int | None:
         row = self._conn.execute(
@@ -153,16 +150,17 @@ class UserQueries:
                     (value, text, at),
                 )
             if paper:
-                SearchQueries.index_paper_note(conn, value)
+                index_paper_note(conn, value)
             else:
-                SearchQueries.index_note(conn, value)
+                index_note(conn, value)
             if kind is not None and not blank and self._wants_revision(conn, target, kind, at):
                 conn.execute(
                     "INSERT INTO note_revisions (target, text, at, kind) VALUES (?, ?, ?, ?)",
                     (target, text, at, kind),
                 )
-        notes = frozenset({value}) if not paper else frozenset({target})
-        return Changes(dates=dates, notes=notes)
+            notes = frozenset({value}) if not paper else frozenset({target})
+            papers = frozenset({value}) if paper else frozenset()
+            return self._db.record(Changes(dates=dates, notes=notes, papers=papers))
 
     def _wants_revision(self, conn: sqlite3.Connection, target: str, kind: str, at: str) -> bool:
         if kind != "auto":
@@ -212,7 +210,7 @@ class UserQueries:
                     "VALUES (?, ?, ?, ?)",
                     (source, target, label, now()),
                 )
-        return Changes(dates=dates)
+            return self._db.record(Changes(dates=dates, links=frozenset({source, target})))
 
     def remove_link(self, source: str, target: str) -> Changes:
         source, target = target_of(source), target_of(target)
@@ -222,7 +220,7 @@ class UserQueries:
                 return Changes()
             dates = self._dates_of(conn, source, target)
             conn.execute("DELETE FROM user_links WHERE id = ?", (existing.id,))
-        return Changes(dates=dates)
+            return self._db.record(Changes(dates=dates, links=frozenset({source, target})))
 
     def _link_between(self, conn: sqlite3.Connection, one: str, two: str) -> UserLink | None:
         row = conn.execute(
@@ -285,13 +283,8 @@ class UserQueries:
                 shown[target] = paper.replace("arxiv:", "arXiv ", 1)
         return shown
 
-
-class LinkTargets:
-    """What my links and `[[...]]` in notes can point at: items and arXiv papers, with a
-    text to show and one to search (titles, dates, arXiv IDs)."""
-
-    _conn: sqlite3.Connection
-
+    # -- what my links and `[[...]]` in notes can point at ---------------------------------
+    # Items and arXiv papers, with a text to show and one to search (titles, dates, IDs).
     def resolve(self, text: str) -> str | None:
         """What `[[text]]` in a note points at: `day:<date>`, `paper:arxiv:<id>` or
         `item:<key>` (a date, an arXiv ID, a date and title as the completion writes

@@ -18,7 +18,7 @@ from kbapp.core.store.library import Library
 def content(library: Library) -> dict[str, list[tuple[object, ...]]]:
     """Per day, each item's title, URL, stars, entries (label, text, depth) and links."""
     found: dict[str, list[tuple[object, ...]]] = {}
-    for digest in library.export_rows():
+    for digest in library.transfer.export_rows():
         items = []
         for item in digest["items"]:
             if item["removed"]:
@@ -44,7 +44,7 @@ def _walk(entry: dict[str, object], depth: int, into: list[tuple[object, ...]]) 
 
 def user_entries(library: Library, date: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for digest in library.export_rows():
+    for digest in library.transfer.export_rows():
         if digest["date"] == date:
             for item in digest["items"]:
                 found[item["title"]] = [
@@ -64,9 +64,9 @@ def source(request: pytest.FixtureRequest, corpus: Path, tmp_path: Path) -> Path
     path = tmp_path / "source.sqlite"
     with Library(path) as library:
         import_paths(library, [notes], workers=0)
-        key = library.items_for_date("2021-04-25")[0].key
-        library.set_rating(key, 4)
-        library.save_note(key, "值得再读\n\n- check the code\n- compare with LPTN")
+        key = library.digests.items_for_date("2021-04-25")[0].key
+        library.user.set_rating(key, 4)
+        library.user.save_note(key, "值得再读\n\n- check the code\n- compare with LPTN")
     if request.param == "written again":
         shutil.rmtree(notes)
     return path

@@ -19,28 +19,32 @@ from kbapp.core.store.library import Library
 def annotate(library: Library) -> None:
     """20 ratings (some changed), 10 notes (with revisions, one on a paper), 10 links,
     and decisions on two candidate cross-links."""
-    keys = [item.key for date in library.dates() for item in library.items_for_date(date)]
+    keys = [
+        item.key
+        for date in library.digests.dates()
+        for item in library.digests.items_for_date(date)
+    ]
     picked = keys[::20][:20]
     assert len(picked) == 20
     for n, key in enumerate(picked):
-        library.set_rating(key, n % 6)
+        library.user.set_rating(key, n % 6)
         if n % 4 == 0:
-            library.set_rating(key, 5)
+            library.user.set_rating(key, 5)
     for n, key in enumerate(picked[:10]):
-        library.save_note(key, f"第一稿 {n}", at=f"2026-11-25T08:{n:02d}:00+00:00")
-        library.save_note(key, f"第一稿 {n}\n\n- **more** [[2021-04-03]]", kind="save")
-    library.save_note("paper:arxiv:2104.00298", "EfficientNetV2: read section 3")
+        library.user.save_note(key, f"第一稿 {n}", at=f"2026-11-25T08:{n:02d}:00+00:00")
+        library.user.save_note(key, f"第一稿 {n}\n\n- **more** [[2021-04-03]]", kind="save")
+    library.user.save_note("paper:arxiv:2104.00298", "EfficientNetV2: read section 3")
     for n in range(9):
-        library.add_link(picked[n], picked[n + 10], ("builds on", None, "mine")[n % 3])
-    library.add_link(picked[19], "paper:arxiv:2104.00298", "same task")
+        library.user.add_link(picked[n], picked[n + 10], ("builds on", None, "mine")[n % 3])
+    library.user.add_link(picked[19], "paper:arxiv:2104.00298", "same task")
     candidates = [
         (key, ref.key)
-        for key, refs in library.cross_refs_for(keys).items()
+        for key, refs in library.papers.cross_refs_for(keys).items()
         for ref in refs
         if ref.kind == "candidate" and key < ref.key
     ]
-    library.decide_link(*candidates[0], "confirmed")
-    library.decide_link(*candidates[1], "dismissed")
+    library.papers.decide_link(*candidates[0], "confirmed")
+    library.papers.decide_link(*candidates[1], "dismissed")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +81,7 @@ def test_reimporting_the_corpus_changes_none_of_the_users_data(
         report = import_paths(library, [corpus / "notes"], workers=0)
         assert {o.status.value for o in report.outcomes if o.path.suffix == ".md"} >= {"unchanged"}
         # and forced: every file written again, as when the files were edited
-        library._conn.execute("UPDATE digests SET content_hash = 'stale'")
+        library.db.conn.execute("UPDATE digests SET content_hash = 'stale'")
         report = import_paths(library, [corpus / "notes"], workers=0)
         assert sum(o.status.value == "updated" for o in report.outcomes) == 69
     assert users(copy) == before

@@ -47,7 +47,7 @@ CAP = 20 * 1024 * 1024
 @pytest.fixture
 def fetcher(library: Library) -> Iterator[Fetcher]:
     """The fetcher the window uses, with a short timeout so the slow case stays quick."""
-    made = Fetcher(make_client(timeout=0.5), ImageFiles(library.images_dir), decoder=qt_decoder)
+    made = Fetcher(make_client(timeout=0.5), ImageFiles(library.images.folder), decoder=qt_decoder)
     yield made
     made.close()
 
@@ -66,12 +66,12 @@ def fetch_due(library: Library, fetcher: Fetcher, now: datetime | None = None) -
     """What the window does when a day is shown: fetch what is due, record each result
     on this thread."""
     now = now or datetime.now(UTC)
-    due = library.images_due(None, now)
-    states = library.image_states(due)
+    due = library.images.due(None, now)
+    states = library.images.states(due)
     results: list[FetchResult] = []
 
     def record(result: FetchResult) -> None:
-        library.record_image(result, now)
+        library.images.record(result, now)
         results.append(result)
 
     fetch_many(fetcher, [(key, states[key]) for key in due], record)
@@ -80,7 +80,7 @@ def fetch_due(library: Library, fetcher: Fetcher, now: datetime | None = None) -
 
 def cache_files(library: Library) -> dict[str, bytes]:
     """Every file in the cache folder, by name; each must be a sound content address."""
-    found = {p.name: p.read_bytes() for p in library.images_dir.rglob("*") if p.is_file()}
+    found = {p.name: p.read_bytes() for p in library.images.folder.rglob("*") if p.is_file()}
     for name, data in found.items():
         assert name == hashlib.sha256(data).hexdigest(), f"corrupt or temporary file {name}"
     return found
@@ -105,12 +105,12 @@ def test_each_format_is_fetched_checked_and_cached_by_content(
     results = fetch_due(library, fetcher)
 
     assert {(r.status, r.type, r.hash) for r in results} == {("ok", kind, sha(data))}
-    states = library.image_states([honest, mislabelled])
+    states = library.images.states([honest, mislabelled])
     assert [s.status for s in states.values()] == ["ok", "ok"]
     assert states[honest].size == len(data) and states[honest].attempts == 1
     assert states[honest].fetched_at is not None and states[honest].last_error is None
     assert cache_files(library) == {sha(data): data}  # one file for the two addresses
-    assert ImageFiles(library.images_dir).path(sha(data)) is not None
+    assert ImageFiles(library.images.folder).path(sha(data)) is not None
 
 
 FAULTS = {
@@ -147,21 +147,21 @@ def test_a_fault_is_recorded_as_failed_leaves_nothing_and_a_retry_succeeds(
 
     fetch_due(library, fetcher, started)
 
-    state = library.image_states([url])[url]
+    state = library.images.states([url])[url]
     assert (state.status, state.attempts, state.hash) == ("failed", 1, None)
     assert state.last_error is not None and says in state.last_error
     assert state.next_try_at is not None
     wait = datetime.fromisoformat(state.next_try_at) - started
     assert timedelta(minutes=4) < wait <= timedelta(minutes=5, seconds=2)
-    assert set(cache_files(library)) == {library.image_states([good])[good].hash}
+    assert set(cache_files(library)) == {library.images.states([good])[good].hash}
 
     server.image("/broken", PNG)  # the server behaves again
-    assert library.images_due(None, datetime.now(UTC)) == []  # backing off
-    assert library.retry_images([url]) == 1  # a person asks
-    assert library.images_due("2026-11-18", datetime.now(UTC)) == [url]
+    assert library.images.due(None, datetime.now(UTC)) == []  # backing off
+    assert library.images.retry([url]) == 1  # a person asks
+    assert library.images.due("2026-11-18", datetime.now(UTC)) == [url]
     (result,) = fetch_due(library, fetcher)
     assert (result.url, result.status) == (url, "ok")
-    state = library.image_states([url])[url]
+    state = library.images.states([url])[url]
     assert (state.status, state.attempts, state.last_error, state.hash) == ("ok", 2, None, sha(PNG))
     assert sha(PNG) in cache_files(library)
 
@@ -173,11 +173,11 @@ def test_a_failed_image_comes_due_again_after_a_growing_backoff(
     import_day(library, tmp_path / "notes", "2026-11-18", [url])
     t0 = datetime.now(UTC).replace(microsecond=0)
     fetch_due(library, fetcher, t0)
-    assert library.images_due("2026-11-18", t0 + timedelta(minutes=4)) == []
+    assert library.images.due("2026-11-18", t0 + timedelta(minutes=4)) == []
     t1 = t0 + timedelta(minutes=5)
-    assert library.images_due("2026-11-18", t1) == [url]  # the day is viewed again
-    library.record_image(fetcher.fetch(url, library.image_states([url])[url]), now=t1)
-    state = library.image_states([url])[url]
+    assert library.images.due("2026-11-18", t1) == [url]  # the day is viewed again
+    library.images.record(fetcher.fetch(url, library.images.states([url])[url]), now=t1)
+    state = library.images.states([url])[url]
     assert state.attempts == 2 and state.next_try_at == (t1 + timedelta(minutes=10)).isoformat()
     assert [retry_delay(n) for n in (1, 2, 3, 9, 50)] == [
         timedelta(minutes=m) for m in (5, 10, 20, 1280, 1440)
@@ -218,8 +218,8 @@ def test_cached_images_cost_no_request(
 
     assert main(args) == 0  # nothing due: no request
     assert capsys.readouterr().out.startswith("0 fetched, 0 failed, 4 already cached")
-    states = library.image_states(library.images_for_date("2026-11-18"))
-    fetcher = Fetcher(make_client(0.5), ImageFiles(library.images_dir), decoder=qt_decoder)
+    states = library.images.states(library.images.referenced("2026-11-18"))
+    fetcher = Fetcher(make_client(0.5), ImageFiles(library.images.folder), decoder=qt_decoder)
     try:  # the window's path too: a day opened with its pictures cached asks nothing
         results: list[FetchResult] = []
         fetch_many(fetcher, list(states.items()), results.append)
@@ -228,7 +228,7 @@ def test_cached_images_cost_no_request(
     assert [(r.status, r.attempted) for r in results] == [("ok", False)] * 4
     assert server.total == asked
 
-    shutil.rmtree(library.images_dir)  # the cache deleted by hand: fetch fills it again
+    shutil.rmtree(library.images.folder)  # the cache deleted by hand: fetch fills it again
     assert main(args) == 0
     assert server.total == asked + 4 and len(cache_files(library)) == 4
 
@@ -240,7 +240,7 @@ def test_a_conditional_request_keeps_the_cached_copy_on_304(
     url = server.image("/tagged.png", PNG, etag='"v1"', last_modified=stamp)
     import_day(library, tmp_path / "notes", "2026-11-18", [url])
     fetch_due(library, fetcher)
-    state = library.image_states([url])[url]
+    state = library.images.states([url])[url]
     assert (state.etag, state.last_modified) == ('"v1"', stamp)
 
     result = fetcher.fetch(url, state, revalidate=True)
@@ -248,7 +248,7 @@ def test_a_conditional_request_keeps_the_cached_copy_on_304(
     assert (result.status, result.not_modified, result.hash) == ("ok", True, sha(PNG))
     assert server.headers[-1][1]["If-None-Match"] == '"v1"'
     assert server.headers[-1][1]["If-Modified-Since"] == stamp
-    assert library.record_image(result).status == "ok"
+    assert library.images.record(result).status == "ok"
     assert cache_files(library) == {sha(PNG): PNG}
 
 
@@ -261,14 +261,14 @@ def test_fetch_many_runs_six_at_a_time_and_answers_on_the_calling_thread(
 
     def record(result: FetchResult) -> None:
         threads.add(threading.get_ident())
-        library.record_image(result)  # a sqlite3 connection works only on its own thread
+        library.images.record(result)  # a sqlite3 connection works only on its own thread
         results.append(result)
 
     assert fetch_many(fetcher, [(url, None) for url in urls + urls[:2]], record) == 13
     assert threads == {threading.get_ident()}
     assert server.most_in_flight == 6
     assert sorted(r.url for r in results) == sorted(urls)
-    assert library.image_status_counts()["ok"] == 0  # recorded, but no digest refers to them
+    assert library.images.status_counts()["ok"] == 0  # recorded, but no digest refers to them
 
     stopped: list[FetchResult] = []
     server.counts.clear()
@@ -325,14 +325,14 @@ def test_local_pictures_are_copied_at_import_and_outlive_the_notes_folder(
         "images/link.png: refused: outside the note's folder",
         f"{secret}: refused: outside the note's folder",
     )
-    keys = library.images_for_date("2026-11-18")
+    keys = library.images.referenced("2026-11-18")
     assert keys[:2] == ["local:2026-11-18/images/a.png", "local:2026-11-18/images/b.gif"]
-    states = library.image_states(keys)
+    states = library.images.states(keys)
     assert [s.status for s in states.values()] == ["ok", "ok"] + ["failed"] * 5
     assert cache_files(library) == {sha(PNG): PNG, sha(GIF): GIF}  # nothing from outside
 
     shutil.rmtree(notes)  # the notes folder goes; the pictures stay readable
-    files = ImageFiles(library.images_dir)
+    files = ImageFiles(library.images.folder)
     for key in keys[:2]:
         path = files.path(states[key].hash or "")
         assert path is not None and check_image(path.read_bytes(), qt_decoder)[1] is None
@@ -348,14 +348,14 @@ def test_a_missing_local_picture_is_copied_once_it_appears(
     notes = tmp_path / "notes"
     import_day(library, notes, "2026-11-18", ["images/late.png"])
     key = "local:2026-11-18/images/late.png"
-    assert library.image_states([key])[key].status == "failed"
+    assert library.images.states([key])[key].status == "failed"
     (notes / "202611" / "images").mkdir()
     (notes / "202611" / "images" / "late.png").write_bytes(PNG)
-    library.retry_images([key])
+    library.images.retry([key])
 
     assert main(["--library", str(library.path), "images", "fetch"]) == 0
 
-    assert library.image_states([key])[key].hash == sha(PNG)
+    assert library.images.states([key])[key].hash == sha(PNG)
     assert capsys.readouterr().out.startswith("1 fetched, 0 failed")
 
 
@@ -365,14 +365,14 @@ def test_the_key_of_a_local_picture_is_the_parsers_resolved_path(
     samples = Path(__file__).resolve().parents[3] / "resources" / "samples" / "notes"
     shutil.copytree(samples, tmp_path / "notes")
     import_file(library, tmp_path / "notes" / "202611" / "1118.md")
-    day = library.day("2026-11-18")
+    day = library.days.day("2026-11-18")
     assert day is not None
     images = [image for item in day.items for image in item.images]
     images += [image for section in day.sections for image in section.images]
     keys = [image_key(day.date, image.src, image.is_local) for image in images]
     assert keys == [f"local:2026-11-18/{image.resolved_path}" for image in images]
-    assert library.images_for_date("2026-11-18") == list(dict.fromkeys(keys))
-    assert library.image_status_counts()["ok"] == len(set(keys))
+    assert library.images.referenced("2026-11-18") == list(dict.fromkeys(keys))
+    assert library.images.status_counts()["ok"] == len(set(keys))
 
 
 # -- housekeeping --------------------------------------------------------------------------------
@@ -385,13 +385,13 @@ def test_clean_removes_the_files_and_records_no_digest_references(
     import_day(library, tmp_path / "notes", "2026-11-18", urls)
     fetch_due(library, fetcher)
     import_day(library, tmp_path / "notes", "2026-11-18", urls[:1])  # the digest changed
-    files = ImageFiles(library.images_dir)
+    files = ImageFiles(library.images.folder)
     stray = files.put(b"GIF89a stray bytes")
-    temp = library.images_dir / stray[:2] / ".tmp-abandoned"
+    temp = library.images.folder / stray[:2] / ".tmp-abandoned"
     temp.write_bytes(b"half")
     fresh = files.put(encoded("PNG", colour=0x333333))  # a fetch elsewhere just wrote it
     hour_ago = time.time() - 3700
-    for path in library.images_dir.rglob("*"):
+    for path in library.images.folder.rglob("*"):
         if path.is_file() and path.name != fresh:
             os.utime(path, (hour_ago, hour_ago))
 
@@ -399,14 +399,19 @@ def test_clean_removes_the_files_and_records_no_digest_references(
 
     assert capsys.readouterr().out.startswith("removed 3 unreferenced files")
     assert set(cache_files(library)) == {sha(kept), fresh}
-    assert library.image_states(urls)[urls[1]].status == "pending"  # its record went
-    assert library.image_status_counts() == {"ok": 1, "pending": 0, "failed": 0, "bytes": len(kept)}
-    assert library.referenced_hashes() == {sha(kept)}
+    assert library.images.states(urls)[urls[1]].status == "pending"  # its record went
+    assert library.images.status_counts() == {
+        "ok": 1,
+        "pending": 0,
+        "failed": 0,
+        "bytes": len(kept),
+    }
+    assert library.images.referenced_hashes() == {sha(kept)}
 
 
 def test_the_image_table_refuses_an_unknown_status(library: Library) -> None:
     with pytest.raises(sqlite3.IntegrityError):
-        library._conn.execute("INSERT INTO image_cache (url, status) VALUES ('x', 'lost')")
+        library.db.conn.execute("INSERT INTO image_cache (url, status) VALUES ('x', 'lost')")
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ def day_html(tmp_path: Path) -> str:
     with Library(tmp_path / "lib.sqlite") as library:
         import_paths(library, [note])
         note.unlink()  # the reader renders from the library, never from the file
-        day = library.day("2024-05-06")
+        day = library.days.day("2024-05-06")
         assert day is not None
         return render_day(day, selected=day.items[0].key)
 

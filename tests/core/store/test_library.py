@@ -45,7 +45,9 @@ def digest(date: str, *items: Item) -> Digest:
 
 
 def write(library: Library, d: Digest, content: str = "v1"):  # type: ignore[no-untyped-def]
-    return library.write_digest(d, content_hash=f"{d.date}:{content}", source_path=f"{d.date}.md")
+    return library.digests.write_digest(
+        d, content_hash=f"{d.date}:{content}", source_path=f"{d.date}.md"
+    )
 
 
 def raw_count(library: Library, table: str) -> int:
@@ -55,7 +57,7 @@ def raw_count(library: Library, table: str) -> int:
 
 # -- opening --------------------------------------------------------------------------------
 def test_open_sets_wal_foreign_keys_busy_timeout_and_synchronous(library: Library) -> None:
-    conn = library._conn
+    conn = library.db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
@@ -76,7 +78,7 @@ def test_a_pending_migration_backs_up_the_library_first(tmp_path: Path) -> None:
     path = tmp_path / "lib.sqlite"
     with Library(path) as lib:
         write(lib, digest("2021-03-07", item(1, "A", "a")))
-        lib.set_rating("2021-03-07/s:a", 4)
+        lib.user.set_rating("2021-03-07/s:a", 4)
 
     def add_column(db: Database) -> None:
         db.execute("ALTER TABLE items ADD COLUMN colour TEXT")
@@ -87,7 +89,7 @@ def test_a_pending_migration_backs_up_the_library_first(tmp_path: Path) -> None:
         for m in range(1, n + 1):
             newer(name=f"900{m}_test")(add_column if m == 1 else lambda db: None)
         with Library(path, migrations=newer) as lib:
-            assert lib.rating("2021-03-07/s:a") == 4
+            assert lib.user.rating("2021-03-07/s:a") == 4
         backup = tmp_path / f"lib.sqlite.bak-{n}"
         assert backup.exists()
         with sqlite3.connect(backup) as conn:
@@ -136,7 +138,7 @@ def test_a_locked_library_is_an_environment_error(tmp_path: Path) -> None:
     try:
         other.execute("BEGIN IMMEDIATE")
         with pytest.raises(LibraryError, match="locked"):
-            lib.set_rating("2021-03-07/s:a", 3)
+            lib.user.set_rating("2021-03-07/s:a", 3)
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -164,17 +166,17 @@ def test_item_keys_are_date_and_article_with_repeats_numbered(library: Library) 
         f"2021-04-19/t:{expected_title}",
         "2021-04-19/s:x1~3",
     )
-    assert [i.key for i in library.items_for_date("2021-04-19")] == list(result.added)
+    assert [i.key for i in library.digests.items_for_date("2021-04-19")] == list(result.added)
 
 
 def test_rewriting_the_same_digest_keeps_ids_and_replaces_children(library: Library) -> None:
     paper = link("paper", "https://arxiv.org/abs/2103.00020v2", "CLIP")
     d = digest("2021-03-07", item(1, "A", "a", links=[paper]), item(2, "B", "b"))
     write(library, d)
-    ids = dict(library._conn.execute("SELECT key, id FROM items"))
+    ids = dict(library.db.conn.execute("SELECT key, id FROM items"))
     again = write(library, d, "v2")
     assert not again.created and not again.added and len(again.kept) == 2
-    assert dict(library._conn.execute("SELECT key, id FROM items")) == ids
+    assert dict(library.db.conn.execute("SELECT key, id FROM items")) == ids
     assert raw_count(library, "links") == 1
     assert raw_count(library, "identities") == 1
 
@@ -191,9 +193,9 @@ def test_a_changed_file_updates_in_place_and_keeps_the_users_data(library: Libra
             item(4, "URL corrected later", "d"),
         ),
     )
-    library.set_rating(f"{date}/s:a", 5)
-    library.set_note(f"{date}/s:b", "read this again")
-    library.set_rating(f"{date}/s:d", 1)
+    library.user.set_rating(f"{date}/s:a", 5)
+    library.user.set_note(f"{date}/s:b", "read this again")
+    library.user.set_rating(f"{date}/s:d", 1)
     user_rows = _user_rows(library)
 
     result = write(
@@ -212,64 +214,64 @@ def test_a_changed_file_updates_in_place_and_keeps_the_users_data(library: Libra
     assert result.deleted == (f"{date}/s:c",)
     assert _user_rows(library) == user_rows  # an import never writes the user's tables
 
-    rated = library.item(f"{date}/s:a")
+    rated = library.digests.item(f"{date}/s:a")
     assert rated is not None and rated.title == "Rated article, retitled"
     assert (rated.author_stars, rated.my_rating) == (3, 5)
-    moved = library.item(f"{date}/s:d")  # matched by title: keeps its key and rating
+    moved = library.digests.item(f"{date}/s:d")  # matched by title: keeps its key and rating
     assert moved is not None and moved.article_key == "s:d-fixed" and moved.my_rating == 1
-    dropped = library.item(f"{date}/s:b")
+    dropped = library.digests.item(f"{date}/s:b")
     assert dropped is not None and dropped.removed and dropped.note == "read this again"
-    assert library.item(f"{date}/s:c") is None
-    assert [i.key for i in library.items_for_date(date)] == [
+    assert library.digests.item(f"{date}/s:c") is None
+    assert [i.key for i in library.digests.items_for_date(date)] == [
         f"{date}/s:a", f"{date}/s:d", f"{date}/s:e"
     ]  # fmt: skip
-    assert library.items_for_date(date, include_removed=True)[-1].key == f"{date}/s:b"
+    assert library.digests.items_for_date(date, include_removed=True)[-1].key == f"{date}/s:b"
 
     back = write(library, digest(date, item(1, "Noted then dropped", "b")), "v3")
     assert f"{date}/s:b" in back.kept
-    returned = library.item(f"{date}/s:b")
+    returned = library.digests.item(f"{date}/s:b")
     assert returned is not None and not returned.removed
 
 
 def _user_rows(library: Library) -> list[list[tuple[object, ...]]]:
     return [
-        library._conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        library.db.conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
         for table in ("ratings", "rating_history", "notes")
     ]
 
 
 def test_the_database_itself_refuses_to_delete_a_rated_item(library: Library) -> None:
     write(library, digest("2021-03-07", item(1, "A", "a")))
-    library.set_rating("2021-03-07/s:a", 2)
+    library.user.set_rating("2021-03-07/s:a", 2)
     with pytest.raises(sqlite3.IntegrityError):
-        library._conn.execute("DELETE FROM items")
+        library.db.conn.execute("DELETE FROM items")
 
 
 # -- the user's data ------------------------------------------------------------------------
 def test_ratings_say_what_changed_and_keep_a_history(library: Library) -> None:
     key = "2021-03-07/s:a"
     write(library, digest("2021-03-07", item(1, "A", "a")))
-    changes = library.set_rating(key, 4)
+    changes = library.user.set_rating(key, 4)
     assert changes.ratings == {key} and changes.dates == {"2021-03-07"}
-    assert not library.set_rating(key, 4)  # no change, nothing written
-    library.set_rating(key, None)
-    assert library.rating(key) is None
-    assert [stars for stars, _ in library.rating_history(key)] == [4, None]
+    assert not library.user.set_rating(key, 4)  # no change, nothing written
+    library.user.set_rating(key, None)
+    assert library.user.rating(key) is None
+    assert [stars for stars, _ in library.user.rating_history(key)] == [4, None]
     with pytest.raises(ValueError):
-        library.set_rating(key, 6)
+        library.user.set_rating(key, 6)
     with pytest.raises(KeyError):
-        library.set_rating("2021-03-07/s:nope", 3)
+        library.user.set_rating("2021-03-07/s:nope", 3)
 
 
 def test_notes_are_set_replaced_and_cleared(library: Library) -> None:
     key = "2021-03-07/s:a"
     write(library, digest("2021-03-07", item(1, "A", "a")))
-    assert library.set_note(key, "第一遍").notes == {key}
-    library.set_note(key, "第二遍")
-    assert library.note(key) == "第二遍"
-    assert library.set_note(key, "  ")
-    assert library.note(key) is None
-    assert not library.set_note(key, "")
+    assert library.user.set_note(key, "第一遍").notes == {key}
+    library.user.set_note(key, "第二遍")
+    assert library.user.note(key) == "第二遍"
+    assert library.user.set_note(key, "  ")
+    assert library.user.note(key) is None
+    assert not library.user.set_note(key, "")
 
 
 # -- whole-library views --------------------------------------------------------------------
@@ -288,7 +290,7 @@ def test_stats_count_live_items_papers_and_identities(library: Library) -> None:
     by_doi = [link("paper", "https://doi.org/10.1/ABC")]
     write(library, first)
     write(library, digest("2021-03-08", item(1, "D", "d", stars=0, links=by_doi)))
-    stats = library.stats()
+    stats = library.stats.summary()
     assert stats["digests"] == 2 and stats["items"] == 4
     assert stats["stars"] == {"0": 1, "1": 0, "2": 2, "3": 0, "4": 0, "5": 1}
     assert stats["arxiv_ids"] == 1 and stats["github_repos"] == 1
@@ -303,5 +305,5 @@ def test_near_duplicate_days_point_at_the_earlier_one(library: Library) -> None:
     header = dataclasses.replace(items[0], title="Other header", article_key="s:zz")
     write(library, digest("2021-05-28", header, *items[1:]))
     write(library, digest("2021-05-27", *items))
-    assert library.digest("2021-05-28").near_duplicate_of == "2021-05-27"  # type: ignore[union-attr]
-    assert library.digest("2021-05-27").near_duplicate_of is None  # type: ignore[union-attr]
+    assert library.digests.digest("2021-05-28").near_duplicate_of == "2021-05-27"  # type: ignore[union-attr]
+    assert library.digests.digest("2021-05-27").near_duplicate_of is None  # type: ignore[union-attr]

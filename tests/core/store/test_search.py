@@ -24,9 +24,9 @@ def library(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     path = tmp_path_factory.mktemp("search") / "library.sqlite"
     with Library(path) as library:
         import_paths(library, [corpus / "notes"], workers=0)
-        first = library.items_for_date("2021-04-25")[0].key
-        library.set_note(first, "复现笔记：半监督 segmentation 要点")
-        library.set_rating(first, 5)
+        first = library.digests.items_for_date("2021-04-25")[0].key
+        library.user.set_note(first, "复现笔记：半监督 segmentation 要点")
+        library.user.set_rating(first, 5)
         yield library
 
 
@@ -34,7 +34,7 @@ def library(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def docs(library: Library) -> dict[str, Doc]:
     """Each live item's searchable fields, gathered here from the export rows."""
     found: dict[str, Doc] = {}
-    for digest in library.export_rows():
+    for digest in library.transfer.export_rows():
         for item in digest["items"]:
             if item["removed"]:
                 continue
@@ -111,7 +111,7 @@ def anywhere(term: str) -> Callable[[Doc], bool]:
 
 
 def found(library: Library, query: str) -> set[str]:
-    return {hit.key for hit in library.search(query, limit=100_000)}
+    return {hit.key for hit in library.search.find(query, limit=100_000)}
 
 
 def corpus_terms(docs: dict[str, Doc]) -> dict[str, list[str]]:
@@ -191,29 +191,29 @@ def test_phrases_mixed_and_filtered_queries_match_the_scan(
 
 
 def test_arxiv_and_ranking_and_snippets(library: Library) -> None:
-    hits = library.search("arxiv:2104.00298")
+    hits = library.search.find("arxiv:2104.00298")
     assert sorted(hit.date for hit in hits) == ["2021-04-03", "2021-10-03"]
-    hits = library.search("分割")
+    hits = library.search.find("分割")
     assert hits[0].score >= hits[-1].score
-    top = library.search("segmentation 半监督")
-    assert top[0].key == library.items_for_date("2021-04-25")[0].key  # rated 5, noted
+    top = library.search.find("segmentation 半监督")
+    assert top[0].key == library.digests.items_for_date("2021-04-25")[0].key  # rated 5, noted
     assert "\x02" in top[0].snippet and "\x03" in top[0].snippet
 
 
 def test_the_index_follows_notes_and_reimports(library: Library, tmp_path: Path) -> None:
-    key = library.items_for_date("2021-05-08")[0].key
+    key = library.digests.items_for_date("2021-05-08")[0].key
     assert key not in found(library, "笔记本独有词")
-    library.set_note(key, "笔记本独有词")
+    library.user.set_note(key, "笔记本独有词")
     assert found(library, "笔记本独有词") == {key}
-    library.set_note(key, "")
+    library.user.set_note(key, "")
     assert found(library, "笔记本独有词") == set()
-    assert library.rebuild_search() == len(found(library, "date:2021"))
+    assert library.search.rebuild() == len(found(library, "date:2021"))
 
 
 def test_a_malformed_query_is_a_clear_error_not_a_crash(library: Library) -> None:
     for query in ('"open', "stars>=x", "-only"):
         with pytest.raises(QueryError):
-            library.search(query)
+            library.search.find(query)
 
 
 def test_the_search_command_prints_json_and_refuses_a_bad_query(library: Library) -> None:
@@ -237,12 +237,12 @@ def test_the_search_command_prints_json_and_refuses_a_bad_query(library: Library
 def test_what_an_import_indexes_is_what_a_rebuild_makes(tmp_path: Path, corpus: Path) -> None:
     with Library(tmp_path / "l.sqlite") as library:
         import_paths(library, [corpus / "notes" / "202104"], workers=0)
-        library.set_note(library.items_for_date("2021-04-25")[0].key, "一条笔记 note")
+        library.user.set_note(library.digests.items_for_date("2021-04-25")[0].key, "一条笔记 note")
         sql = "SELECT rowid, title, abstract, tips, links, paper, note, code FROM search"
-        imported = sorted(library._conn.execute(sql).fetchall())
-        library.rebuild_search()
-        assert sorted(library._conn.execute(sql).fetchall()) == imported
-        assert len(imported) == len(library.search("date:2021-04", limit=10_000))
+        imported = sorted(library.db.conn.execute(sql).fetchall())
+        library.search.rebuild()
+        assert sorted(library.db.conn.execute(sql).fetchall()) == imported
+        assert len(imported) == len(library.search.find("date:2021-04", limit=10_000))
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +253,9 @@ def noted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, l
     path = tmp_path_factory.mktemp("noted") / "library.sqlite"
     with Library(path) as library:
         import_paths(library, [samples_dir()], workers=0)
-        keys = [item.key for item in library.items_for_date(library.dates()[-1])][:3]
+        keys = [item.key for item in library.digests.items_for_date(library.digests.dates()[-1])][
+            :3
+        ]
         yield library, keys
 
 
@@ -270,7 +272,7 @@ def test_cjk_latin_and_punctuation_mixes_match_the_scan(
     "检测"), CJK joined to Latin words, a CJK run that goes on past the query."""
     library, keys = noted
     for key, text in zip(keys, texts, strict=True):
-        library.set_note(key, text)
+        library.user.set_note(key, text)
     expected = {key for key, text in zip(keys, texts, strict=True) if has(text, term)}
     assert found(library, f'note:"{term}"') == expected
 
@@ -280,27 +282,27 @@ def test_a_note_on_a_paper_finds_the_items_that_link_it(tmp_path: Path, corpus: 
     after the note is saved, after a re-import and in a rebuild alike."""
     with Library(tmp_path / "l.sqlite") as library:
         import_paths(library, [corpus / "notes"], workers=0)
-        featuring = {hit.key for hit in library.search("arxiv:2104.00298")}
+        featuring = {hit.key for hit in library.search.find("arxiv:2104.00298")}
         assert len(featuring) == 2  # 2021-04-03 and 2021-10-03
-        library.save_note("paper:arxiv:2104.00298", "论文笔记独有词 zyxwvu")
+        library.user.save_note("paper:arxiv:2104.00298", "论文笔记独有词 zyxwvu")
         assert found(library, "论文笔记独有词") == featuring
         assert found(library, "note:zyxwvu") == featuring
-        hit = library.search("独有词")[0]
+        hit = library.search.find("独有词")[0]
         assert "\x02独有词\x03" in hit.snippet
         first = sorted(featuring)[0]
-        library.set_note(first, "条目笔记")  # the item's own note keeps the paper's
+        library.user.set_note(first, "条目笔记")  # the item's own note keeps the paper's
         assert found(library, "条目笔记 独有词") == {first}
         sql = "SELECT rowid, note FROM search ORDER BY rowid"
-        imported = library._conn.execute(sql).fetchall()
-        library.rebuild_search()
-        assert library._conn.execute(sql).fetchall() == imported
+        imported = library.db.conn.execute(sql).fetchall()
+        library.search.rebuild()
+        assert library.db.conn.execute(sql).fetchall() == imported
         changed = tmp_path / "notes" / "202104" / "0403.md"  # the same day, edited: rewritten
         changed.parent.mkdir(parents=True)
         changed.write_bytes((corpus / "notes" / "202104" / "0403.md").read_bytes() + b"\n")
         report = import_paths(library, [changed], workers=0)
         assert [outcome.status for outcome in report.outcomes] == ["updated"]
         assert found(library, "独有词") == featuring
-        library.save_note("paper:arxiv:2104.00298", "")
+        library.user.save_note("paper:arxiv:2104.00298", "")
         assert found(library, "独有词") == set()
         assert found(library, "条目笔记") == {first}
 
@@ -312,13 +314,13 @@ def test_paper_notes_reach_the_items_the_papers_view_lists(
     papers `join_papers` says it links (by ID, title or URL), no more, no fewer."""
     from kbapp.core.store.search_index import paper_notes_of
 
-    papers = library.papers()
+    papers = library.papers.all()
     linked: dict[str, set[str]] = {}
     for paper in papers:
         for occurrence in paper.occurrences:
             linked.setdefault(occurrence.item_key, set()).add(f"note of {paper.key}")
     assert any(paper.key.startswith("title:") for paper in papers)
-    conn = library._conn
+    conn = library.db.conn
     try:
         conn.execute("SAVEPOINT all_papers")
         conn.executemany(
@@ -352,11 +354,11 @@ def test_case_folds_as_the_index_does_and_kana_punctuation_is_no_word(
     noted: tuple[Library, list[str]],
 ) -> None:
     library, keys = noted
-    library.set_note(keys[0], "Straße nach İstanbul, ΣΟΦΙΑ; カタ・カナ")
+    library.user.set_note(keys[0], "Straße nach İstanbul, ΣΟΦΙΑ; カタ・カナ")
     for query in ("straße", "STRASSE", "İstanbul", "istanbul", "σοφια", "カタ", "カナ"):
         if query == "STRASSE":  # "ß" is not "ss" to the index, nor to the query
             assert found(library, f"note:{query}") == set(), query
         else:
             assert found(library, f"note:{query}") == {keys[0]}, query
     with pytest.raises(QueryError, match="nothing to search for"):
-        library.search("YOLO ・")
+        library.search.find("YOLO ・")

@@ -1,23 +1,69 @@
-"""The store's user data as a whole: read for an export, merged back from one
-(`kbapp restore-json`). Part of `Library` (mixed in); all its SQL lives here."""
+"""The library as plain data (`Library.transfer`): every digest with its items for an
+export, the user's data as a whole, and that data merged back from an export (`kbapp
+restore-json`). All its SQL lives here."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from typing import Any
 
-from kbapp.core.store.search import SearchQueries
+from kbapp.core.store.connection import Part
+from kbapp.core.store.rows import Changes
+from kbapp.core.store.search_index import index_note, index_paper_note
 
 
-class UserDataQueries:
-    """All the user's data at once, to export it, and merged back from an export."""
+class Transfer(Part):
+    """Every digest and all the user's data at once, to export them; user data merged
+    back from an export."""
 
-    _conn: sqlite3.Connection
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # Library's
+    def export_rows(self) -> Iterator[dict[str, Any]]:
+        """Every digest as plain data with its items (removed ones included), their links
+        and images and the user's fields, oldest first; `export.library_json`
+        documents the shape. Three queries, whatever the size of the library."""
+        conn = self._conn
+        links: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in conn.execute(
+            "SELECT item_id, field, label, name, grp, text, url_raw, url, url_kind, note, "
+            "context, line FROM links ORDER BY item_id, ordinal"
+        ):
+            links[row[0]].append(dict(zip(_LINK_KEYS, row[1:], strict=True)))
+        images: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+        for row in conn.execute(
+            "SELECT item_id, src, src_raw, is_local, resolved_path, host, format_hint, zoom, "
+            "alt, line FROM images WHERE item_id IS NOT NULL ORDER BY item_id, line, id"
+        ):
+            image = dict(zip(_IMAGE_KEYS, row[1:], strict=True))
+            image["is_local"] = bool(image["is_local"])
+            images[row[0]].append(image)
+        items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in conn.execute(
+            "SELECT i.id, i.digest_id, i.key, i.ordinal, i.idx, i.title, i.article_url, "
+            "i.article_url_raw, i.article_key, i.author_stars, i.abstract, i.tips, i.removed, "
+            "r.stars, n.text, i.line_start, i.line_end, i.body "
+            "FROM items i LEFT JOIN ratings r ON r.item_key = i.key "
+            "LEFT JOIN notes n ON n.item_key = i.key ORDER BY i.digest_id, i.removed, i.ordinal"
+        ):
+            item = dict(zip(_ITEM_KEYS, row[2:], strict=True))
+            item["removed"] = bool(item["removed"])
+            item["body"] = json.loads(item["body"])
+            item["links"] = links.get(row[0], [])
+            item["images"] = images.get(row[0], [])
+            items[row[1]].append(item)
+        for row in conn.execute(
+            "SELECT id, date, source_path, content_hash, title, date_source, sections, "
+            "preamble, diagnostics, near_duplicate_of, imported_at FROM digests ORDER BY date"
+        ):
+            digest = dict(zip(_DIGEST_KEYS, row[1:], strict=True))
+            for name in ("sections", "preamble", "diagnostics"):
+                digest[name] = json.loads(digest[name])
+            digest["items"] = [
+                {"key": item["key"], "date": digest["date"], **item}
+                for item in items.get(row[0], [])
+            ]
+            yield digest
 
     def user_data(self) -> dict[str, Any]:
         """Everything the user made, keyed for an export: per item key, per paper key,
@@ -83,6 +129,8 @@ class UserDataQueries:
                         "at = excluded.at WHERE excluded.at > link_decisions.at",
                         (a, b, decision["decision"], decision["at"]),
                     ).rowcount
+            if any(n for name, n in counts.items() if name != "missing"):
+                self._db.record(Changes(everything=True))
         return counts
 
     def _merge_item(
@@ -150,9 +198,9 @@ class UserDataQueries:
             (value, text, at),
         )
         if paper:  # the search index has the note too
-            SearchQueries.index_paper_note(conn, value)
+            index_paper_note(conn, value)
         else:
-            SearchQueries.index_note(conn, value)
+            index_note(conn, value)
         counts["notes"] += 1
 
     def _merge_links(
@@ -185,3 +233,14 @@ def blank_item() -> dict[str, Any]:
 
 def _blank_paper() -> dict[str, Any]:
     return {"note": None, "note_at": None, "note_revisions": [], "links_to": []}
+
+
+_LINK_KEYS = ("field", "label", "name", "group", "text", "url_raw", "url", "url_kind", "note",
+              "context", "line")  # fmt: skip
+_IMAGE_KEYS = ("src", "src_raw", "is_local", "resolved_path", "host", "format_hint", "zoom",
+               "alt", "line")  # fmt: skip
+_ITEM_KEYS = ("key", "ordinal", "index", "title", "url", "url_raw", "article_key",
+              "author_stars", "abstract", "tips", "removed", "my_rating", "note",
+              "line_start", "line_end", "body")  # fmt: skip
+_DIGEST_KEYS = ("date", "source_path", "content_hash", "title", "date_source", "sections",
+                "preamble", "diagnostics", "near_duplicate_of", "imported_at")  # fmt: skip

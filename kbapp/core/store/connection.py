@@ -1,0 +1,168 @@
+"""The library file's one connection: its transactions, and the log of what they changed.
+
+Every part of the library (`Library.days`, `.user`, ...) holds the same `Connection` and
+writes through `transaction()`. A write records its `Changes` in the `change_log` table in
+the same transaction (`record`), so another process with the library open (the window
+while `kbapp import` runs in a terminal) can read what changed: `PRAGMA data_version`
+says cheaply that someone committed, `changes_since` says what.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kbapp.core.store.rows import Changes
+from kbapp.core.store.schema import LibraryError, database, describe
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+CHANGE_LOG_KEPT = 500  # rows of change_log kept; a reader further behind reloads everything
+
+
+class Connection:
+    """One library file's connection, made (and migrated) by `Library`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.origin = os.getpid()  # whose writes a change_log row records
+        self._db: Database | None = None  # sqlite-utils' view, made on the first write
+        self._pending: Changes = Changes()  # recorded inside the open batch, not yet logged
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def prepare_writes(self) -> None:
+        """Load what writing needs now (sqlite-utils), so the first user action is quick."""
+        if self._db is None:
+            self._db = database(self.conn)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group writes into one transaction (an import's files, a quarter second's): each
+        write inside stays atomic (a savepoint), and what was written is committed even
+        when a later write fails, so an import keeps the files it had imported. One
+        commit for many files instead of one each: most of an import's writing time."""
+        self.prepare_writes()
+        if self.conn.in_transaction:
+            yield
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")  # see `transaction`
+            try:
+                yield
+            finally:
+                if self.conn.in_transaction:
+                    self._log_pending()
+                    self.conn.execute("COMMIT")
+                self._pending = Changes()
+        except sqlite3.OperationalError as error:
+            raise LibraryError(describe(error, self.path)) from error
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; a locked or full database becomes a LibraryError.
+
+        IMMEDIATE takes the write lock first, waiting up to the busy timeout for another
+        process (`kbapp import` while the window saves a note). A plain BEGIN reads
+        first, and SQLite does not wait for a reader that turns writer while another
+        holds the lock: it fails at once with "database is locked".
+        """
+        self.prepare_writes()
+        assert self._db is not None
+        conn = self.conn
+        try:
+            if conn.in_transaction:  # inside `batch()`: a savepoint of its own
+                pending = self._pending
+                try:
+                    with self._db.atomic():
+                        yield conn
+                except BaseException:
+                    self._pending = pending  # what the savepoint undid is not logged
+                    raise
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                self._log_pending()
+            except BaseException:
+                self._pending = Changes()
+                if conn.in_transaction:  # an error may have rolled it back already
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as error:
+            raise LibraryError(describe(error, self.path)) from error
+
+    # -- the change log -------------------------------------------------------------------
+    def record(self, changes: Changes) -> Changes:
+        """Note what the open transaction changed; logged when it commits. Returns it, so
+        a write ends with `return self._db.record(Changes(...))`."""
+        self._pending = self._pending | changes
+        return changes
+
+    def _log_pending(self) -> None:
+        changes, self._pending = self._pending, Changes()
+        if not changes:
+            return
+        cursor = self.conn.execute(
+            "INSERT INTO change_log (origin, changes) VALUES (?, ?)",
+            (self.origin, json.dumps(changes.to_json(), ensure_ascii=False)),
+        )
+        newest = int(cursor.lastrowid or 0)
+        if newest % 64 == 0:  # pruned now and then: one index range delete
+            self.conn.execute("DELETE FROM change_log WHERE id <= ?", (newest - CHANGE_LOG_KEPT,))
+
+    def data_version(self) -> int:
+        """A number that moves when another connection commits (SQLite's own, costs
+        microseconds): polled to notice writes made elsewhere."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def last_change(self) -> int:
+        row = self.conn.execute("SELECT MAX(id) FROM change_log").fetchone()
+        return int(row[0] or 0)
+
+    def changes_since(self, seen: int) -> tuple[int, Changes]:
+        """What writes of other processes changed after log row `seen`, and the newest
+        row now. When rows were pruned past `seen`, everything may have changed."""
+        rows = self.conn.execute(
+            "SELECT id, origin, changes FROM change_log WHERE id > ? ORDER BY id", (seen,)
+        ).fetchall()
+        if not rows:
+            return seen, Changes()
+        merged = Changes()
+        if seen and rows[0][0] != seen + 1:
+            oldest = self.conn.execute("SELECT MIN(id) FROM change_log").fetchone()[0]
+            if oldest is None or oldest > seen + 1:
+                merged = Changes(everything=True)
+        for _id, origin, text in rows:
+            if origin != self.origin:
+                merged = merged | Changes.from_json(json.loads(text))
+        return int(rows[-1][0]), merged
+
+
+class Part:
+    """A part of the library (`Library.days`, `.user`, ...): a few queries named for
+    what they mean, over the library's one connection."""
+
+    def __init__(self, db: Connection) -> None:
+        self._db = db
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._db.conn
+
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._db.transaction()
