@@ -45,10 +45,8 @@ class Changes:
         return self.everything or any(getattr(self, name) for name in _SETS)
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(
-            *(getattr(self, name) | getattr(other, name) for name in _SETS),
-            everything=self.everything or other.everything,
-        )
+        merged = {name: getattr(self, name) | getattr(other, name) for name in _SETS}
+        return Changes(**merged, everything=self.everything or other.everything)
 
     def to_json(self) -> dict[str, Any]:
         shown: dict[str, Any] = {name: sorted(getattr(self, name)) for name in _SETS}

@@ -83,7 +83,7 @@ class Search(Part):
         # My stars, my notes and arXiv IDs keep few items: SQLite makes the set once and
         # checks each match against it. (The unary + keeps FTS5 from being handed the
         # set: it would run the whole query again for every item in it.)
-        restrict, restrict_params = "", []
+        restrict, restrict_params = "", list[object]()
         if parsed.mine is not None:
             restrict += (" AND +search.rowid IN (SELECT i.id FROM ratings r JOIN items i "
                          "ON i.key = r.item_key WHERE r.stars >= ?)")  # fmt: skip
@@ -126,10 +126,12 @@ class Search(Part):
     def _facet_count(self, token: str) -> int:
         """How many items have this facet token, counted up to `_FACET_CAP` (enough to
         tell a rare side from a common one)."""
-        return self._conn.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
-            (f'facets : "{token}"', _FACET_CAP),
-        ).fetchone()[0]
+        return int(
+            self._conn.execute(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
+                (f'facets : "{token}"', _FACET_CAP),
+            ).fetchone()[0]
+        )
 
     def _texts(self, item_ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
         """Title, abstract, tips and note of these items: what a snippet is cut from
@@ -204,7 +206,7 @@ def snippet_of(fields: Sequence[str], terms: list[str], width: int = 48) -> str:
 
 
 def _filters(query: Query) -> tuple[str, list[object]]:
-    sql, params = "", []
+    sql, params = "", list[object]()
     if query.stars is not None:
         sql += " AND i.author_stars >= ?"
         params.append(query.stars)
