@@ -72,6 +72,7 @@ def run(
     app = _application()
     files = [Path(os.path.abspath(path)) for path in files]  # the other window's cwd differs
     config = config or settings_path()
+    log.debug("paths: library %s, settings %s", library_path, config)
     if screenshot is not None:  # one-shot: it neither hands over nor answers launches
         return _picture(library_path, config, files, screenshot, date)
     try:
@@ -111,7 +112,10 @@ def _window(
         library = _open_library(library_path, samples=not files)
         if library is None:
             return 2
+        log.debug("library open")
         window = _main_window(library, config)
+        log.debug("window made")
+        window.started.connect(lambda: log.debug("first paint"))
         install_excepthook()
         single_instance.accept_file_opens(window)
         if launch.server is not None:

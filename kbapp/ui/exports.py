@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from kbapp.core.store.library import Changes
+
 if TYPE_CHECKING:
     from kbapp.core.store.library import Library
+    from kbapp.ui.changes import ChangeStream
     from kbapp.ui.days_model import DaysModel
     from kbapp.ui.notes import NotePanel
     from kbapp.ui.tasks import TaskRunner
@@ -43,6 +46,7 @@ class ExportActions(QMainWindow if TYPE_CHECKING else object):
     runner: TaskRunner
     notes: NotePanel
     model: DaysModel
+    changes: ChangeStream
 
     def _refresh_day(self) -> None:
         raise NotImplementedError  # MainWindow's
@@ -98,8 +102,7 @@ class ExportActions(QMainWindow if TYPE_CHECKING else object):
             assert isinstance(counts, dict)
             added = ", ".join(f"{n} {name}" for name, n in counts.items() if name != "missing")
             self.statusBar().showMessage(f"Restored from {path.name}: {added}", 10000)
-            self.model.reload()
-            self._refresh_day()
+            self.changes.publish(Changes(everything=True))
 
         self.runner.run(lambda library, _task: restore_json(library, path), on_done=done,
                         on_error=self._restore_failed)  # fmt: skip

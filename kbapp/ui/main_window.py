@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 
 import kbapp
 from kbapp.core.store.days import min_rating
-from kbapp.core.store.library import Library
+from kbapp.core.store.library import Changes, Library
 
 if TYPE_CHECKING:  # the importer loads only when the user imports
     pass
 from kbapp.ui import actions, icons
+from kbapp.ui.changes import ChangeStream, LibraryWatcher
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.images import ImagePresenter
 from kbapp.ui.importing import ImportController
@@ -78,7 +79,6 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.files_waiting: list[Path] = []  # see open_files
         self.images = self._make_images()
         self.user = UserLayer(self.runner, self)
-        self.user.changed.connect(self._user_changed)
         self.link_picker: QDialog | None = None  # the last one opened
         self.switcher: QDialog | None = None  # the last quick switcher opened
         self.search_panel: SearchPanel | None = None  # made when first asked for
@@ -86,7 +86,12 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.notes = NotePanel(self.runner, lambda: self.library, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
         self.resizeDocks([self.notes], [280], Qt.Orientation.Horizontal)
-        self.notes.saved.connect(self._note_saved)
+        # One stream of changes: this window's writes and other processes' (the watcher).
+        self.changes = ChangeStream(self)
+        self.watcher = LibraryWatcher(library, self.changes, self)
+        self.user.changed.connect(self.changes.publish)
+        self.notes.changed.connect(self.changes.publish)
+        self.changes.changed.connect(self._on_changes)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.notes.link_clicked.connect(self.follow_link)
         self.reader.selection_changed.connect(self._selection_changed)
@@ -101,7 +106,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.reader.viewport().installEventFilter(self)
         self._icons_applied = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # After the reader's first paint (a zero timer set at show time would run before
         # it), load what the first picture does not need.
         if not self._started and event.type() == QEvent.Type.Paint:
@@ -117,6 +122,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self._icons_applied = True
         self.images.start()
         self.notes.build()
+        self.watcher.start()
         self.library.prepare_writes()
         icons.load()
         QApplication.setWindowIcon(icons.app_icon())  # 8 PNGs, ~6 ms: after the first paint
@@ -184,6 +190,23 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
     def current_date(self) -> str | None:
         day = self.reader.day
         return day.date if day else None
+
+    def _on_changes(self, changes: Changes) -> None:
+        """What a write changed, wherever it was made: each view refreshes what it shows
+        of it (the sidebar its days, the reader the shown day in place, scroll kept, the
+        note panel its note unless one is being typed, the papers view its list)."""
+        self.sidebar.apply(changes)
+        current = self.current_date()
+        if current is not None and (changes.everything or current in changes.dates):
+            self._refresh_day()
+        self.notes.apply(changes)
+        papers = self.papers
+        if papers is None:
+            return
+        if changes.everything or changes.items:
+            papers.load(self.runner, self.library)
+        elif self.views.currentWidget() is papers:
+            papers.refresh_page()
 
     def step_day(self, step: int) -> None:
         dates = self.library.digests.dates()  # oldest first
@@ -295,7 +318,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         if self.isVisible():
             self._show_initial_day()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._show_initial_day()
 
@@ -315,10 +338,11 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
             self.settings.setValue("last_day", self.current_date())
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.notes.flush()  # before the runner stops: it runs every queued save first
         self.save_state()
         self.importer.cancel()
+        self.watcher.stop()
         self.images.shutdown()
         self.runner.shutdown()
         super().closeEvent(event)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.core.render import day as render
-from kbapp.core.store.library import Library
+from kbapp.core.store.library import Changes, Library
 from kbapp.core.store.user import matches
 from kbapp.ui.tasks import TaskRunner
 
@@ -52,7 +52,7 @@ class NoteEditor(QPlainTextEdit):
         super().__init__(parent)
         self.completer: QCompleter | None = None
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self.completer.popup() if self.completer is not None else None
         if popup is not None and popup.isVisible() and event.key() in self._CHOOSING:
             event.ignore()
@@ -65,6 +65,7 @@ _OPEN_LINK = re.compile(r"\[\[([^\[\]\n]{0,60})$")  # `[[words` just typed
 
 class NotePanel(QDockWidget):
     saved = Signal(str, str)  # target, the text now in the library
+    changed = Signal(object)  # the Changes a save returned, for the window's stream
     failed = Signal(str)
     link_clicked = Signal(QUrl)  # a link of the preview (`[[...]]` or the web)
 
@@ -157,7 +158,10 @@ class NotePanel(QDockWidget):
         return self._target
 
     def show_target(self, target: str | None, heading: str = "", date: str | None = None) -> None:
-        """Edit the note of `item:<key>` or `paper:<key>` (None: nothing selected)."""
+        """Edit the note of `item:<key>` or `paper:<key>` (None: nothing selected), the
+        item's or paper's title in `heading`. Only the user's choice calls this: what the
+        panel is attached to never changes behind the user's back (a refresh, an import),
+        and a save goes to the target it was typed for."""
         if target == self._target:
             return
         self.build()
@@ -168,7 +172,8 @@ class NotePanel(QDockWidget):
             self.heading.setText("Select an item (J/K) to write a note on it.")
             self.editor.setPlainText("")
         else:
-            self.heading.setText(heading)
+            kind = "paper" if target.startswith("paper:") else "item"
+            self.heading.setText(f"Note on the {kind}: {heading}")
             text = self._pending.get(target)
             if text is None:
                 text = self._library().user.note(target) or ""
@@ -247,7 +252,8 @@ class NotePanel(QDockWidget):
         self._autosave.stop()
         self._pending[target] = text
 
-        def done(_changes: object) -> None:
+        def done(changes: object) -> None:
+            self.changed.emit(changes)
             if self._pending.get(target) == text:
                 del self._pending[target]
             if target == self._target:
@@ -265,7 +271,32 @@ class NotePanel(QDockWidget):
             on_error=failed,
         )
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def apply(self, changes: Changes) -> None:
+        """Another write changed the library: the note read again if it was changed
+        there and nothing typed here waits to be saved (what is typed always wins and
+        is saved over it), the rating history read again."""
+        target = self._target
+        if target is None or not self._built:
+            return
+        if changes.everything or changes.items:
+            self.forget_targets()
+        key = target.removeprefix("item:")
+        noted = changes.everything or target in changes.notes or key in changes.notes
+        if noted and target not in self._pending and not self._autosave.isActive():
+            text = self._library().user.note(target) or ""
+            if text != self.editor.toPlainText():
+                cursor = self.editor.textCursor().position()
+                self._loading = True
+                self.editor.setPlainText(text)
+                self._loading = False
+                moved = self.editor.textCursor()
+                moved.setPosition(min(cursor, len(text)))
+                self.editor.setTextCursor(moved)
+                self._update_preview()
+        if changes.everything or key in changes.ratings:
+            self.refresh_ratings()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:
             self.flush()
         return False

@@ -50,13 +50,13 @@ class PapersModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt override)
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(  # noqa: N802 (Qt override)
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -195,7 +195,8 @@ class PapersView(QWidget):
         scroll = self.page.verticalScrollBar().value()
         self.page.setHtml(render_paper(row, note, my_links=mine))
         self.page.verticalScrollBar().setValue(scroll)
-        self.paper_chosen.emit(row.key, row.title)
+        if self.isVisible():  # the paper on screen; a reload behind the days view is not
+            self.paper_chosen.emit(row.key, row.title)
 
     def refresh_page(self) -> None:
         self._show_current()

@@ -90,7 +90,7 @@ class ReaderView(QTextBrowser):
             self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), frame)
             self.viewport().update()
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         if self._images is not None:
             before = self._images.width
@@ -265,7 +265,7 @@ class ReaderView(QTextBrowser):
                 self.kb_link.emit(url)
         # Anything else (file:, relative paths) is never followed.
 
-    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802 (Qt override)
+    def loadResource(self, kind: int, url: QUrl) -> Any:
         if kind != QTextDocument.ResourceType.ImageResource:
             return None
         if url.scheme() == "icon":
@@ -278,7 +278,7 @@ class ReaderView(QTextBrowser):
     def _update_theme(self) -> None:
         self._theme = render.DARK if is_dark(self.palette()) else render.LIGHT
 
-    def changeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+    def changeEvent(self, event: Any) -> None:
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
             self._update_theme()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,6 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.ui.days_model import DaysModel
+
+if TYPE_CHECKING:
+    from kbapp.core.store.library import Changes
 
 
 class Sidebar(QWidget):
@@ -125,6 +130,15 @@ class Sidebar(QWidget):
             self.tree.expandToDepth(0)
         if keep:
             self.select_date(keep, emit=select is not None)
+
+    def apply(self, changes: Changes) -> None:
+        """What a write changed: days added or removed read the tree again (the current
+        day stays current), a day whose items the user marked is read again in place."""
+        if changes.everything or changes.items:
+            self.reload()
+            return
+        for date in changes.dates:
+            self.model.update_day(date)
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -203,7 +203,7 @@ class FileOpens(QObject):
         super().__init__(window)
         self._window = window
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         is_open = event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent)
         if is_open and event.file():
             self._window.open_files([Path(event.file())])

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from kbapp.core.day import Day
-from kbapp.core.store.library import Library
+from kbapp.core.store.library import Changes, Library
 
 if TYPE_CHECKING:
     from kbapp.ui.tasks import TaskRunner
@@ -42,7 +42,7 @@ class _Write(QUndoCommand):
 
 
 class UserLayer(QObject):
-    changed = Signal(str)  # a date whose items the user changed
+    changed = Signal(object)  # the Changes a write returned (with the day it was made on)
     failed = Signal(str)  # a message for the status bar
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
@@ -134,8 +134,9 @@ class UserLayer(QObject):
 
     # -- writing --------------------------------------------------------------------------
     def _write(self, work: Callable[[Library], object], date: str) -> None:
-        def done(_result: object) -> None:
-            self.changed.emit(date)
+        def done(result: object) -> None:
+            changes = result if isinstance(result, Changes) else Changes()
+            self.changed.emit(changes | Changes(dates=frozenset({date} if date else ())))
 
         self._runner.run(lambda library, _task: work(library), on_done=done, on_error=self._report)
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
     from kbapp.core.importer import ImportReport
+    from kbapp.ui.changes import ChangeStream, LibraryWatcher
     from kbapp.ui.images import ImagePresenter
     from kbapp.ui.importing import ImportController
     from kbapp.ui.notes import NotePanel
@@ -38,6 +39,8 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
     sidebar: Sidebar
     user: UserLayer
     model: DaysModel
+    changes: ChangeStream
+    watcher: LibraryWatcher
     papers: PapersView | None
     files_waiting: list[Path]  # given to open, not yet imported (MainWindow's)
     _icons_applied: bool  # finish_startup ran (MainWindow's)
@@ -106,13 +109,13 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
         if folder:
             self.importer.start([Path(folder)])
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+    def dropEvent(self, event: QDropEvent) -> None:
         if self.importer.handle_drop(event.mimeData()):
             event.acceptProposedAction()
         else:
@@ -136,15 +139,12 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
             self.importer.start(accepted)
 
     def _after_import(self, report: ImportReport) -> None:
-        self.notes.forget_targets()
-        self._papers_changed()
+        """What the import wrote goes to every view (the stream), then its newest day
+        is shown."""
+        self.changes.publish(report.changes)
         newest = report.newest_date()
-        self.sidebar.reload()
-        current = self.current_date()
         if newest:
             self._force_show(newest)
-        elif current and current in report.changes.dates:
-            self._force_show(current)
         if self.files_waiting:  # handed over while this import ran
             self.import_waiting()
 
@@ -193,6 +193,7 @@ class LibraryActions(QMainWindow if TYPE_CHECKING else object):
         self.notes.set_runner(self.runner)
         self.images = self._make_images()
         self.images.start()
+        self.watcher.watch(library)
         self.model = DaysModel(library, self)
         self.sidebar.set_model(self.model)
         self.reader.show_day(None)

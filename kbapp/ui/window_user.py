@@ -62,20 +62,6 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
                 self.user.decorate(self.library, self.library.days.day(current.date))
             )
 
-    def _note_saved(self, target: str, date: str) -> None:
-        if date:
-            self._user_changed(date)
-        if self.papers is not None and target.startswith("paper:"):
-            self.papers.refresh_page()
-
-    def _user_changed(self, date: str) -> None:
-        if self.papers is not None and self.views.currentWidget() is self.papers:
-            self.papers.refresh_page()
-        self.model.update_day(date)
-        if self.current_date() == date:
-            self._refresh_day()
-            self.notes.refresh_ratings()
-
     # -- the user's layer -------------------------------------------------------------------
     def _selection_changed(self, key: str) -> None:
         day = self.reader.day
@@ -100,7 +86,7 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
             self.papers = PapersView(self)
             self.papers.link_clicked.connect(self.follow_link)
             self.papers.paper_chosen.connect(
-                lambda key, title: self.notes.show_target(f"paper:{key}", f"Paper: {title}")
+                lambda key, title: self.notes.show_target(f"paper:{key}", title)
             )
             self.views.addWidget(self.papers)
         self.papers.load(self.runner, self.library)

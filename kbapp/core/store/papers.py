@@ -289,4 +289,4 @@ class Papers(Part):
             dates = frozenset(row[0] for row in conn.execute(
                 "SELECT d.date FROM items i JOIN digests d ON d.id = i.digest_id "
                 "WHERE i.key IN (?, ?)", (a, b)))  # fmt: skip
-            return self._db.record(Changes(dates=dates, items=frozenset({a, b})))
+            return self._db.record(Changes(dates=dates))
