@@ -8,6 +8,7 @@ created at import time: callers ask when they need a path.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 APP_NAME = "kbapp"
 LIBRARY_ENV = "KBAPP_LIBRARY"
 LIBRARY_FILE = "library.sqlite"
+log = logging.getLogger(__name__)
 
 
 def default_library_path() -> Path:
@@ -30,11 +32,14 @@ def library_path(
     """The library file to open: the command-line option, else the environment, else
     the default. `environ` defaults to `os.environ`, read at call time."""
     if option is not None and str(option) != "":
+        log.debug("library from the option: %s", option)
         return Path(option).expanduser()
     env = os.environ if environ is None else environ
     from_env = env.get(LIBRARY_ENV, "")
     if from_env:
+        log.debug("library from $%s: %s", LIBRARY_ENV, from_env)
         return Path(from_env).expanduser()
+    log.debug("library: the default")
     return default_library_path()
 
 

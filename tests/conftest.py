@@ -10,14 +10,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest  # noqa: E402
+import pytest
 
-from kbapp.core.store.library import Library  # noqa: E402
-from kbapp.paths import LIBRARY_ENV  # noqa: E402
+from kbapp.core.store.library import Library
+from kbapp.paths import LIBRARY_ENV
 
 if TYPE_CHECKING:
     from tests.core.images.image_server import ImageServer

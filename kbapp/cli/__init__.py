@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbapp import __version__
+from kbapp import __version__, logs
 from kbapp.cli.desktop import add_desktop_commands
 from kbapp.cli.images import add_image_commands
 from kbapp.cli.shared import (
@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # commands load what they need: the window starts without the
 
 
 LIBRARY_HELP = f"the library file (default: ${LIBRARY_ENV}, else the user data folder)"
+DEBUG_HELP = f"log what kbapp does on stderr (also: {logs.LOG_ENV}=debug)"
 USAGE = (
     "%(prog)s [--library PATH] [--screenshot PNG [--date YYYY-MM-DD]] [FILE.md|FOLDER ...]\n"
     "       %(prog)s [--library PATH] COMMAND ..."
@@ -63,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(sys.argv[1:] if argv is None else list(argv))
     except SystemExit as stop:  # --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else EXIT_ENVIRONMENT
+    logs.configure(debug=args.debug)
     command: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if command is None:
         return _run_gui(args)
@@ -116,6 +118,7 @@ def _add_window_options(parser: argparse.ArgumentParser, *, version: bool = True
     if version:
         parser.add_argument("--version", action="version", version=f"kbapp {__version__}")
     parser.add_argument("--library", metavar="PATH", help=LIBRARY_HELP)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     parser.add_argument(
         "--screenshot",
         metavar="PNG",
@@ -156,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_window_options(parser)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, help=LIBRARY_HELP)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", prog="kbapp")
 
     cmd = commands.add_parser(

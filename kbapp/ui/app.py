@@ -95,7 +95,7 @@ def _application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("kbapp")
     app.setApplicationVersion(kbapp.__version__)
-    app.setDesktopFileName(DESKTOP_ID)  # type: ignore[attr-defined]
+    app.setDesktopFileName(DESKTOP_ID)
     return app
 
 

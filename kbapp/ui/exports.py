@@ -41,7 +41,7 @@ def write_export(library: Library, kind: str, target: Path) -> str:
     return f"Exported the library as JSON to {target}"
 
 
-class ExportActions(QMainWindow if TYPE_CHECKING else object):
+class ExportActions(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
     library: Library
     runner: TaskRunner
     notes: NotePanel

@@ -45,7 +45,9 @@ class LinkPicker(QDialog):
         self.label.setObjectName("linkLabel")
         self.label.setEditable(True)  # the user's own label too
         self.label.addItems(["", *LINK_LABELS])
-        self.label.lineEdit().setPlaceholderText("optional: builds on, same task, …")
+        line = self.label.lineEdit()
+        assert line is not None
+        line.setPlaceholderText("optional: builds on, same task, …")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

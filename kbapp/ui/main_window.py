@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,7 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
             self.import_waiting()
         self.started.emit()
 
-    def _handlers(self) -> dict[str, object]:
+    def _handlers(self) -> dict[str, Callable[[], object]]:
         return {
             "import-files": self.import_files,
             "import-folder": self.import_folder,

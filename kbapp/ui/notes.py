@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCompleter,
     QDockWidget,
     QHBoxLayout,
@@ -192,6 +193,11 @@ class NotePanel(QDockWidget):
         self._preview.start()
         self._offer_links()
 
+    def _popup(self) -> QAbstractItemView:
+        popup = self.completer.popup()
+        assert popup is not None  # a QCompleter always has one
+        return popup
+
     # -- `[[` completion ----------------------------------------------------------------------
     def _typed_link(self) -> re.Match[str] | None:
         cursor = self.editor.textCursor()
@@ -201,7 +207,7 @@ class NotePanel(QDockWidget):
     def _offer_links(self) -> None:
         found = self._typed_link()
         if found is None:
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         if self._targets is None:
             if not self._asked_targets:
@@ -214,12 +220,12 @@ class NotePanel(QDockWidget):
         assert isinstance(model, QStringListModel)
         model.setStringList(shown)
         if not shown:
-            self.completer.popup().hide()
+            self._popup().hide()
             return
         rect = self.editor.cursorRect()
         rect.setWidth(min(560, self.editor.width()))
         self.completer.complete(rect)
-        self.completer.popup().setCurrentIndex(self.completer.completionModel().index(0, 0))
+        self._popup().setCurrentIndex(self.completer.completionModel().index(0, 0))
 
     def _targets_loaded(self, targets: object) -> None:
         assert isinstance(targets, list)

@@ -139,13 +139,13 @@ class ReaderView(QTextBrowser):
             cursor = document.find(term)
             while not cursor.isNull():
                 selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor  # type: ignore[misc]
-                selection.format = mark  # type: ignore[misc]
+                selection.cursor = cursor
+                selection.format = mark
                 marks.append(selection)
                 cursor = document.find(term, cursor)
         self.setExtraSelections(marks)
 
-    def highlighted(self) -> int:
+    def highlight_count(self) -> int:
         """How many matches are marked (for tests and the status bar)."""
         return len(self.extraSelections())
 
@@ -265,7 +265,7 @@ class ReaderView(QTextBrowser):
                 self.kb_link.emit(url)
         # Anything else (file:, relative paths) is never followed.
 
-    def loadResource(self, kind: int, url: QUrl) -> Any:
+    def loadResource(self, kind: int, url: QUrl) -> Any:  # type: ignore[override]
         if kind != QTextDocument.ResourceType.ImageResource:
             return None
         if url.scheme() == "icon":

@@ -204,8 +204,7 @@ class FileOpens(QObject):
         self._window = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        is_open = event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent)
-        if is_open and event.file():
+        if isinstance(event, QFileOpenEvent) and event.file():
             self._window.open_files([Path(event.file())])
             return True
         return super().eventFilter(watched, event)
@@ -301,7 +300,7 @@ class InstanceServer(QObject):
             if socket.bytesAvailable() > MAX_REQUEST:
                 socket.abort()
             return
-        request = Request.decode(socket.readLine().data())
+        request = Request.decode(bytes(socket.readLine().data()))
         socket.write(b'{"ok": true}\n' if request else b'{"ok": false}\n')
         socket.disconnectFromServer()  # after the answer is written
         if request is not None:
@@ -338,7 +337,7 @@ def _ask(socket: QLocalSocket, request: Request) -> bool:
         if not socket.waitForReadyRead(left()):
             return False
     try:
-        answer = json.loads(socket.readLine().data())
+        answer = json.loads(bytes(socket.readLine().data()))
     except ValueError:
         return False
     return isinstance(answer, dict) and answer.get("ok") is True

@@ -109,7 +109,7 @@ class UserLayer(QObject):
             if value is None:
                 self._write(lambda library: library.user.remove_link(source, target), date)
             else:
-                chosen = value or None  # "" is a link without a label
+                chosen = str(value) or None  # "" is a link without a label
                 self._write(lambda library: library.user.add_link(source, target, chosen), date)
 
         self.undo_stack.push(_Write("Link", apply, old, label or ""))

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from kbapp.ui.user_layer import UserLayer
 
 
-class LibraryActions(QMainWindow if TYPE_CHECKING else object):
+class LibraryActions(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
     library: Library
     runner: TaskRunner
     settings: QSettings

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QDialog, QMainWindow
 
 from kbapp.ui import actions
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from kbapp.ui.user_layer import UserLayer
 
 
-class UserActions(QMainWindow if TYPE_CHECKING else object):
+class UserActions(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
     library: Library
     runner: TaskRunner
     model: DaysModel
@@ -46,7 +46,7 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
     switcher: QDialog | None
     search_panel: SearchPanel | None
     settings: QSettings
-    actions_by_name: dict[str, object]
+    actions_by_name: dict[str, QAction]
 
     def show_date(self, date: str) -> None:
         raise NotImplementedError  # MainWindow's
@@ -130,7 +130,9 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
     def _keyboard_back(self) -> None:
         """After a dialog: the keyboard back in the window, where it was."""
         self.activateWindow()
-        (self.reader if self.views.currentIndex() == 0 else self.views.currentWidget()).setFocus()
+        widget = self.reader if self.views.currentIndex() == 0 else self.views.currentWidget()
+        if widget is not None:
+            widget.setFocus()
 
     def follow_link(self, url: QUrl) -> None:
         """A link of a note's preview or a paper's page: in-app (`kb:`) here, the web in
@@ -187,7 +189,7 @@ class UserActions(QMainWindow if TYPE_CHECKING else object):
         (Down and Enter open the next hit, Esc goes back to the reader)."""
         self.open_target(f"item:{key}")
         self.reader.set_highlight(terms)
-        self.statusBar().showMessage(f"{self.reader.highlighted()} matches marked", 4000)
+        self.statusBar().showMessage(f"{self.reader.highlight_count()} matches marked", 4000)
         if self.search_panel is not None:
             self.search_panel.query.setFocus()
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
@@ -87,3 +89,14 @@ def test_an_import_while_the_papers_are_listed_adds_its_papers(
     window.importer.start([note])
     qtbot.waitUntil(lambda: papers.model.rowCount() == before + 1, timeout=10_000)
     assert papers.select_key("arxiv:2111.00001")
+
+
+def test_the_papers_model_passes_qts_model_tester(
+    qtbot: QtBot, qtmodeltester: ModelTester, corpus_window: MainWindow
+) -> None:
+    window = corpus_window
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    papers = window.papers
+    assert papers is not None
+    qtbot.waitUntil(lambda: papers.model.rowCount() > 0)  # the corpus's papers, loaded
+    qtmodeltester.check(papers.model)

@@ -106,7 +106,10 @@ def test_with_remote_images_off_nothing_is_requested(
     url = server.image("/off.png", encoded("PNG"))
     window = _window(qtbot, tmp_path, url, remote=False)
     assert window.current_date() == DATE
-    qtbot.wait(300)  # give a (wrong) download the time to start: none may
+    # Downloads are let go after the first paint (`ImagePresenter.start`): by then a (wrong)
+    # one would have been asked for, and it is either still asked or has reached the server.
+    qtbot.waitUntil(lambda: window.images._ready)
+    assert window.images._asked == set()
     assert server.total == 0
     text = window.images.resource(f"kb-wait:{image_key(DATE, url, False)}")
     assert text is not None

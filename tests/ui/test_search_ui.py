@@ -70,7 +70,7 @@ def test_the_search_panel_finds_as_you_type_opens_highlights_and_remembers(
     second = panel.results.currentItem().data(Qt.ItemDataRole.UserRole + 1)
     press(qtbot, window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.reader.selected_key == second)
-    assert window.reader.highlighted() > 0  # the matches are marked in the reader
+    assert window.reader.highlight_count() > 0  # the matches are marked in the reader
     press(qtbot, window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not panel.isVisible())
     assert QApplication.focusWidget() is window.reader

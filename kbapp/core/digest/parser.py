@@ -145,6 +145,7 @@ def _start_item(state: _State, line: str, number: int) -> None:
     index = int(numbered.group(1)) if numbered else None
     head = line[numbered.end() - 1 :] if numbered else line.strip()
     stars_match = _STARS.search(head)
+    assert stars_match is not None  # it matches at the end of any text, stars or none
     stars = stars_match.group(1).count(":star:")
     head = head[: stars_match.start()].rstrip()
     link_at = head.rfind("](")

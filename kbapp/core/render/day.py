@@ -12,12 +12,15 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from kbapp.core.day import Day, DayItem, MyLink
 from kbapp.core.digest.links import Found, find_links
 from kbapp.core.digest.model import LINK_FIELDS, Entry, Image, Link
+
+if TYPE_CHECKING:  # imported on the first markdown text, not at start-up
+    from markdown import Markdown
 
 FIELD_NAMES = {
     "paper": "Paper",
@@ -60,10 +63,10 @@ _WEEKDAYS = "一二三四五六日"
 # Text with none of these has no markdown in it: it is escaped, not converted (most
 # abstracts; markdown costs ~0.1 ms a call and ~25 ms to import at start-up).
 _MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|^\s|^[-+]\s|^\d+[.)]\s|https?:|www\.", re.IGNORECASE)
-_md: Any = None
+_md: Markdown | None = None
 
 
-def _markdown() -> Any:
+def _markdown() -> Markdown:
     global _md
     if _md is None:
         import markdown

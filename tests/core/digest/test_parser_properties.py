@@ -113,14 +113,23 @@ def lost_content(text: str, digest: Digest) -> list[tuple[int, str]]:
     return lost
 
 
-def check(text: str, path: str = PATH) -> None:
-    """Either a Digest that keeps every line, or a DigestError; nothing else."""
+def check(text: str, path: str = PATH, *, must_keep: bool = False) -> None:
+    """Either a Digest that keeps every line, or a DigestError; nothing else. With
+    `must_keep` (the text is a digest: it has a date and an items section) only the
+    Digest will do."""
     try:
         digest = parse(text, path)
-    except DigestError:
+    except DigestError as error:
+        if must_keep:
+            pytest.fail(f"a digest was refused: {error}")
         return
     assert isinstance(digest, Digest)
     assert lost_content(text, digest) == []
+
+
+def keep(text: str, path: str = PATH) -> None:
+    """`check` of a digest: dated (by PATH, at least) and with its 今日要点 section."""
+    check(text, path, must_keep=True)
 
 
 # -- (a) arbitrary text built from digest-like fragments ---------------------------------
@@ -211,7 +220,9 @@ _HEAD = "# 公众号内容拓展学习笔记（2021.4.25）\n\n------\n\n## :pap
 @PROPERTY_SETTINGS
 @given(lines=st.lists(_line, max_size=30), with_head=st.booleans())
 def test_arbitrary_text_is_kept_or_refused(lines: list[str], with_head: bool):
-    check((_HEAD if with_head else "") + "\n".join(lines))
+    # With the head the text is a digest whatever follows: dated (the heading, the
+    # path) and with its items section, so it must be kept, not refused.
+    check((_HEAD if with_head else "") + "\n".join(lines), must_keep=with_head)
 
 
 # -- (b) real corpus files, damaged ------------------------------------------------------
@@ -266,7 +277,15 @@ def damaged(draw: st.DrawFn, files: list[Path]) -> tuple[str, str]:
 @given(case=damaged(_corpus_files() or [Path("missing")]))
 def test_damaged_corpus_files_are_kept_or_refused(case: tuple[str, str]):
     text, rel = case
-    check(text, rel)
+    # Still a digest, so never refused, while its path is dated and a line of it is the
+    # file's own 今日要点 heading, undamaged (every corpus file has one).
+    headings = {
+        line
+        for line in (CORPUS / rel).read_text(encoding="utf-8").split("\n")
+        if line.startswith("## ") and "今日要点" in line
+    }
+    dated = re.fullmatch(r"notes/\d{6}/\d{4}\.md", rel) is not None
+    check(text, rel, must_keep=dated and any(line in headings for line in text.split("\n")))
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"digest corpus not found at {CORPUS}")
@@ -282,25 +301,24 @@ def test_every_corpus_file_keeps_every_line():
 
 def test_text_around_an_img_tag_is_kept():
     body = '   - Tips: 见下图 <img src="a.png"> 说明文字'
-    check(_HEAD + "1. [t](https://mp.weixin.qq.com/s/x) :star:\n" + body)
+    keep(_HEAD + "1. [t](https://mp.weixin.qq.com/s/x) :star:\n" + body)
 
 
 def test_line_with_img_prefix_but_no_tag_is_kept():
     # "<imgur..." is not an <img> tag, yet the line vanished without a trace.
-    check(_HEAD + "1. [t](https://mp.weixin.qq.com/s/x) :star:\n   - Tips: 见 <imgur.com/abc>")
+    keep(_HEAD + "1. [t](https://mp.weixin.qq.com/s/x) :star:\n   - Tips: 见 <imgur.com/abc>")
 
 
 def test_huge_item_number_is_not_a_crash():
-    try:
-        digest = parse(_HEAD + "9" * 5000 + ". [t](https://mp.weixin.qq.com/s/x) :star:", PATH)
-    except DigestError:
-        return
-    assert digest.covered_lines() >= {7}
+    # A digest (dated, with its items section): kept, the odd line with it.
+    text = _HEAD + "9" * 5000 + ". [t](https://mp.weixin.qq.com/s/x) :star:"
+    keep(text)
+    assert parse(text, PATH).covered_lines() >= {7}
 
 
 def test_unparsable_heading_date_text_is_kept():
     # 2021.2.30 is no calendar date: the path dates the note, but the text must stay.
-    check(
+    keep(
         "# 拓展学习笔记(2021.2.30)\n"
         + _HEAD.split("\n", 1)[1]
         + "1. [t](https://mp.weixin.qq.com/s/x)"
