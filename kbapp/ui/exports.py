@@ -1,21 +1,22 @@
 """File ▸ Export (JSON, Markdown, BibTeX) and File ▸ Restore from JSON, run by the task
-runner (they read or write the whole library) with the result in the status bar."""
+runner (they read or write the whole library) with the result in the status bar.
+
+`ExportActions` is a controller of `MainWindow`: it asks for the file or folder with the
+window as the dialogs' parent and works on the window's library, runner and note panel
+as they are when it acts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kbapp.core.store.library import Changes
 
 if TYPE_CHECKING:
     from kbapp.core.store.library import Library
-    from kbapp.ui.changes import ChangeStream
-    from kbapp.ui.days_model import DaysModel
-    from kbapp.ui.notes import NotePanel
-    from kbapp.ui.tasks import TaskRunner
+    from kbapp.ui.main_window import MainWindow
 
 FILTERS = {"json": "kbapp export (*.json)", "bibtex": "BibTeX (*.bib)"}
 SUFFIXES = {"json": ".json", "bibtex": ".bib"}
@@ -41,15 +42,11 @@ def write_export(library: Library, kind: str, target: Path) -> str:
     return f"Exported the library as JSON to {target}"
 
 
-class ExportActions(QMainWindow if TYPE_CHECKING else object):  # type: ignore[misc]
-    library: Library
-    runner: TaskRunner
-    notes: NotePanel
-    model: DaysModel
-    changes: ChangeStream
+class ExportActions:
+    """The File menu's exports of the whole library and its restore from a JSON export."""
 
-    def _refresh_day(self) -> None:
-        raise NotImplementedError  # MainWindow's
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
 
     def export_json(self) -> None:
         self._ask_and_export("json")
@@ -61,32 +58,35 @@ class ExportActions(QMainWindow if TYPE_CHECKING else object):  # type: ignore[m
         self._ask_and_export("bibtex")
 
     def _ask_and_export(self, kind: str) -> None:
-        start = str(self.library.path.parent)
+        window = self.window
+        start = str(window.library.path.parent)
         if kind == "markdown":
-            name = QFileDialog.getExistingDirectory(self, "Export markdown into a folder", start)
+            name = QFileDialog.getExistingDirectory(window, "Export markdown into a folder", start)
         else:
-            suggested = str(self.library.path.with_suffix(SUFFIXES[kind]))
-            name, _ = QFileDialog.getSaveFileName(self, "Export", suggested, FILTERS[kind])
+            suggested = str(window.library.path.with_suffix(SUFFIXES[kind]))
+            name, _ = QFileDialog.getSaveFileName(window, "Export", suggested, FILTERS[kind])
         if name:
             self.export_library(kind, Path(name))
 
     def export_library(self, kind: str, target: Path) -> None:
         """Export in the background; the status bar says when it is written."""
-        self.notes.flush()  # the note being typed goes out too (the runner keeps order)
-        self.statusBar().showMessage(f"Exporting {kind}…")
-        self.runner.run(
+        window = self.window
+        window.notes.flush()  # the note being typed goes out too (the runner keeps order)
+        window.statusBar().showMessage(f"Exporting {kind}…")
+        window.runner.run(
             lambda library, _task: write_export(library, kind, target),
-            on_done=lambda message: self.statusBar().showMessage(str(message), 10000),
+            on_done=lambda message: window.statusBar().showMessage(str(message), 10000),
             on_error=lambda error: self._export_failed(error),
         )
 
     def _export_failed(self, error: BaseException) -> None:
-        self.statusBar().showMessage("Export failed.", 10000)
-        QMessageBox.warning(self, "Export failed", str(error))
+        self.window.statusBar().showMessage("Export failed.", 10000)
+        QMessageBox.warning(self.window, "Export failed", str(error))
 
     def restore_json(self) -> None:
+        window = self.window
         name, _ = QFileDialog.getOpenFileName(
-            self, "Restore my data from a JSON export", str(self.library.path.parent),
+            window, "Restore my data from a JSON export", str(window.library.path.parent),
             FILTERS["json"],
         )  # fmt: skip
         if name:
@@ -96,17 +96,18 @@ class ExportActions(QMainWindow if TYPE_CHECKING else object):  # type: ignore[m
         """Merge a JSON export's user data in (one transaction), then show it."""
         from kbapp.core.export.restore import restore_json
 
-        self.notes.flush()
+        window = self.window
+        window.notes.flush()
 
         def done(counts: object) -> None:
             assert isinstance(counts, dict)
             added = ", ".join(f"{n} {name}" for name, n in counts.items() if name != "missing")
-            self.statusBar().showMessage(f"Restored from {path.name}: {added}", 10000)
-            self.changes.publish(Changes(everything=True))
+            window.statusBar().showMessage(f"Restored from {path.name}: {added}", 10000)
+            window.changes.publish(Changes(everything=True))
 
-        self.runner.run(lambda library, _task: restore_json(library, path), on_done=done,
-                        on_error=self._restore_failed)  # fmt: skip
+        window.runner.run(lambda library, _task: restore_json(library, path), on_done=done,
+                          on_error=self._restore_failed)  # fmt: skip
 
     def _restore_failed(self, error: BaseException) -> None:
-        self.statusBar().showMessage("Nothing restored.", 10000)
-        QMessageBox.warning(self, "Cannot restore", str(error))
+        self.window.statusBar().showMessage("Nothing restored.", 10000)
+        QMessageBox.warning(self.window, "Cannot restore", str(error))

@@ -1,4 +1,10 @@
-"""The main window: wires the sidebar, the reader, the actions and importing together."""
+"""The main window: it owns the widgets (the sidebar, the reader, the note panel, the
+papers view) and the library, and builds the controllers that act on them — the day
+navigation below, `UserActions` (user_actions.py), `LibraryActions`
+(library_actions.py) and `ExportActions` (exports.py) — wiring them to its widgets'
+signals and to the menu actions (`_handlers`). What the window keeps itself: the shown
+day (`show_date`, `current_date`) and the views' refreshing when the library changes,
+its startup, its saved state, and the Qt event overrides."""
 
 from __future__ import annotations
 
@@ -25,31 +31,96 @@ from PySide6.QtWidgets import (
 import kbapp
 from kbapp.core.store.days import min_rating
 from kbapp.core.store.library import Changes, Library
-
-if TYPE_CHECKING:  # the importer loads only when the user imports
-    pass
 from kbapp.ui import actions, icons
 from kbapp.ui.changes import ChangeStream, LibraryWatcher
 from kbapp.ui.days_model import DaysModel
-from kbapp.ui.images import ImagePresenter
-from kbapp.ui.importing import ImportController
-from kbapp.ui.notes import NotePanel
-
-if TYPE_CHECKING:
-    from kbapp.ui.papers import PapersView
-    from kbapp.ui.search_panel import SearchPanel
 from kbapp.ui.exports import ExportActions
+from kbapp.ui.importing import ImportController
+from kbapp.ui.library_actions import LibraryActions
+from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
+from kbapp.ui.user_actions import UserActions
 from kbapp.ui.user_layer import UserLayer
-from kbapp.ui.window_library import LibraryActions
-from kbapp.ui.window_user import UserActions
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    from kbapp.ui.papers import PapersView
+    from kbapp.ui.search_panel import SearchPanel
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
+class DayNavigation:
+    """The Go menu's days: the previous, next, newest and oldest day, and Go to date
+    (a date typed, or the start of one: the first day it begins)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def step_day(self, step: int) -> None:
+        window = self.window
+        dates = window.library.digests.dates()  # oldest first
+        if not dates:
+            return
+        current = window.current_date()
+        if current not in dates:
+            window.show_date(dates[-1])
+            return
+        target = dates.index(current) + step
+        if 0 <= target < len(dates):
+            window.show_date(dates[target])
+        else:
+            window.statusBar().showMessage(
+                "This is the newest day." if step > 0 else "This is the oldest day.", 3000
+            )
+
+    def newest_day(self) -> None:
+        dates = self.window.library.digests.dates()
+        if dates:
+            self.window.show_date(dates[-1])
+
+    def oldest_day(self) -> None:
+        dates = self.window.library.digests.dates()
+        if dates:
+            self.window.show_date(dates[0])
+
+    def go_to_date(self) -> None:
+        window = self.window
+        dates = window.library.digests.dates()
+        dialog = QInputDialog(window)
+        dialog.setObjectName("goToDate")
+        dialog.setWindowTitle("Go to date")
+        dialog.setLabelText("Date (YYYY-MM-DD):")
+        dialog.setTextValue(window.current_date() or "")
+        edit = dialog.findChild(QLineEdit)
+        if edit is not None:
+            completer = QCompleter(list(reversed(dates)), dialog)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            edit.setCompleter(completer)
+        dialog.textValueSelected.connect(self._go_to_text)
+        dialog.open()
+
+    def _go_to_text(self, text: str) -> None:
+        window = self.window
+        text = text.strip()
+        dates = window.library.digests.dates()
+        if text in dates:
+            window.show_date(text)
+            return
+        matches = [date for date in dates if date.startswith(text)]
+        if matches:
+            window.show_date(matches[0])
+        else:
+            window.statusBar().showMessage(f"No digest on {text}.", 5000)
+
+
+class MainWindow(QMainWindow):
+    """The window: its widgets, the library they show, and the controllers acting on
+    them (`navigation`, `user_actions`, `library_actions`, `export_actions`)."""
+
     library_switched = Signal(object)  # the Path of the library File ▸ Open library opened
     started = Signal()  # after the first paint, once `finish_startup` has run
 
@@ -61,6 +132,11 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.library = library
         self.settings = settings
         self.remember_state = True  # False in screenshot mode: leave the user's layout be
+        # The controllers: they reach the widgets below through the window as they act.
+        self.navigation = DayNavigation(self)
+        self.user_actions = UserActions(self)
+        self.library_actions = LibraryActions(self)
+        self.export_actions = ExportActions(self)
         self.runner = TaskRunner(library.path, self)
         self.model = DaysModel(library, self)
         self.sidebar = Sidebar(self.model, self)
@@ -73,12 +149,12 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.splitter.setSizes([340, 860])
         self.views = QStackedWidget(self)  # the days (0) and, made when first shown, the papers
         self.views.addWidget(self.splitter)
-        self.papers: PapersView | None = None
+        self.papers: PapersView | None = None  # made by user_actions.show_papers
         self.setCentralWidget(self.views)
         self.importer = ImportController(self.runner, self.statusBar(), self)
-        self.importer.finished.connect(self._after_import)
-        self.files_waiting: list[Path] = []  # see open_files
-        self.images = self._make_images()
+        self.importer.finished.connect(self.library_actions._after_import)
+        self.files_waiting: list[Path] = []  # see LibraryActions.open_files
+        self.images = self.library_actions.make_images()
         self.user = UserLayer(self.runner, self)
         self.link_picker: QDialog | None = None  # the last one opened
         self.switcher: QDialog | None = None  # the last quick switcher opened
@@ -94,18 +170,18 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.notes.changed.connect(self.changes.publish)
         self.changes.changed.connect(self._on_changes)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
-        self.notes.link_clicked.connect(self.follow_link)
-        self.reader.selection_changed.connect(self._selection_changed)
-        self.reader.kb_link.connect(self._on_kb_link)
+        self.notes.link_clicked.connect(self.user_actions.follow_link)
+        self.reader.selection_changed.connect(self.user_actions._selection_changed)
+        self.reader.kb_link.connect(self.user_actions._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())
         self.sidebar.day_selected.connect(self.show_date)
         self.sidebar.filtered.connect(lambda text: self.reader.set_min_rating(min_rating(text)[1]))
-        self._update_title()
+        self.update_title()
         self.resize(1280, 820)
         self.reader.setFocus()  # keys go to the reader first: J/K work at once
         self._started = False
         self.reader.viewport().installEventFilter(self)
-        self._icons_applied = False
+        self.startup_finished = False  # finish_startup has run
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # After the reader's first paint (a zero timer set at show time would run before
@@ -118,9 +194,9 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
 
     def finish_startup(self) -> None:
         """What can wait until the window has painted once: icons, the writing side."""
-        if self._icons_applied:
+        if self.startup_finished:
             return
-        self._icons_applied = True
+        self.startup_finished = True
         self.images.start()
         self.notes.build()
         self.watcher.start()
@@ -131,51 +207,58 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         self.importer.apply_icons()
         self.reader.refresh()
         if self.files_waiting:  # given before the first paint (the command line)
-            self.import_waiting()
+            self.library_actions.import_waiting()
         self.started.emit()
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
+        """Each command of `actions.COMMANDS`, by name: the controller method it runs."""
+        days, user = self.navigation, self.user_actions
+        library, exports = self.library_actions, self.export_actions
         return {
-            "import-files": self.import_files,
-            "import-folder": self.import_folder,
-            "open-library": self.open_library,
-            "new-library": self.new_library,
+            "import-files": library.import_files,
+            "import-folder": library.import_folder,
+            "open-library": library.open_library,
+            "new-library": library.new_library,
             "quit": self.close,
-            "previous-day": lambda: self.step_day(-1),
-            "next-day": lambda: self.step_day(+1),
-            "newest-day": self.newest_day,
-            "oldest-day": self.oldest_day,
-            "go-to-date": self.go_to_date,
-            "quick-switcher": self.quick_switcher,
-            "search": self.search,
+            "previous-day": lambda: days.step_day(-1),
+            "next-day": lambda: days.step_day(+1),
+            "newest-day": days.newest_day,
+            "oldest-day": days.oldest_day,
+            "go-to-date": days.go_to_date,
+            "quick-switcher": user.quick_switcher,
+            "search": user.search,
             "next-item": lambda: self.reader.select_step(+1),
             "previous-item": lambda: self.reader.select_step(-1),
-            "open-article": self.open_article,
+            "open-article": user.open_article,
             "focus-filter": self.sidebar.focus_filter,
-            "export-json": self.export_json,
-            "export-markdown": self.export_markdown,
-            "export-bibtex": self.export_bibtex,
-            "restore-json": self.restore_json,
-            "settings": self.show_settings,
-            "download-images": self.download_all_images,
-            "retry-images": self.retry_images,
-            "show-days": self.show_days,
-            "show-papers": self.show_papers,
-            "edit-note": self.edit_note,
-            "link-item": self.link_selected,
+            "export-json": exports.export_json,
+            "export-markdown": exports.export_markdown,
+            "export-bibtex": exports.export_bibtex,
+            "restore-json": exports.restore_json,
+            "settings": library.show_settings,
+            "download-images": library.download_all_images,
+            "retry-images": library.retry_images,
+            "show-days": user.show_days,
+            "show-papers": user.show_papers,
+            "edit-note": user.edit_note,
+            "link-item": user.link_selected,
             "save-note": lambda: self.notes.save("save"),
             "note-history": self.notes.show_history,
             "undo": self.user.undo_stack.undo,
             "redo": self.user.undo_stack.redo,
-            **{f"rate-{n}": self._rater(n) for n in range(6)},
+            **{f"rate-{n}": user._rater(n) for n in range(6)},
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         self.setWindowTitle(f"kbapp — {self.library.path.name}")
 
-    # -- days -----------------------------------------------------------------------------
+    def open_files(self, paths: list[Path]) -> None:
+        """Import files named on the command line or handed over by a later launch."""
+        self.library_actions.open_files(paths)
+
+    # -- the shown day --------------------------------------------------------------------
     def show_date(self, date: str) -> None:
         """Show a day in the reader (the sidebar follows)."""
         self._initial_day = None
@@ -192,6 +275,12 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         day = self.reader.day
         return day.date if day else None
 
+    def _force_show(self, date: str) -> None:
+        """Show a day read again, even if it is the one shown (an import rewrote it)."""
+        self.sidebar.select_date(date, emit=False)
+        self.reader.show_day(self.user.decorate(self.library, self.library.days.day(date)))
+
+    # -- the views, when the library changes ----------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
         """What a write changed, wherever it was made: each view refreshes what it shows
         of it (the sidebar its days, the reader the shown day in place, scroll kept, the
@@ -209,78 +298,18 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         elif self.views.currentWidget() is papers:
             papers.refresh_page()
 
-    def step_day(self, step: int) -> None:
-        dates = self.library.digests.dates()  # oldest first
-        if not dates:
-            return
-        current = self.current_date()
-        if current not in dates:
-            self.show_date(dates[-1])
-            return
-        target = dates.index(current) + step
-        if 0 <= target < len(dates):
-            self.show_date(dates[target])
-        else:
-            self.statusBar().showMessage(
-                "This is the newest day." if step > 0 else "This is the oldest day.", 3000
+    def _refresh_day(self) -> None:
+        """The shown day read again (the user changed it, or its cross-links), in place."""
+        current = self.reader.day
+        if current is not None:
+            self.reader.replace_day(
+                self.user.decorate(self.library, self.library.days.day(current.date))
             )
 
-    def newest_day(self) -> None:
-        dates = self.library.digests.dates()
-        if dates:
-            self.show_date(dates[-1])
-
-    def oldest_day(self) -> None:
-        dates = self.library.digests.dates()
-        if dates:
-            self.show_date(dates[0])
-
-    def go_to_date(self) -> None:
-        dates = self.library.digests.dates()
-        dialog = QInputDialog(self)
-        dialog.setObjectName("goToDate")
-        dialog.setWindowTitle("Go to date")
-        dialog.setLabelText("Date (YYYY-MM-DD):")
-        dialog.setTextValue(self.current_date() or "")
-        edit = dialog.findChild(QLineEdit)
-        if edit is not None:
-            completer = QCompleter(list(reversed(dates)), dialog)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            edit.setCompleter(completer)
-        dialog.textValueSelected.connect(self._go_to_text)
-        dialog.open()
-
-    def _go_to_text(self, text: str) -> None:
-        text = text.strip()
-        dates = self.library.digests.dates()
-        if text in dates:
-            self.show_date(text)
-            return
-        matches = [date for date in dates if date.startswith(text)]
-        if matches:
-            self.show_date(matches[0])
-        else:
-            self.statusBar().showMessage(f"No digest on {text}.", 5000)
-
-    def open_article(self) -> None:
-        """Enter: in a field it acts for the field (the window's shortcut hears it first)."""
-        focus = self.focusWidget()
-        if focus is self.sidebar.filter_edit:
-            self.sidebar.apply_filter()
-            self.sidebar.tree.setFocus()
-            return
-        panel = self.search_panel
-        if panel is not None and focus in (panel.query, panel.results):
-            panel.open_current()
-            return
-        if not self.reader.open_selected():
-            self.statusBar().showMessage("Select an item with J or K first.", 3000)
-
-    # -- images ---------------------------------------------------------------------------
-    def _make_images(self) -> ImagePresenter:
-        presenter = ImagePresenter(self.library, self.runner, self.settings)
-        self.reader.set_images(presenter)
-        return presenter
+    def _papers_changed(self) -> None:
+        """The papers list, if it was opened, read again (another library, an import)."""
+        if self.papers is not None:
+            self.papers.load(self.runner, self.library)
 
     # -- help -----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
@@ -338,6 +367,12 @@ class MainWindow(UserActions, LibraryActions, ExportActions, QMainWindow):
         if self.current_date():
             self.settings.setValue("last_day", self.current_date())
         self.settings.sync()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.library_actions.drag_enter(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.library_actions.drop(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.notes.flush()  # before the runner stops: it runs every queued save first

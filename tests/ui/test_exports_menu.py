@@ -25,9 +25,9 @@ def test_every_export_is_in_the_file_menu_and_writes_its_file(
     key = window.reader.day.items[0].key
     with Library(corpus_library) as library:
         library.user.set_rating(key, 3)
-    window.export_library("json", tmp_path / "all.json")
-    window.export_library("bibtex", tmp_path / "papers.bib")
-    window.export_library("markdown", tmp_path / "md")
+    window.export_actions.export_library("json", tmp_path / "all.json")
+    window.export_actions.export_library("bibtex", tmp_path / "papers.bib")
+    window.export_actions.export_library("markdown", tmp_path / "md")
     qtbot.waitUntil(
         lambda: "Exported 69 days" in window.statusBar().currentMessage(), timeout=20000
     )
@@ -48,7 +48,7 @@ def test_restore_from_json_brings_the_ratings_back_into_the_window(
     key = window.reader.day.items[0].key
     with Library(corpus_library) as library:
         library.user.set_rating(key, 5)
-    window.export_library("json", tmp_path / "mine.json")
+    window.export_actions.export_library("json", tmp_path / "mine.json")
     qtbot.waitUntil(lambda: "as JSON to" in window.statusBar().currentMessage())
     window.close()
     fresh = tmp_path / "fresh.sqlite"
@@ -58,7 +58,7 @@ def test_restore_from_json_brings_the_ratings_back_into_the_window(
     other = make_window(qtbot, fresh, tmp_path / "other.ini")
     other.show_date(date or "")
     assert other.reader.day.items[0].my_rating is None
-    other.restore_from(tmp_path / "mine.json")
+    other.export_actions.restore_from(tmp_path / "mine.json")
     qtbot.waitUntil(lambda: other.reader.day.items[0].my_rating == 5)
     assert "Restored from mine.json" in other.statusBar().currentMessage()
     other.close()

@@ -36,7 +36,7 @@ window = MainWindow(Library(sys.argv[1]), settings)
 window.show()
 window.show_date(sys.argv[3])
 window.reader.select(window.reader.day.items[0].key)
-window.edit_note()
+window.user_actions.edit_note()
 editor = window.notes.editor
 def saved(target, _date):
     print("saved", len(window.library.user.note(target) or ""), flush=True)

@@ -362,7 +362,7 @@ def test_after_opening_another_library_the_window_answers_for_that_one(
     other = tmp_path / "other.sqlite"
     with Library(other) as library:
         import_paths(library, [dated_digest(tmp_path, OLD_DAY)], workers=0)
-    assert window.switch_library(other)
+    assert window.library_actions.switch_library(other)
     assert server.listening and server.name == server_name(other)
     put_behind(qtbot, window)
     second = launch(launched, tmp_path, "--library", str(other))

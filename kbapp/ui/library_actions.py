@@ -1,0 +1,191 @@
+"""The window's library: its images, importing into it, the settings, and opening another.
+
+`LibraryActions` is a controller of `MainWindow`: it holds no widget and no state of its
+own. Opening another library (`switch_library`) replaces the window's library, task
+runner, images and days model; everything else reaches those through the window when it
+acts, so it follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+
+from kbapp.core.store.library import Library, LibraryError
+from kbapp.ui.days_model import DaysModel
+from kbapp.ui.images import ImagePresenter
+from kbapp.ui.importing import MESSAGE_MS, describe_refusal, importable
+from kbapp.ui.settings import SettingsDialog
+from kbapp.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    from kbapp.core.importer import ImportReport
+    from kbapp.ui.main_window import MainWindow
+
+
+class LibraryActions:
+    """File ▸ Import, drops and files handed over by other launches; File ▸ Open and New
+    library; File ▸ Settings; Library ▸ Download all images and Retry images."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    # -- images ---------------------------------------------------------------------------
+    def make_images(self) -> ImagePresenter:
+        """The image presenter of the window's library, given to the reader."""
+        window = self.window
+        presenter = ImagePresenter(window.library, window.runner, window.settings)
+        window.reader.set_images(presenter)
+        return presenter
+
+    def retry_images(self) -> None:
+        count = self.window.images.retry_failed()
+        message = f"Retrying {count} image(s)." if count else "No image of this day failed."
+        self.window.statusBar().showMessage(message, 4000)
+
+    def download_all_images(self) -> None:
+        window = self.window
+        dialog = QProgressDialog("Downloading images…", "Cancel", 0, 0, window)
+        dialog.setObjectName("downloadImages")
+        dialog.setWindowTitle("Download all images")
+        dialog.setMinimumDuration(0)
+        total = window.images.download_all()
+        if total == 0:
+            dialog.close()
+            window.statusBar().showMessage("Every image is already downloaded or waiting.", 5000)
+            return
+        dialog.setMaximum(total)
+
+        def update(done: int, total: int, size: int, failures: int) -> None:
+            # The label first: a modal progress dialog's setValue() runs the event loop,
+            # which may deliver (and show) the next result before this call goes on.
+            dialog.setLabelText(
+                f"{done} of {total} images · {size / 1024 / 1024:.1f} MB · {failures} failed"
+            )
+            dialog.setValue(done)
+            if done >= total:
+                window.images.progress.disconnect(update)
+                dialog.close()
+
+        window.images.progress.connect(update)
+        dialog.canceled.connect(window.images.cancel_downloads)
+        dialog.open()
+
+    def show_settings(self) -> None:
+        window = self.window
+        dialog = SettingsDialog(window.settings, window)
+        dialog.accepted.connect(lambda: window.reader.show_day(window.reader.day))
+        dialog.open()
+
+    # -- importing ------------------------------------------------------------------------
+    def import_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self.window, "Import digests", str(Path.home()), "Digests (*.md);;All files (*)"
+        )
+        if names:
+            self.window.importer.start([Path(name) for name in names])
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of digests")
+        if folder:
+            self.window.importer.start([Path(folder)])
+
+    def drag_enter(self, event: QDragEnterEvent) -> None:
+        """The window's dragEnterEvent: anything with URLs may be dropped."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def drop(self, event: QDropEvent) -> None:
+        """The window's dropEvent: the importer takes what it can import."""
+        if self.window.importer.handle_drop(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def open_files(self, paths: list[Path]) -> None:
+        """Import files named on the command line or handed over by a later launch, as
+        a drop does: what cannot be imported gets a message, and the newest day
+        imported is shown at the end. They wait their turn (in the window's
+        `files_waiting`) while an import runs, and until the window has painted once
+        (`finish_startup` calls `import_waiting`)."""
+        window = self.window
+        window.files_waiting.extend(paths)
+        if window.startup_finished and not window.importer.running:
+            self.import_waiting()
+
+    def import_waiting(self) -> None:
+        window = self.window
+        paths, window.files_waiting = window.files_waiting, []
+        accepted, refused = importable(paths)
+        if refused:
+            window.statusBar().showMessage(describe_refusal(refused, True), MESSAGE_MS)
+        if accepted:
+            window.importer.start(accepted)
+
+    def _after_import(self, report: ImportReport) -> None:
+        """What the import wrote goes to every view (the stream), then its newest day
+        is shown."""
+        window = self.window
+        window.changes.publish(report.changes)
+        newest = report.newest_date()
+        if newest:
+            window._force_show(newest)
+        if window.files_waiting:  # handed over while this import ran
+            self.import_waiting()
+
+    # -- libraries ------------------------------------------------------------------------
+    def open_library(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Open library",
+            str(self.window.library.path.parent),
+            "kbapp library (*.sqlite *.db)",
+        )
+        if name:
+            self.switch_library(Path(name))
+
+    def new_library(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self.window, "New library", str(self.window.library.path.parent / "library.sqlite"),
+            "kbapp library (*.sqlite)",
+        )  # fmt: skip
+        if name:
+            self.switch_library(Path(name))
+
+    def switch_library(self, path: Path) -> bool:
+        """Open another library in this window (False, with a message, if it cannot be
+        opened now or at all); the window's `library_switched` says so when it has."""
+        window = self.window
+        if window.importer.running:
+            window.statusBar().showMessage("Wait for the import to finish first.", 5000)
+            return False
+        try:
+            library = Library(path)
+        except LibraryError as error:
+            QMessageBox.warning(window, "Cannot open library", str(error))
+            return False
+        window.notes.show_target(None)  # saves what was typed, before the runner stops
+        window.images.shutdown()
+        window.runner.shutdown()
+        window.library.close()
+        window.library = library
+        window.runner = TaskRunner(library.path, window)
+        window.importer.set_runner(window.runner)
+        window.user.set_runner(window.runner)  # the undo history was the other library's
+        window.notes.set_runner(window.runner)
+        window.images = self.make_images()
+        window.images.start()
+        window.watcher.watch(library)
+        window.model = DaysModel(library, window)
+        window.sidebar.set_model(window.model)
+        window.reader.show_day(None)
+        window.update_title()
+        window.navigation.newest_day()
+        window._papers_changed()
+        window.library_switched.emit(library.path)
+        return True
