@@ -290,13 +290,10 @@ class MainWindow(QMainWindow):
         if current is not None and (changes.everything or current in changes.dates):
             self._refresh_day()
         self.notes.apply(changes)
-        papers = self.papers
-        if papers is None:
-            return
         if changes.everything or changes.items:
-            papers.load(self.runner, self.library)
-        elif self.views.currentWidget() is papers:
-            papers.refresh_page()
+            self._papers_changed()
+        elif self.papers is not None and self.views.currentWidget() is self.papers:
+            self.papers.refresh_page()
 
     def _refresh_day(self) -> None:
         """The shown day read again (the user changed it, or its cross-links), in place."""

@@ -143,7 +143,7 @@ class Connection:
         if not rows:
             return seen, Changes()
         merged = Changes()
-        if seen and rows[0][0] != seen + 1:
+        if rows[0][0] != seen + 1:  # pruned past `seen`, or a gap: was it pruned?
             oldest = self.conn.execute("SELECT MIN(id) FROM change_log").fetchone()[0]
             if oldest is None or oldest > seen + 1:
                 merged = Changes(everything=True)
