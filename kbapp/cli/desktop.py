@@ -6,13 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from kbapp.cli.shared import EXIT_ENVIRONMENT, EXIT_OK, usage
+from kbapp.cli.shared import EXIT_ENVIRONMENT, EXIT_OK, Commands, usage
 
 
-def add_desktop_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
+def add_desktop_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
     group = commands.add_parser(
         "desktop",
         parents=[common],

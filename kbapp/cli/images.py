@@ -8,16 +8,21 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from kbapp.cli.shared import EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, decoder, open_library, usage
+from kbapp.cli.shared import (
+    EXIT_ENVIRONMENT,
+    EXIT_FAILED,
+    EXIT_OK,
+    Commands,
+    decoder,
+    open_library,
+    usage,
+)
 
 if TYPE_CHECKING:
     from kbapp.core.images.cache import FetchResult
 
 
-def add_image_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
+def add_image_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
     group = commands.add_parser(
         "images",
         parents=[common],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
 from kbapp.core.store.library import Library
 from kbapp.paths import library_path
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from kbapp.core.images.check import Decoder
 
 EXIT_OK, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 2
+
+# What `add_*_command(commands, common)` adds its parser to.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def open_library(args: argparse.Namespace) -> Library:

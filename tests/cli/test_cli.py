@@ -78,13 +78,13 @@ def test_without_a_command_the_words_are_files_for_the_window(
 @pytest.mark.parametrize(
     ("argv", "command"),
     [
-        (["stats"], "_stats"),
-        (["--library", "L", "stats", "--json"], "_stats"),
-        (["--lib", "L", "import", "a.md"], "_import"),
-        (["import", "a.md", "--library", "L"], "_import"),
-        (["--date", "2021-03-07", "export"], "_export"),
-        (["export", "--date", "2021-03-07", "--format", "markdown"], "_export"),
-        (["search", "notes/202103/0307.md"], "_search"),
+        (["stats"], "run_stats"),
+        (["--library", "L", "stats", "--json"], "run_stats"),
+        (["--lib", "L", "import", "a.md"], "run_import"),
+        (["import", "a.md", "--library", "L"], "run_import"),
+        (["--date", "2021-03-07", "export"], "run_export"),
+        (["export", "--date", "2021-03-07", "--format", "markdown"], "run_export"),
+        (["search", "notes/202103/0307.md"], "run_search"),
     ],
 )
 def test_a_command_name_is_the_command(argv: list[str], command: str) -> None:
