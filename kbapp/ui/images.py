@@ -25,6 +25,7 @@ from kbapp.core.day import Day
 from kbapp.core.digest.model import Image
 from kbapp.core.images.cache import FetchResult, ImageFiles, ImageState, image_key
 from kbapp.core.store.library import Library
+from kbapp.core.store.rows import Changes
 from kbapp.ui.settings import load_remote_images
 from kbapp.ui.tasks import TaskRunner
 
@@ -100,6 +101,21 @@ class ImagePresenter(QObject):
         due = set(self._library.images.due(day.date, dt.datetime.now(dt.UTC)))
         wanted = [key for key in self._keys if key in due and self._may_fetch(key)]
         self._download(wanted, bulk=False)
+
+    def apply(self, changes: Changes) -> None:
+        """Another writer (`kbapp images fetch`, a retry) changed the cache state of some
+        of the shown day's pictures: read their states again and redraw if one differs."""
+        keys = (
+            list(self._keys)
+            if changes.everything
+            else [k for k in changes.images if k in self._keys]
+        )
+        if not keys:
+            return
+        states = self._library.images.states(keys)
+        if any(self._states.get(key) != state for key, state in states.items()):
+            self._states.update(states)
+            self._changed_soon.start()
 
     def _may_fetch(self, key: str) -> bool:
         image = self._keys.get(key)

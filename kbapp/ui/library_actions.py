@@ -129,11 +129,11 @@ class LibraryActions:
 
     def _after_import(self, report: ImportReport) -> None:
         """What the import wrote goes to every view (the stream), then its newest day
-        is shown."""
+        is shown (unless it is the one on screen, which the stream redrew in place)."""
         window = self.window
         window.changes.publish(report.changes)
         newest = report.newest_date()
-        if newest:
+        if newest and newest != window.current_date():
             window._force_show(newest)
         if window.files_waiting:  # handed over while this import ran
             self.import_waiting()

@@ -289,6 +289,8 @@ class MainWindow(QMainWindow):
         current = self.current_date()
         if current is not None and (changes.everything or current in changes.dates):
             self._refresh_day()
+        else:
+            self.images.apply(changes)  # pictures cached by another process
         self.notes.apply(changes)
         if changes.everything or changes.items:
             self._papers_changed()

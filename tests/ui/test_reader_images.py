@@ -3,6 +3,8 @@ animated GIFs, and no request at all when remote images are off."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
@@ -175,4 +177,24 @@ def test_download_all_images_shows_progress_and_fills_the_cache(
     assert all(
         server.counts[path] == 1 for path in ["/first.png", *(f"/more-{n}.jpg" for n in range(5))]
     )
+    window.close()
+
+
+def test_a_picture_cached_by_another_process_appears_in_the_reader(
+    qtbot, tmp_path: Path, server: ImageServer
+) -> None:
+    """`kbapp images fetch` in a terminal: the window, which fetches nothing itself here
+    (remote images off), draws the picture once the other process has cached it."""
+    url = server.image("/elsewhere.png", encoded("PNG"))
+    window = _window(qtbot, tmp_path, url, remote=False)
+    qtbot.waitUntil(lambda: window.images._ready)
+    assert "kb-image:" not in window.reader.toHtml()
+    library = tmp_path / "lib.sqlite"
+    subprocess.run(
+        [sys.executable, "-m", "kbapp", "--library", str(library), "images", "fetch"],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert server.counts["/elsewhere.png"] == 1
+    qtbot.waitUntil(lambda: "kb-image:" in window.reader.toHtml(), timeout=1000)
+    assert server.counts["/elsewhere.png"] == 1  # drawn from the cache, not fetched again
     window.close()
