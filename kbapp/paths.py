@@ -26,6 +26,13 @@ def default_library_path() -> Path:
     return platformdirs.user_data_path(APP_NAME) / LIBRARY_FILE
 
 
+def samples_dir() -> Path:
+    """The built-in sample digests shipped in the package (`resources/samples`)."""
+    from importlib import resources
+
+    return Path(str(resources.files("kbapp.resources") / "samples"))
+
+
 def library_path(
     option: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Path:
@@ -43,4 +50,11 @@ def library_path(
     return default_library_path()
 
 
-__all__ = ["APP_NAME", "LIBRARY_ENV", "LIBRARY_FILE", "default_library_path", "library_path"]
+__all__ = [
+    "APP_NAME",
+    "LIBRARY_ENV",
+    "LIBRARY_FILE",
+    "default_library_path",
+    "library_path",
+    "samples_dir",
+]

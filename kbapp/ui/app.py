@@ -1,5 +1,5 @@
 """Starting the window, top to bottom: one instance per library → library → first-run
-samples → window → the files given.
+samples (a demo library of their own) → window → the files given.
 
 `run` is what `kbapp [FILE.md ...]` with no command calls. When a window already shows
 the library, the files go to it and this process exits (`single_instance`). With
@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,11 +28,7 @@ if TYPE_CHECKING:  # Qt and the store load in `run`, after the display is checke
 
 log = logging.getLogger(__name__)
 DESKTOP_ID = "io.github.kbapp"
-
-
-def samples_dir() -> Path:
-    """The built-in sample digests shipped in the package (`resources/samples`)."""
-    return Path(str(resources.files("kbapp.resources") / "samples"))
+samples_dir = paths.samples_dir  # (where tests have looked for it)
 
 
 def settings_path() -> Path:
@@ -109,11 +104,11 @@ def _window(
 
     servers = [launch.server] if launch.server is not None else []
     try:
-        library = _open_library(library_path, samples=not files)
-        if library is None:
+        opened = open_for_window(library_path, samples=not files)
+        if opened is None:
             return 2
         log.debug("library open")
-        window = _main_window(library, config)
+        window = make_main_window(*opened, config)
         log.debug("window made")
         window.started.connect(lambda: log.debug("first paint"))
         install_excepthook()
@@ -146,9 +141,10 @@ def _picture(
 ) -> int:
     """`--screenshot`: the files imported first, then the picture of `date` (default:
     the newest day of the files, else the last day). 1 when a file failed."""
-    library = _open_library(library_path, samples=not files)
-    if library is None:
+    opened = open_for_window(library_path, samples=not files)
+    if opened is None:
         return 2
+    library, user_library = opened
     failed = False
     if files:
         newest, failed = _import_now(library, files)
@@ -156,13 +152,16 @@ def _picture(
     if date is not None and date not in library.digests.dates():
         print(f"kbapp: no digest on {date}", file=sys.stderr)
         library.close()
+        if user_library is not None:
+            user_library.close()
         return 2
-    status = _screenshot(_main_window(library, config), target, date)
+    status = _screenshot(make_main_window(library, user_library, config), target, date)
     return 1 if failed and status == 0 else status
 
 
-def _open_library(path: Path, *, samples: bool) -> Library | None:
-    """The library, migrated; an empty one gets the samples unless files are coming."""
+def open_for_window(path: Path, *, samples: bool) -> tuple[Library, Library | None] | None:
+    """The library to show, migrated, and None; or, when it is empty and no files are
+    coming, the samples' library (`ui.samples`) and the user's empty one."""
     from kbapp.core.store.library import Library, LibraryError
 
     log.info("library: %s", path)
@@ -172,20 +171,22 @@ def _open_library(path: Path, *, samples: bool) -> Library | None:
         print(f"kbapp: {error}", file=sys.stderr)
         return None
     if samples and not library.digests.dates():
-        from kbapp.core.importer import import_paths
-        from kbapp.qt_image import qt_decoder
+        from kbapp.ui.samples import open_sample_library
 
-        log.info("empty library: importing the samples from %s", samples_dir())
-        import_paths(library, [samples_dir()], image_decoder=qt_decoder)
-    return library
+        log.info("empty library: showing the samples")
+        return open_sample_library(), library
+    return library, None
 
 
-def _main_window(library: Library, config: Path) -> MainWindow:
+def make_main_window(library: Library, user_library: Library | None, config: Path) -> MainWindow:
+    """The window on `library`; on the samples when `user_library` waits for them."""
     from PySide6.QtCore import QSettings
 
     from kbapp.ui.main_window import MainWindow
 
     window = MainWindow(library, QSettings(str(config), QSettings.Format.IniFormat))
+    if user_library is not None:
+        window.show_samples(user_library)
     window.restore_state()
     return window
 

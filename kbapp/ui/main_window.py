@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +40,7 @@ from kbapp.ui.importing import ImportController
 from kbapp.ui.library_actions import LibraryActions
 from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
+from kbapp.ui.samples import Samples, WelcomeCard, discard, open_library_folder
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
 from kbapp.ui.user_actions import UserActions
@@ -47,6 +49,7 @@ from kbapp.ui.user_layer import UserLayer
 if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+    from kbapp.core.importer import ImportReport
     from kbapp.ui.papers import PapersView
     from kbapp.ui.search_panel import SearchPanel
 
@@ -141,10 +144,18 @@ class MainWindow(QMainWindow):
         self.model = DaysModel(library, self)
         self.sidebar = Sidebar(self.model, self)
         self.reader = ReaderView(self)
+        self.welcome = WelcomeCard(self)  # the empty state, and the samples' banner
+        self.samples: Samples | None = None  # while the window shows the samples
+        reading = QWidget(self)
+        column = QVBoxLayout(reading)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.welcome)
+        column.addWidget(self.reader, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("splitter")
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.reader)
+        self.splitter.addWidget(reading)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([340, 860])
         self.views = QStackedWidget(self)  # the days (0) and, made when first shown, the papers
@@ -152,7 +163,7 @@ class MainWindow(QMainWindow):
         self.papers: PapersView | None = None  # made by user_actions.show_papers
         self.setCentralWidget(self.views)
         self.importer = ImportController(self.runner, self.statusBar(), self)
-        self.importer.finished.connect(self.library_actions._after_import)
+        self.importer.finished.connect(self._imported)
         self.files_waiting: list[Path] = []  # see LibraryActions.open_files
         self.images = self.library_actions.make_images()
         self.user = UserLayer(self.runner, self)
@@ -177,6 +188,15 @@ class MainWindow(QMainWindow):
         self.sidebar.day_selected.connect(self.show_date)
         self.sidebar.filtered.connect(lambda text: self.reader.set_min_rating(min_rating(text)[1]))
         self.update_title()
+        self.welcome.import_files.clicked.connect(self.library_actions.import_files)
+        self.welcome.import_folder.clicked.connect(self.library_actions.import_folder)
+        self.welcome.open_folder.clicked.connect(
+            lambda: open_library_folder(
+                self.samples.user_path if self.samples is not None else self.library.path
+            )
+        )
+        self.library_switched.connect(lambda _path: self._update_welcome())
+        self._update_welcome()
         self.resize(1280, 820)
         self.reader.setFocus()  # keys go to the reader first: J/K work at once
         self._started = False
@@ -252,7 +272,37 @@ class MainWindow(QMainWindow):
         }
 
     def update_title(self) -> None:
-        self.setWindowTitle(f"kbapp — {self.library.path.name}")
+        name = "samples" if self.samples is not None else self.library.path.name
+        self.setWindowTitle(f"kbapp — {name}")
+
+    # -- the samples and the empty state ------------------------------------------------
+    def show_samples(self, user_library: Library) -> None:
+        """This window's library is the samples (`samples.open_sample_library`); the
+        user's own, still empty, gets the first import and then replaces them."""
+        self.samples = Samples(self, user_library)
+        self.samples.left.connect(self._left_samples)
+        self.update_title()
+        self._update_welcome()
+
+    def _left_samples(self) -> None:
+        self.samples = None
+        self.update_title()
+        self._update_welcome()
+
+    def _update_welcome(self) -> None:
+        """The welcome card shows on the samples and on an empty library."""
+        on_samples = self.samples is not None
+        path = self.samples.user_path if self.samples is not None else self.library.path
+        self.welcome.describe(path, samples=on_samples)
+        self.welcome.setVisible(on_samples or not self.library.digests.dates())
+
+    def _imported(self, report: ImportReport) -> None:
+        """An import finished: off the samples first (it went to the user's library),
+        then its changes to the views and its newest day on screen."""
+        if self.samples is not None:
+            self.samples.leave()
+        self.library_actions._after_import(report)
+        self._update_welcome()
 
     def open_files(self, paths: list[Path]) -> None:
         """Import files named on the command line or handed over by a later launch."""
@@ -286,6 +336,8 @@ class MainWindow(QMainWindow):
         of it (the sidebar its days, the reader the shown day in place, scroll kept, the
         note panel its note unless one is being typed, the papers view its list)."""
         self.sidebar.apply(changes)
+        if changes.everything or changes.dates:
+            self._update_welcome()
         current = self.current_date()
         if current is not None and (changes.everything or current in changes.dates):
             self._refresh_day()
@@ -363,7 +415,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.setValue("window_state", self.saveState())
-        if self.current_date():
+        if self.current_date() and self.samples is None:
             self.settings.setValue("last_day", self.current_date())
         self.settings.sync()
 
@@ -380,4 +432,7 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.images.shutdown()
         self.runner.shutdown()
+        if self.samples is not None:
+            self.samples.shutdown()
+            discard(self.library)
         super().closeEvent(event)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kbapp.core.importer import import_paths
 from kbapp.core.store.library import Library
-from kbapp.ui.app import samples_dir
+from kbapp.paths import samples_dir
 from kbapp.ui.main_window import MainWindow
 from kbapp.ui.single_instance import (
     ANSWER_MS,

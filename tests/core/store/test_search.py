@@ -248,7 +248,7 @@ def test_what_an_import_indexes_is_what_a_rebuild_makes(tmp_path: Path, corpus: 
 @pytest.fixture(scope="module")
 def noted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, list[str]]]:
     """A library of the built-in samples, whose first items take the notes a test writes."""
-    from kbapp.ui.app import samples_dir
+    from kbapp.paths import samples_dir
 
     path = tmp_path_factory.mktemp("noted") / "library.sqlite"
     with Library(path) as library:
