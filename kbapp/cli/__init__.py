@@ -1,7 +1,7 @@
 """The `kbapp` command. Without a command it opens the window (`cli.window`), importing
 the digest files or folders named (`kbapp notes/202103/0307.md`); each command lives in
-its own module, its parser beside its handler: `library_import`, `stats`, `export`
-(with restore-json), `search`, `images`, `desktop`.
+its own module, its parser beside its handler: `library_import`, `stats`, `remove`,
+`export` (with restore-json), `search`, `images`, `desktop`.
 
 `main()` reads top to bottom: parse the arguments, configure logging, run the command
 (which opens the library, migrating it) or the window. Problems of the environment (a
@@ -22,6 +22,7 @@ from kbapp.cli.desktop import add_desktop_commands
 from kbapp.cli.export import add_export_commands
 from kbapp.cli.images import add_image_commands
 from kbapp.cli.library_import import add_import_command, describe_outcome
+from kbapp.cli.remove import add_remove_command
 from kbapp.cli.search import add_search_command
 from kbapp.cli.shared import EXIT_ENVIRONMENT, EXIT_OK
 from kbapp.cli.stats import add_stats_command
@@ -39,7 +40,16 @@ from kbapp.core.store.library import LibraryError
 
 # The sub-commands' names, known before building their parsers (a test holds them equal
 # to `build_parser`'s): a launch of the window builds only the window's small parser.
-COMMANDS = ("desktop", "export", "images", "import", "restore-json", "search", "stats")
+COMMANDS = (
+    "desktop",
+    "export",
+    "images",
+    "import",
+    "remove",
+    "restore-json",
+    "search",
+    "stats",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", prog="kbapp")
     add_import_command(commands, common)
     add_stats_command(commands, common)
+    add_remove_command(commands, common)
     add_export_commands(commands, common)
     add_search_command(commands, common)
     add_image_commands(commands, common)

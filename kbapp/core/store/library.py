@@ -11,6 +11,7 @@ holds `self.decks = DeckManager(self)`):
     library.search    the full-text index's queries and the quick switcher
     library.images    what the digests reference and what the image cache holds
     library.stats     counts for `kbapp stats`
+    library.removal   whole days taken out (the user's data on them kept), and put back
     library.transfer  the library as plain data for exports, user data merged back
     library.db        the connection, its transactions and the log of what changed
 
@@ -30,6 +31,7 @@ from kbapp.core.store.days import Days
 from kbapp.core.store.digests import DigestInfo, Digests
 from kbapp.core.store.images import Images
 from kbapp.core.store.papers import Papers
+from kbapp.core.store.removal import Removal
 from kbapp.core.store.rows import Changes, DigestWrite, ItemRecord
 from kbapp.core.store.schema import LibraryError, NewerLibraryError, open_database
 from kbapp.core.store.search import Search
@@ -67,6 +69,7 @@ class Library:
         self.search = Search(self.db)
         self.images = Images(self.db)
         self.stats = Stats(self.db)
+        self.removal = Removal(self.db)
         self.transfer = Transfer(self.db)
 
     @classmethod

@@ -4,9 +4,11 @@ never rename). Two groups of tables live in the file and are kept apart on purpo
 - tables that come FROM FILES (digests, items, links, images, videos, identities, the
   search index) are rebuilt by imports and may be replaced at any time;
 - tables the USER makes (ratings, rating_history, notes, note_revisions, paper_notes,
-  user_links, link_decisions) are never written by an import. Ratings and notes point
-  at `items.key`, the stable item identity, with foreign keys, so SQLite itself refuses
-  to delete an item that carries one; an item with any of the others is kept too
+  user_links, link_decisions) are never written by an import. They point at
+  `items.key`, the stable item identity, and a trigger (migration 0010) makes SQLite
+  itself refuse to delete an item that carries any of them, except with its whole day
+  (`store.removal`): then the user's data stays, and meets its items again when the
+  day is imported again. An import keeps such an item, marked removed
   (`ITEM_HAS_USER_DATA`).
 """
 
@@ -304,6 +306,51 @@ ITEM_HAS_USER_DATA = (
     "OR EXISTS (SELECT 1 FROM link_decisions x WHERE x.a = i.key OR x.b = i.key)"
 )
 
+# The user's tables without their foreign key to items(key) (migration 0010), as
+# migration 0001 made them otherwise.
+_USER_TABLES = (
+    ("ratings", "item_key TEXT PRIMARY KEY, stars INTEGER NOT NULL "
+     "CHECK (stars BETWEEN 0 AND 5), updated_at TEXT NOT NULL",
+     "item_key, stars, updated_at"),
+    ("rating_history", "id INTEGER PRIMARY KEY, item_key TEXT NOT NULL, stars INTEGER "
+     "CHECK (stars IS NULL OR stars BETWEEN 0 AND 5), at TEXT NOT NULL",
+     "id, item_key, stars, at"),
+    ("notes", "item_key TEXT PRIMARY KEY, text TEXT NOT NULL, updated_at TEXT NOT NULL",
+     "item_key, text, updated_at"),
+)  # fmt: skip
+
+
+def removable_days(db: Database) -> None:
+    """Migration 0010: a day can be removed while the user's data on its items stays.
+
+    Ratings, their history and notes pointed at `items(key)` with a foreign key, which
+    refuses to delete a rated item even with its day; they are made again without it
+    (SQLite cannot drop a constraint). A trigger keeps what the key guaranteed, for all
+    of the user's data: an item that carries any is deleted only with its day (when an
+    item goes by its digest's ON DELETE CASCADE, the digest row is already gone).
+    """
+    for table, columns, names in _USER_TABLES:
+        db.execute(f"CREATE TABLE {table}_new ({columns})")
+        db.execute(f"INSERT INTO {table}_new ({names}) SELECT {names} FROM {table}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    db.execute("CREATE INDEX rating_history_item ON rating_history(item_key, id)")
+    db.execute(
+        """CREATE TRIGGER items_keep_user_data BEFORE DELETE ON items
+        WHEN EXISTS (SELECT 1 FROM digests d WHERE d.id = OLD.digest_id) AND (
+            EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = OLD.key)
+            OR EXISTS (SELECT 1 FROM notes n WHERE n.item_key = OLD.key)
+            OR EXISTS (SELECT 1 FROM rating_history h WHERE h.item_key = OLD.key)
+            OR EXISTS (SELECT 1 FROM note_revisions v WHERE v.target = 'item:' || OLD.key)
+            OR EXISTS (SELECT 1 FROM user_links u WHERE u.source = 'item:' || OLD.key)
+            OR EXISTS (SELECT 1 FROM user_links u WHERE u.target = 'item:' || OLD.key)
+            OR EXISTS (SELECT 1 FROM link_decisions x WHERE x.a = OLD.key OR x.b = OLD.key))
+        BEGIN
+            SELECT RAISE(ABORT, 'an item with the user''s data is deleted only with its day');
+        END"""
+    )
+
+
 MIGRATIONS = (
     ("0001_initial", initial_schema),
     ("0002_day_counts", day_counts),
@@ -314,4 +361,5 @@ MIGRATIONS = (
     ("0007_search", search_index),
     ("0008_search_pairs", search_pairs),
     ("0009_change_log", change_log),
+    ("0010_removable_days", removable_days),
 )

@@ -6,12 +6,30 @@ from typing import Any
 
 from kbapp.core.store.connection import Part
 
+# Items' worth of the user's data kept without their item: the item's day was removed
+# (`store.removal`) and comes back, with its data, when its file is imported again. The
+# same data as `migrations.ITEM_HAS_USER_DATA`, by item key.
+KEPT_ANNOTATIONS = """
+    SELECT COUNT(*) FROM (
+        SELECT item_key AS key FROM ratings
+        UNION SELECT item_key FROM notes
+        UNION SELECT item_key FROM rating_history
+        UNION SELECT substr(target, 6) FROM note_revisions WHERE substr(target, 1, 5) = 'item:'
+        UNION SELECT substr(source, 6) FROM user_links WHERE substr(source, 1, 5) = 'item:'
+        UNION SELECT substr(target, 6) FROM user_links WHERE substr(target, 1, 5) = 'item:'
+        UNION SELECT a FROM link_decisions
+        UNION SELECT b FROM link_decisions
+    ) WHERE key NOT IN (SELECT key FROM items)
+"""
+
 
 class Stats(Part):
     """Counts over the whole library, for `kbapp stats`."""
 
     def summary(self) -> dict[str, Any]:
-        """Counts over the items still in their files (removed ones are left out)."""
+        """Counts over the items still in their files (removed ones are left out);
+        `ratings` and `notes` count all of the user's, `kept_annotations` the items
+        whose day was removed that still have some."""
         one = self._scalar
         live = "JOIN items i ON i.id = x.item_id AND i.removed = 0"
         stars = {str(n): 0 for n in range(6)}
@@ -40,6 +58,7 @@ class Stats(Part):
             ),
             "ratings": one("SELECT COUNT(*) FROM ratings"),
             "notes": one("SELECT COUNT(*) FROM notes"),
+            "kept_annotations": one(KEPT_ANNOTATIONS),
             "first_date": one("SELECT MIN(date) FROM digests"),
             "last_date": one("SELECT MAX(date) FROM digests"),
         }
