@@ -41,6 +41,7 @@ COMMANDS = (
     Command("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z",)),
     Command("show-days", "&View", "&Days", ("Ctrl+1",)),
     Command("show-papers", "&View", "&Papers", ("Ctrl+2",)),
+    Command("toggle-notes", "&View", "&Note panel", ("Ctrl+3",)),
     Command("previous-day", "&Go", "&Previous day", ("Alt+Left",)),
     Command("next-day", "&Go", "&Next day", ("Alt+Right",)),
     Command("newest-day", "&Go", "N&ewest day", ("Home",)),

@@ -65,6 +65,7 @@ ACTION_ICONS = {
     "link-item": "fa5s.link",
     "show-days": "fa5s.calendar-day",
     "show-papers": "fa5s.scroll",
+    "toggle-notes": "fa5s.sticky-note",
     "save-note": "fa5s.save",
     "note-history": "fa5s.history",
     "redo": "fa5s.redo-alt",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCompleter,
@@ -37,6 +37,7 @@ from kbapp.ui.changes import ChangeStream, LibraryWatcher
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.exports import ExportActions
 from kbapp.ui.importing import ImportController
+from kbapp.ui.layout import Layout
 from kbapp.ui.library_actions import LibraryActions
 from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(reading)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([340, 860])
+        self.splitter.setSizes([270, 930])
         self.views = QStackedWidget(self)  # the days (0) and, made when first shown, the papers
         self.views.addWidget(self.splitter)
         self.papers: PapersView | None = None  # made by user_actions.show_papers
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         self.notes = NotePanel(self.runner, lambda: self.library, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
         self.resizeDocks([self.notes], [280], Qt.Orientation.Horizontal)
+        self.layout_keeper = Layout(self)  # the reader's minimum; the docks give way
         # One stream of changes: this window's writes and other processes' (the watcher).
         self.changes = ChangeStream(self)
         self.watcher = LibraryWatcher(library, self.changes, self)
@@ -260,6 +262,7 @@ class MainWindow(QMainWindow):
             "retry-images": library.retry_images,
             "show-days": user.show_days,
             "show-papers": user.show_papers,
+            "toggle-notes": lambda: self.layout_keeper.show_notes(not self.notes.isVisible()),
             "edit-note": user.edit_note,
             "link-item": user.link_selected,
             "save-note": lambda: self.notes.save("save"),
@@ -380,8 +383,8 @@ class MainWindow(QMainWindow):
     # -- state ----------------------------------------------------------------------------
     def restore_state(self) -> None:
         geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.layout_keeper.place_first_window()
         splitter = self.settings.value("splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
@@ -398,6 +401,10 @@ class MainWindow(QMainWindow):
             self.reader.show_day(None)
         if self.isVisible():
             self._show_initial_day()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.layout_keeper.fit()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -77,6 +77,10 @@ class ReaderView(QTextBrowser):
     def _content_width(self) -> int:
         return self.viewport().width() - 2 * 12 - 2 * 8  # card padding and margins
 
+    def text_width(self) -> int:
+        """The width a card's text is laid out in, in pixels."""
+        return self._content_width()
+
     def _images_changed(self) -> None:
         self._cards.clear()
         if self._day is not None:

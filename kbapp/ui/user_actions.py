@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from kbapp.ui import actions
+from kbapp.ui.layout import DOCK_MIN
 from kbapp.ui.reader import EXTERNAL_SCHEMES
 from kbapp.ui.user_layer import kb_query
 
@@ -53,7 +54,7 @@ class UserActions:
         if window.notes.target is None:
             window.statusBar().showMessage("Select an item with J or K first.", 3000)
             return
-        window.notes.show()
+        window.layout_keeper.show_notes(True)
         window.notes.editor.setFocus()
 
     def _rater(self, stars: int) -> Callable[[], None]:
@@ -173,7 +174,11 @@ class UserActions:
             from kbapp.ui.search_panel import SearchPanel
 
             panel = SearchPanel(lambda: window.library, window.settings, window)
-            window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, panel)
+            # Beside the note panel, as a tab: the reader keeps its width.
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+            panel.setMinimumWidth(DOCK_MIN)
+            if window.notes.isVisible() and not window.notes.isFloating():
+                window.tabifyDockWidget(window.notes, panel)
             panel.open_item.connect(self._open_search_hit)
             panel.closed.connect(self._close_search)
             window.search_panel = panel
