@@ -63,6 +63,7 @@ COMMANDS = (
     ),
     Command("download-images", "&Library", "&Download all images…"),
     Command("retry-images", "&Library", "&Retry images of this day", ("Ctrl+R",)),
+    Command("remove-days", "&Library", "Re&move day…"),
     Command("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",)),
     Command("about", "&Help", "&About kbapp"),
 )

@@ -66,6 +66,7 @@ ACTION_ICONS = {
     "show-days": "fa5s.calendar-day",
     "show-papers": "fa5s.scroll",
     "toggle-notes": "fa5s.sticky-note",
+    "remove-days": "fa5s.trash-alt",
     "save-note": "fa5s.save",
     "note-history": "fa5s.history",
     "redo": "fa5s.redo-alt",

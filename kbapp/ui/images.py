@@ -5,15 +5,21 @@ Downloads run on one thread of their own (`fetch_many` keeps at most six request
 flight); each result comes back to the UI thread by a queued signal, is shown at once
 (the file is already in the cache) and is recorded in the library by the task runner,
 the one writer.
+
+A picture that failed says why in plain words on its box (`errors.image_problem`); the
+fetcher's own line for it (an exception, a status line) is the box's tooltip and goes
+to the log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
@@ -26,6 +32,7 @@ from kbapp.core.digest.model import Image
 from kbapp.core.images.cache import FetchResult, ImageFiles, ImageState, image_key
 from kbapp.core.store.library import Library
 from kbapp.core.store.rows import Changes
+from kbapp.ui.errors import image_problem
 from kbapp.ui.settings import load_remote_images
 from kbapp.ui.tasks import TaskRunner
 
@@ -39,11 +46,15 @@ MAX_WIDTH = 960
 DECODED_CACHE = 64  # decoded pictures kept in memory (a few days' worth)
 NOTE_HEIGHT = 84  # a placeholder that explains why there is no picture
 
+log = logging.getLogger(__name__)
+
 
 class ImagePresenter(QObject):
     changed = Signal()  # a picture of the shown day arrived or changed state
     frame = Signal(str)  # an animated picture's resource URL has a new frame
     progress = Signal(int, int, int, int)  # done, total, bytes, failures (Download all)
+    bulk_finished = Signal(int, int, bool)  # done, failures, cancelled (Download all)
+    _bulk_ended = Signal()  # from the download thread, after its last result
     _result = Signal(object, bool)  # a FetchResult from the download thread, bulk?
 
     def __init__(self, library: Library, runner: TaskRunner, settings: QSettings) -> None:
@@ -70,6 +81,7 @@ class ImagePresenter(QObject):
         self._fetcher: Fetcher | None = None
         self._bulk = (0, 0, 0, 0)
         self._result.connect(self._on_result)
+        self._bulk_ended.connect(self._on_bulk_ended)
         # Several pictures often land within a few ms: one re-render for all of them.
         self._changed_soon = QTimer(self)
         self._changed_soon.setSingleShot(True)
@@ -139,21 +151,35 @@ class ImagePresenter(QObject):
         # A box the size of a typical picture while one may come; a short note otherwise.
         height = int(width * PLACEHOLDER_RATIO) if fetching else NOTE_HEIGHT
         self._placeholders[key] = (self._placeholder_text(image, state), width, height)
+        tip = self.tooltip(image, state)
+        title = f' title="{escape(tip)}"' if tip else ""
         return (
-            f'<p class="picture" align="center"><a href="{link}"><img src="kb-wait:'
+            f'<p class="picture" align="center"><a href="{link}"{title}><img src="kb-wait:'
             f'{quote(key, safe="")}" width="{width}" height="{height}"></a></p>'
         )
 
     def _placeholder_text(self, image: Image, state: ImageState | None) -> str:
         where = image.host or (image.resolved_path or image.src)
         if state is not None and state.status == "failed":
-            reason = state.last_error or "unknown error"
-            return f"Image not available: {reason}\n{where}\nClick to try again"
+            problem = image_problem(state.last_error, where)
+            if image.is_local:
+                return problem
+            if not load_remote_images(self._settings):
+                return f"{problem}\nRemote images are off (Settings)"
+            return f"{problem}\nClick to try again"
         if image.is_local:
             return f"Local image not in the library\n{where}"
         if not load_remote_images(self._settings):
             return f"Remote images are off (Settings)\n{where}"
         return f"Loading image…\n{where}"
+
+    @staticmethod
+    def tooltip(image: Image, state: ImageState | None) -> str:
+        """The technical side of a failed picture's box: what was asked, what failed."""
+        if state is None or state.status != "failed":
+            return ""
+        tries = f"{state.attempts} tries" if state.attempts != 1 else "1 try"
+        return f"{image.src}\n{state.last_error or 'unknown error'} ({tries})"
 
     def resource(self, url: str) -> QImage | None:
         """The picture behind a `kb-image:` or `kb-wait:` URL of the reader."""
@@ -278,13 +304,18 @@ class ImagePresenter(QObject):
         def stop() -> bool:
             return self._closed or (bulk and self._cancel.is_set())
 
-        fetch_many(self._fetcher, list(states.items()), deliver, cancel=stop)
+        try:
+            fetch_many(self._fetcher, list(states.items()), deliver, cancel=stop)
+        finally:  # queued after the last result: the bar never outlives the batch
+            if bulk and not self._closed:
+                self._bulk_ended.emit()
 
     def download_all(self) -> int:
         """Every image of the library that is due; progress comes by `progress`."""
         now = dt.datetime.now(dt.UTC)
         due = self._library.images.due(None, now) if load_remote_images(self._settings) else []
-        due = [key for key in due if not key.startswith("local:")]
+        # One of the shown day's, already on its way, is not asked twice nor counted.
+        due = [key for key in due if not key.startswith("local:") and key not in self._asked]
         self._cancel.clear()
         self._bulk = (0, len(due), 0, 0)
         self._states.update(self._library.images.states(due))
@@ -299,6 +330,8 @@ class ImagePresenter(QObject):
         self._runner.run(lambda library, _task: library.images.record(result))
         state = result.state()
         self._states[result.url] = state
+        if state.status == "failed":
+            log.info("image %s failed: %s", result.url, result.error)
         if bulk:
             done, total, size, failures = self._bulk
             self._bulk = (
@@ -310,6 +343,10 @@ class ImagePresenter(QObject):
             self.progress.emit(*self._bulk)
         if result.url in self._keys:
             self._changed_soon.start()
+
+    def _on_bulk_ended(self) -> None:
+        done, _total, _size, failures = self._bulk
+        self.bulk_finished.emit(done, failures, self._cancel.is_set())
 
     def shutdown(self) -> None:
         """Stop at once: queued downloads are dropped; one in flight ends by its timeout
@@ -342,6 +379,7 @@ def _draw_placeholder(text: str, width: int, height: int, dpr: float = 1.0) -> Q
     font = QFont()
     font.setPointSizeF(9.5)
     painter.setFont(font)
-    painter.drawText(QRectF(8, 8, width - 16, height - 16), Qt.AlignmentFlag.AlignCenter, text)
+    flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+    painter.drawText(QRectF(8, 8, width - 16, height - 16), flags, text)
     painter.end()
     return image

@@ -1,17 +1,19 @@
 """Importing from the window: drops and file dialogs, a progress bar with cancel in the
-status bar, the work on the task runner, and a summary at the end."""
+status bar, the work on the task runner, and at the end a summary in the status bar and,
+when some file was not imported, a report that lists each one with its reason."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from kbapp.core.store.library import Library
 from kbapp.ui import icons
+from kbapp.ui.import_report import ImportReportDialog, not_markdown, summary
 from kbapp.ui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:  # the importer (and multiprocessing) load on the first import
@@ -37,11 +39,9 @@ def dropped_paths(mime: QMimeData) -> list[Path]:
 
 
 def describe_refusal(refused: list[Path], had_urls: bool) -> str:
-    if not had_urls:
+    if not had_urls or not refused:
         return "Nothing to import: drop digest .md files or folders of them."
-    names = ", ".join(path.name for path in refused[:3])
-    more = f" and {len(refused) - 3} more" if len(refused) > 3 else ""
-    return f"Not imported: {names}{more}: only .md digest files and folders can be imported."
+    return not_markdown(refused)
 
 
 class ImportController(QObject):
@@ -49,6 +49,7 @@ class ImportController(QObject):
 
     finished = Signal(object)  # the ImportReport
     refused = Signal(str)  # the message shown for a drop that had nothing to import
+    reported = Signal(object)  # the ImportReportDialog listing the files not imported
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class ImportController(QObject):
         self._status = status_bar
         self._parent = parent_widget
         self._task: Task | None = None
+        self._refused: list[Path] = []  # given with the running import, for its report
         self.progress = QProgressBar(status_bar)
         self.progress.setObjectName("importProgress")
         self.progress.setMaximumWidth(220)
@@ -85,11 +87,14 @@ class ImportController(QObject):
     def running(self) -> bool:
         return self._task is not None
 
-    def start(self, paths: list[Path]) -> bool:
-        """Import in the background; False (with a message) when one is already running."""
+    def start(self, paths: list[Path], refused: Sequence[Path] = ()) -> bool:
+        """Import in the background; False (with a message) when one is already running.
+        `refused`: what came with `paths` but cannot be imported (not markdown), listed
+        in the report at the end rather than in a message the progress would hide."""
         if self._task is not None:
             self._status.showMessage("An import is already running.", MESSAGE_MS)
             return False
+        self._refused = list(refused)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
@@ -129,9 +134,7 @@ class ImportController(QObject):
             self._status.showMessage(message, MESSAGE_MS)
             self.refused.emit(message)
             return False
-        if refused:
-            self._status.showMessage(describe_refusal(refused, True), MESSAGE_MS)
-        return self.start(accepted)
+        return self.start(accepted, refused)
 
     def _progressed(self, done: int, total: int, name: str) -> None:
         self.progress.setRange(0, total)
@@ -145,32 +148,22 @@ class ImportController(QObject):
 
     def _done(self, report: ImportReport) -> None:
         self._finish()
+        refused, self._refused = self._refused, []
         prefix = "Import cancelled: " if report.cancelled else "Import finished: "
-        self._status.showMessage(prefix + report.summary(), MESSAGE_MS)
-        failures = report.failures()
-        if failures:
-            self._warn(failures)
+        self._status.showMessage(prefix + summary(report, refused), MESSAGE_MS)
+        if refused or report.failed:
+            dialog = ImportReportDialog(report, refused, self._parent)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+            self.reported.emit(dialog)
         self.finished.emit(report)
 
     def _failed(self, error: BaseException) -> None:
         self._finish()
+        self._refused = []
         self._status.showMessage(f"Import stopped: {error}", MESSAGE_MS)
         box = QMessageBox(
             QMessageBox.Icon.Critical, "Import stopped", str(error), parent=self._parent
         )
         box.setObjectName("importError")
-        box.open()
-
-    def _warn(self, failures: list[FileOutcome]) -> None:
-        lines = [f"{outcome.path.name}: {outcome.reason}" for outcome in failures[:30]]
-        if len(failures) > 30:
-            lines.append(f"… and {len(failures) - 30} more")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Some files were not imported",
-            f"{len(failures)} file(s) could not be imported; nothing of them was written.",
-            parent=self._parent,
-        )
-        box.setObjectName("importFailures")
-        box.setDetailedText("\n".join(lines))
         box.open()

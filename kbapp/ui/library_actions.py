@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kbapp.core.store.library import Library, LibraryError
 from kbapp.ui.days_model import DaysModel
+from kbapp.ui.download_bar import DownloadBar
 from kbapp.ui.images import ImagePresenter
 from kbapp.ui.importing import MESSAGE_MS, describe_refusal, importable
 from kbapp.ui.settings import SettingsDialog
@@ -47,32 +48,25 @@ class LibraryActions:
         self.window.statusBar().showMessage(message, 4000)
 
     def download_all_images(self) -> None:
+        """Fetch every due image of the library, with progress and Cancel in the status
+        bar (`DownloadBar`): no dialog, the window goes on working meanwhile."""
         window = self.window
-        dialog = QProgressDialog("Downloading images…", "Cancel", 0, 0, window)
-        dialog.setObjectName("downloadImages")
-        dialog.setWindowTitle("Download all images")
-        dialog.setMinimumDuration(0)
+        status = window.statusBar()
+        if self._download_bar() is not None:
+            status.showMessage(
+                "Images are already downloading (Cancel is in the status bar).", 5000
+            )
+            return
         total = window.images.download_all()
         if total == 0:
-            dialog.close()
-            window.statusBar().showMessage("Every image is already downloaded or waiting.", 5000)
+            status.showMessage("Every image is already downloaded or waiting.", 5000)
             return
-        dialog.setMaximum(total)
+        DownloadBar(window.images, total, status)
+        status.showMessage(f"Downloading {total} images…", 5000)
 
-        def update(done: int, total: int, size: int, failures: int) -> None:
-            # The label first: a modal progress dialog's setValue() runs the event loop,
-            # which may deliver (and show) the next result before this call goes on.
-            dialog.setLabelText(
-                f"{done} of {total} images · {size / 1024 / 1024:.1f} MB · {failures} failed"
-            )
-            dialog.setValue(done)
-            if done >= total:
-                window.images.progress.disconnect(update)
-                dialog.close()
-
-        window.images.progress.connect(update)
-        dialog.canceled.connect(window.images.cancel_downloads)
-        dialog.open()
+    def _download_bar(self) -> DownloadBar | None:
+        bars = self.window.statusBar().findChildren(DownloadBar)
+        return next((bar for bar in bars if bar.active), None)
 
     def show_settings(self) -> None:
         window = self.window
@@ -170,6 +164,10 @@ class LibraryActions:
             QMessageBox.warning(window, "Cannot open library", str(error))
             return False
         window.notes.show_target(None)  # saves what was typed, before the runner stops
+        bar = self._download_bar()
+        if bar is not None:  # its presenter stops here and would never say it ended
+            bar.close_bar()
+            window.statusBar().showMessage("Image downloads stopped: another library opened.")
         window.images.shutdown()
         window.runner.shutdown()
         window.library.close()

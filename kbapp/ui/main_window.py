@@ -187,6 +187,14 @@ class MainWindow(QMainWindow):
         self.reader.selection_changed.connect(self.user_actions._selection_changed)
         self.reader.kb_link.connect(self.user_actions._on_kb_link)
         self.actions_by_name = actions.install(self, self._handlers())
+        self.sidebar.remove_requested.connect(self.user_actions.remove_days)
+        # Undo and redo say what they would do, in the menu and, when done, the status bar.
+        stack = self.user.undo_stack
+        undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
+        stack.undoTextChanged.connect(lambda text: undo.setText(f"&Undo {text}".rstrip()))
+        stack.redoTextChanged.connect(lambda text: redo.setText(f"&Redo {text}".rstrip()))
+        self.user.acting.connect(lambda message: self.statusBar().showMessage(message, 6000))
+        self.user.went_to.connect(self._go_to_change)
         self.sidebar.day_selected.connect(self.show_date)
         self.sidebar.filtered.connect(lambda text: self.reader.set_min_rating(min_rating(text)[1]))
         self.update_title()
@@ -267,12 +275,20 @@ class MainWindow(QMainWindow):
             "link-item": user.link_selected,
             "save-note": lambda: self.notes.save("save"),
             "note-history": self.notes.show_history,
-            "undo": self.user.undo_stack.undo,
-            "redo": self.user.undo_stack.redo,
+            "undo": self.user.undo,
+            "redo": self.user.redo,
+            "remove-days": lambda: user.remove_days(),
             **{f"rate-{n}": user._rater(n) for n in range(6)},
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
+
+    def _go_to_change(self, date: str) -> None:
+        """An undo or redo acts on this day: show it (if the library has it)."""
+        if date != self.current_date() and date in self.library.digests.dates():
+            if self.views.currentWidget() is not self.splitter:
+                self.user_actions.show_days()
+            self.show_date(date)
 
     def update_title(self) -> None:
         name = "samples" if self.samples is not None else self.library.path.name

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 class Sidebar(QWidget):
     day_selected = Signal(str)
     filtered = Signal(str)  # the filter now applied
+    remove_requested = Signal(list)  # the dates under a day, month or year (context menu)
 
     def __init__(self, model: DaysModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,33 @@ class Sidebar(QWidget):
         self.filter_edit.textChanged.connect(lambda _text: self._debounce.start())
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self._connect_selection()
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, point: QPoint) -> None:
+        """On a day, a month or a year: remove its days (Library ▸ Remove day)."""
+        index = self.tree.indexAt(point)
+        if not index.isValid():
+            return
+        dates = self.dates_under(index.siblingAtColumn(0))
+        if not dates:
+            return
+        menu = QMenu(self)
+        menu.setObjectName("daysMenu")
+        name = dates[0] if len(dates) == 1 else f"these {len(dates)} days"
+        remove = menu.addAction(f"Remove {name} from the library…")
+        remove.triggered.connect(lambda: self.remove_requested.emit(dates))
+        menu.popup(self.tree.viewport().mapToGlobal(point))
+
+    def dates_under(self, index: QModelIndex) -> list[str]:
+        """The day of a day's row, or every day below a month's or a year's."""
+        date = self.model.date_of(index)
+        if date:
+            return [date]
+        dates: list[str] = []
+        for row in range(self.model.rowCount(index)):
+            dates += self.dates_under(self.model.index(row, 0, index))
+        return sorted(dates)
 
     def _connect_selection(self) -> None:
         self.tree.selectionModel().currentChanged.connect(self._on_current)

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 
 from kbapp.ui import actions
 from kbapp.ui.layout import DOCK_MIN
@@ -57,6 +58,42 @@ class UserActions:
         window.layout_keeper.show_notes(True)
         window.notes.editor.setFocus()
 
+    def remove_days(self, dates: list[str] | None = None) -> None:
+        """Library ▸ Remove day (the day shown) or the sidebar's menu (a day, a month, a
+        year): asked once, then undoable with Ctrl+Z; the user's annotations stay."""
+        window = self.window
+        shown = window.current_date()
+        chosen = list(dates or ([shown] if shown else []))
+        if not chosen:
+            window.statusBar().showMessage("Choose a day to remove first.", 4000)
+            return
+        wanted = set(chosen)
+        items = sum(day.items for day in window.library.days.day_summaries() if day.date in wanted)
+        name = chosen[0] if len(chosen) == 1 else f"{len(chosen)} days"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Remove day",
+            f"Remove {name} ({items} items) from the library?",
+            QMessageBox.StandardButton.Cancel,
+            window,
+        )
+        box.setObjectName("removeDays")
+        box.setInformativeText(
+            "Your ratings, notes and links on these items are kept: they come back when "
+            "the file is imported again. Edit ▸ Undo puts the days back now."
+        )
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(_result: int) -> None:
+            window.activateWindow()
+            window.reader.setFocus()  # the keys go back to the reader: J/K, Ctrl+Z
+            if box.clickedButton() is remove:
+                window.user.remove_days(chosen)
+
+        box.finished.connect(answered)
+        box.open()
+
     def _rater(self, stars: int) -> Callable[[], None]:
         # A closure without parameters: Qt would hand a default parameter `checked`.
         return lambda: self.rate_selected(stars)
@@ -68,7 +105,7 @@ class UserActions:
         if item is None:
             window.statusBar().showMessage("Select an item with J or K first.", 3000)
             return
-        window.user.rate(item.key, day.date, item.my_rating, stars or None)  # type: ignore[union-attr]
+        window.user.rate(item.key, day.date, item.my_rating, stars or None, _where(day.date, item))  # type: ignore[union-attr]
 
     def link_selected(self) -> None:
         """Ctrl+Shift+L: link the selected item (or the paper shown) to another."""
@@ -249,7 +286,9 @@ class UserActions:
             item = next((i for i in day.items if i.ordinal == ordinal), None)
             if item is not None:
                 stars = int(values.get("s", "0"))
-                window.user.rate(item.key, day.date, item.my_rating, stars or None)
+                window.user.rate(
+                    item.key, day.date, item.my_rating, stars or None, _where(day.date, item)
+                )
             return
         if path == "decide" and day is not None:
             decision = values.get("to")
@@ -282,3 +321,9 @@ class UserActions:
             else:
                 window.images.retry([key])
                 window.statusBar().showMessage("Trying the image again…", 3000)
+
+
+def _where(date: str, item: object) -> str:
+    """An item as the undo text names it: `2021-04-25 #3`."""
+    number = getattr(item, "index", None) or getattr(item, "ordinal", None)
+    return f"{date} #{number}" if number else date

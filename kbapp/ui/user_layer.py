@@ -22,17 +22,22 @@ from kbapp.core.day import Day
 from kbapp.core.store.library import Changes, Library
 
 if TYPE_CHECKING:
+    from kbapp.core.store.removal import Removed
     from kbapp.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 
 class _Write(QUndoCommand):
-    """One undoable change: `apply(value)` writes, `done` refreshes what it touched."""
+    """One undoable change: `apply(value)` writes, `done` refreshes what it touched;
+    `date` is the day it was made on (undo and redo go there first)."""
 
-    def __init__(self, text: str, apply: Callable[[object], None], old: object, new: object):
+    def __init__(
+        self, text: str, apply: Callable[[object], None], old: object, new: object, date: str = ""
+    ):
         super().__init__(text)
         self._apply, self._old, self._new = apply, old, new
+        self.date = date
 
     def redo(self) -> None:
         self._apply(self._new)
@@ -41,14 +46,67 @@ class _Write(QUndoCommand):
         self._apply(self._old)
 
 
+class _RemoveDays(QUndoCommand):
+    """Library ▸ Remove day: redo takes the days out, undo writes back what was taken
+    (the `Removed` the removal returned, kept here on the worker thread that wrote it)."""
+
+    def __init__(self, layer: UserLayer, dates: list[str]) -> None:
+        names = dates[0] if len(dates) == 1 else f"{len(dates)} days ({dates[0]} to {dates[-1]})"
+        super().__init__(f"remove {names}")
+        self._layer, self._dates = layer, dates
+        self._removed: Removed | None = None
+        self.date = dates[0]
+
+    def redo(self) -> None:
+        def work(library: Library) -> Changes:
+            self._removed = library.removal.remove_days(self._dates)
+            return self._removed.changes
+
+        self._layer._write(work, "")
+
+    def undo(self) -> None:
+        def work(library: Library) -> Changes:
+            removed, self._removed = self._removed, None
+            return library.removal.restore(removed) if removed is not None else Changes()
+
+        self._layer._write(work, "", then=lambda: self._layer.went_to.emit(self.date))
+
+
 class UserLayer(QObject):
     changed = Signal(object)  # the Changes a write returned (with the day it was made on)
     failed = Signal(str)  # a message for the status bar
+    acting = Signal(str)  # "Undo: my rating 4★ on 2021-04-25 #3", for the status bar
+    went_to = Signal(str)  # the day an undo or redo acts on: the window shows it
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self.undo_stack = QUndoStack(self)
+
+    # -- undo and redo, named ----------------------------------------------------------------
+    def undo(self) -> None:
+        self._step(undo=True)
+
+    def redo(self) -> None:
+        self._step(undo=False)
+
+    def _step(self, *, undo: bool) -> None:
+        stack = self.undo_stack
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            self.acting.emit("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        command = stack.command(stack.index() - 1 if undo else stack.index())
+        text = stack.undoText() if undo else stack.redoText()
+        date = getattr(command, "date", "")
+        if date:
+            self.went_to.emit(date)  # there first, so the change is seen happening
+        self.acting.emit(f"{'Undo' if undo else 'Redo'}: {text}")
+        stack.undo() if undo else stack.redo()
+
+    def remove_days(self, dates: list[str]) -> None:
+        """Take these days out of the library, undoably (their annotations stay)."""
+        if dates:
+            self.undo_stack.push(_RemoveDays(self, sorted(dates)))
 
     def set_runner(self, runner: TaskRunner) -> None:
         """Another library: its own writer, and an undo history of its own."""
@@ -71,29 +129,35 @@ class UserLayer(QObject):
         return day
 
     # -- ratings --------------------------------------------------------------------------
-    def rate(self, key: str, date: str, old: int | None, stars: int | None) -> None:
+    def rate(
+        self, key: str, date: str, old: int | None, stars: int | None, where: str = ""
+    ) -> None:
+        """My rating of an item; `where` names it in the undo text ("2021-04-25 #3")."""
         if stars == old:
             return
-        text = f"Rate {stars}★" if stars else "Clear rating"
+        place = f" on {where or date}"
+        text = f"my rating {stars}★{place}" if stars else f"clear my rating{place}"
 
         def apply(value: object) -> None:
             assert value is None or isinstance(value, int)
             self._write(lambda library: library.user.set_rating(key, value), date)
 
-        self.undo_stack.push(_Write(text, apply, old, stars))
+        self.undo_stack.push(_Write(text, apply, old, stars, date))
 
     # -- candidate cross-links ------------------------------------------------------------
     def decide(self, library: Library, one: str, two: str, date: str, decision: str | None) -> None:
         old = library.papers.link_decision(one, two)
         if decision == old:
             return
-        text = {"confirmed": "Confirm link", "dismissed": "Dismiss link"}.get(decision or "", "")
+        text = {"confirmed": "confirm link", "dismissed": "dismiss link"}.get(decision or "", "")
 
         def apply(value: object) -> None:
             assert value is None or isinstance(value, str)
             self._write(lambda library: library.papers.decide_link(one, two, value), date)
 
-        self.undo_stack.push(_Write(text or "Undecide link", apply, old, decision))
+        self.undo_stack.push(
+            _Write(f"{text or 'undecide link'} on {date}", apply, old, decision, date)
+        )
 
     # -- my links ---------------------------------------------------------------------------
     def link(
@@ -112,7 +176,7 @@ class UserLayer(QObject):
                 chosen = str(value) or None  # "" is a link without a label
                 self._write(lambda library: library.user.add_link(source, target, chosen), date)
 
-        self.undo_stack.push(_Write("Link", apply, old, label or ""))
+        self.undo_stack.push(_Write(f"link on {date}", apply, old, label or "", date))
 
     def unlink(self, library: Library, source: str, target: str, date: str) -> None:
         existing = [
@@ -130,13 +194,17 @@ class UserLayer(QObject):
                 kept = str(value) or None
                 self._write(lambda library: library.user.add_link(made_from, made_to, kept), date)
 
-        self.undo_stack.push(_Write("Remove link", apply, label, None))
+        self.undo_stack.push(_Write(f"remove link on {date}", apply, label, None, date))
 
     # -- writing --------------------------------------------------------------------------
-    def _write(self, work: Callable[[Library], object], date: str) -> None:
+    def _write(
+        self, work: Callable[[Library], object], date: str, then: Callable[[], None] | None = None
+    ) -> None:
         def done(result: object) -> None:
             changes = result if isinstance(result, Changes) else Changes()
             self.changed.emit(changes | Changes(dates=frozenset({date} if date else ())))
+            if then is not None:
+                then()
 
         self._runner.run(lambda library, _task: work(library), on_done=done, on_error=self._report)
 
