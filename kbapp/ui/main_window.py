@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCompleter,
@@ -105,6 +105,7 @@ class DayNavigation:
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             edit.setCompleter(completer)
         dialog.textValueSelected.connect(self._go_to_text)
+        dialog.finished.connect(window.user_actions.keyboard_back)
         dialog.open()
 
     def _go_to_text(self, text: str) -> None:
@@ -211,9 +212,19 @@ class MainWindow(QMainWindow):
         self.reader.setFocus()  # keys go to the reader first: J/K work at once
         self._started = False
         self.reader.viewport().installEventFilter(self)
+        self.sidebar.filter_edit.installEventFilter(self)
         self.startup_finished = False  # finish_startup has run
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Esc in the day filter: back to the reader, the filter kept.
+        if (
+            watched is self.sidebar.filter_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.user_actions.keyboard_back()
+            return True
         # After the reader's first paint (a zero timer set at show time would run before
         # it), load what the first picture does not need.
         if not self._started and event.type() == QEvent.Type.Paint:
@@ -229,6 +240,7 @@ class MainWindow(QMainWindow):
         self.startup_finished = True
         self.images.start()
         self.notes.build()
+        self.notes.editor.escaped.connect(self.user_actions.keyboard_back)
         self.watcher.start()
         self.library.prepare_writes()
         icons.load()

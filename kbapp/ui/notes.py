@@ -45,7 +45,10 @@ PREVIEW_MS = 300
 
 class NoteEditor(QPlainTextEdit):
     """The editor; while the `[[` completion is open, the keys that choose in it are
-    left to the completer (which shows them to the editor first)."""
+    left to the completer (which shows them to the editor first). Esc otherwise leaves
+    the editor (`escaped`: the window gives the keys back to the reader)."""
+
+    escaped = Signal()
 
     _CHOOSING = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
 
@@ -57,6 +60,9 @@ class NoteEditor(QPlainTextEdit):
         popup = self.completer.popup() if self.completer is not None else None
         if popup is not None and popup.isVisible() and event.key() in self._CHOOSING:
             event.ignore()
+            return
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.escaped.emit()  # what was typed is saved as always (autosave, flush)
             return
         super().keyPressEvent(event)
 

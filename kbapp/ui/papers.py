@@ -88,7 +88,7 @@ class PapersModel(QAbstractTableModel):
                 int(row.has_code),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return row.key
+            return f"{row.title}\n{row.key}"  # the whole title, however narrow the column
         return None
 
 

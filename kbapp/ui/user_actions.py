@@ -86,8 +86,7 @@ class UserActions:
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
         def answered(_result: int) -> None:
-            window.activateWindow()
-            window.reader.setFocus()  # the keys go back to the reader: J/K, Ctrl+Z
+            self.keyboard_back()  # J/K and Ctrl+Z work at once
             if box.clickedButton() is remove:
                 window.user.remove_days(chosen)
 
@@ -126,10 +125,10 @@ class UserActions:
                 window.user.link(window.library, source, target, label, date)
 
         picker.accepted.connect(chosen)
-        picker.finished.connect(self._keyboard_back)
+        picker.finished.connect(self.keyboard_back)
         picker.open()
 
-    def _keyboard_back(self) -> None:
+    def keyboard_back(self) -> None:
         """After a dialog: the keyboard back in the window, where it was."""
         window = self.window
         window.activateWindow()
@@ -194,7 +193,7 @@ class UserActions:
         switcher = QuickSwitcher(window.library, window)
         window.switcher = switcher
         switcher.chosen.connect(self._switch_to)
-        switcher.finished.connect(self._keyboard_back)
+        switcher.finished.connect(self.keyboard_back)
         switcher.open()
         switcher.query.setFocus()
 

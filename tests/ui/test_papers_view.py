@@ -29,6 +29,9 @@ def test_ctrl_2_lists_the_papers_and_a_page_leads_back_to_its_days(
     with Library(corpus_library) as library:
         assert papers.model.rowCount() == len(library.papers.all())
     assert sum(row.key.startswith("arxiv:") for row in papers.model.rows) == 177
+    longest = max(range(papers.model.rowCount()), key=lambda r: len(papers.model.rows[r].title))
+    tip = papers.model.index(longest, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(papers.model.rows[longest].title)  # the whole title, however narrow
     # Sorted by times featured, most first: RepPoints v2 was featured on three days.
     assert (
         papers.proxy.index(0, 0).data()
