@@ -46,6 +46,8 @@ COMMANDS = (
     Command("next-day", "&Go", "&Next day", ("Alt+Right",)),
     Command("newest-day", "&Go", "N&ewest day", ("Home",)),
     Command("oldest-day", "&Go", "&Oldest day", ("End",)),
+    Command("go-back", "&Go", "&Back", ("Alt+[",)),
+    Command("go-forward", "&Go", "&Forward", ("Alt+]",)),
     Command("go-to-date", "&Go", "&Go to date…", ("Ctrl+G",)),
     Command("quick-switcher", "&Go", "Go to day, item or &paper…", ("Ctrl+K",)),
     Command("search", "&Go", "&Search…", ("Ctrl+Shift+F",)),

@@ -67,6 +67,8 @@ ACTION_ICONS = {
     "show-papers": "fa5s.scroll",
     "toggle-notes": "fa5s.sticky-note",
     "remove-days": "fa5s.trash-alt",
+    "go-back": "fa5s.arrow-left",
+    "go-forward": "fa5s.arrow-right",
     "save-note": "fa5s.save",
     "note-history": "fa5s.history",
     "redo": "fa5s.redo-alt",

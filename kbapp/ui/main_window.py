@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCompleter,
@@ -36,6 +36,7 @@ from kbapp.ui import actions, icons
 from kbapp.ui.changes import ChangeStream, LibraryWatcher
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.exports import ExportActions
+from kbapp.ui.history import History
 from kbapp.ui.importing import ImportController
 from kbapp.ui.layout import Layout
 from kbapp.ui.library_actions import LibraryActions
@@ -177,6 +178,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes)
         self.resizeDocks([self.notes], [280], Qt.Orientation.Horizontal)
         self.layout_keeper = Layout(self)  # the reader's minimum; the docks give way
+        self.history = History(self)  # Back and Forward
+        self.reader.rendered.connect(self.history.day_shown)
+        self.reader.selection_changed.connect(self.history.item_selected)
         # One stream of changes: this window's writes and other processes' (the watcher).
         self.changes = ChangeStream(self)
         self.watcher = LibraryWatcher(library, self.changes, self)
@@ -216,6 +220,9 @@ class MainWindow(QMainWindow):
         self.startup_finished = False  # finish_startup has run
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        pressed = event.type() == QEvent.Type.MouseButtonPress
+        if pressed and isinstance(event, QMouseEvent) and self._mouse_history(event):
+            return True
         # Esc in the day filter: back to the reader, the filter kept.
         if (
             watched is self.sidebar.filter_edit
@@ -229,7 +236,6 @@ class MainWindow(QMainWindow):
         # it), load what the first picture does not need.
         if not self._started and event.type() == QEvent.Type.Paint:
             self._started = True
-            self.reader.viewport().removeEventFilter(self)
             QTimer.singleShot(0, self.finish_startup)
         return False
 
@@ -267,6 +273,8 @@ class MainWindow(QMainWindow):
             "newest-day": days.newest_day,
             "oldest-day": days.oldest_day,
             "go-to-date": days.go_to_date,
+            "go-back": self.history.back,
+            "go-forward": self.history.forward,
             "quick-switcher": user.quick_switcher,
             "search": user.search,
             "next-item": lambda: self.reader.select_step(+1),
@@ -429,6 +437,20 @@ class MainWindow(QMainWindow):
             self.reader.show_day(None)
         if self.isVisible():
             self._show_initial_day()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self._mouse_history(event):
+            super().mousePressEvent(event)
+
+    def _mouse_history(self, event: QMouseEvent) -> bool:
+        """The mouse's back and forward buttons, anywhere in the window."""
+        if event.button() == Qt.MouseButton.BackButton:
+            self.history.back()
+            return True
+        if event.button() == Qt.MouseButton.ForwardButton:
+            self.history.forward()
+            return True
+        return False
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

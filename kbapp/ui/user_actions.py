@@ -154,6 +154,7 @@ class UserActions:
             window.papers.paper_chosen.connect(
                 lambda key, title: window.notes.show_target(f"paper:{key}", title)
             )
+            window.papers.paper_chosen.connect(lambda key, _title: window.history.paper_shown(key))
             window.views.addWidget(window.papers)
         window.papers.load(window.runner, window.library)
         window.views.setCurrentWidget(window.papers)
