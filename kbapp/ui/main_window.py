@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         self.notes.link_clicked.connect(self.user_actions.follow_link)
         self.reader.selection_changed.connect(self.user_actions._selection_changed)
         self.reader.kb_link.connect(self.user_actions._on_kb_link)
+        self.reader.card_menu.connect(self.user_actions.card_menu)
         self.actions_by_name = actions.install(self, self._handlers())
         self.sidebar.remove_requested.connect(self.user_actions.remove_days)
         # Undo and redo say what they would do, in the menu and, when done, the status bar.

@@ -33,6 +33,7 @@ def is_dark(palette: QPalette) -> bool:
 class ReaderView(QTextBrowser):
     kb_link = Signal(QUrl)
     selection_changed = Signal(str)  # the selected item's key ("" for none)
+    card_menu = Signal(str, QPoint)  # an item's key, where its context menu opens
     rendered = Signal(str)  # the date just shown
 
     def __init__(
@@ -248,6 +249,33 @@ class ReaderView(QTextBrowser):
         else:
             target = max(0, min(len(keys) - 1, keys.index(self._selected) + step))
         self.select(keys[target])
+
+    def key_at(self, point: QPoint) -> str | None:
+        """The item whose card is at this point of the viewport (None between days'
+        sections or above the first card)."""
+        if self._day is None:
+            return None
+        position = self.cursorForPosition(point).position()
+        found = None
+        block = self.document().begin()
+        while block.isValid() and block.position() <= position:
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                for name in fragment.charFormat().anchorNames():
+                    if name.startswith("item-"):
+                        found = name.removeprefix("item-")
+                fragments += 1
+            block = block.next()
+        return found if found and self._day.item(found) is not None else None
+
+    def contextMenuEvent(self, event: Any) -> None:
+        key = self.key_at(event.pos())
+        if key is None:
+            super().contextMenuEvent(event)
+            return
+        self.select(key)
+        self.card_menu.emit(key, event.globalPos())
 
     def open_selected(self) -> bool:
         item = self._day.item(self._selected) if self._day and self._selected else None

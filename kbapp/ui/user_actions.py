@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
+from kbapp.core.export.item_markdown import item_markdown
 from kbapp.ui import actions
 from kbapp.ui.layout import DOCK_MIN
 from kbapp.ui.reader import EXTERNAL_SCHEMES
@@ -92,6 +93,31 @@ class UserActions:
 
         box.finished.connect(answered)
         box.open()
+
+    def card_menu(self, key: str, where: QPoint) -> None:
+        """A card's context menu (the item is selected): what the keys do, by mouse."""
+        window = self.window
+        day = window.reader.day
+        item = day.item(key) if day else None
+        if day is None or item is None:
+            return
+        menu = QMenu(window)
+        menu.setObjectName("cardMenu")
+        opened = menu.addAction("Open article", self.open_article)
+        opened.setEnabled(bool(item.article_url))
+        copy = menu.addAction("Copy link", lambda: _copy(item.article_url or ""))
+        copy.setEnabled(bool(item.article_url))
+        menu.addAction("Copy as markdown", lambda: _copy(item_markdown(item)))
+        menu.addSeparator()
+        rate = menu.addMenu("Rate")
+        for stars in range(6):
+            text = "★" * stars if stars else "Clear my rating"
+            rate.addAction(text, self._rater(stars))
+        menu.addAction("Edit note", self.edit_note)
+        menu.addAction("Link to…", self.link_selected)
+        menu.addSeparator()
+        menu.addAction(f"Remove {day.date}…", lambda: self.remove_days([day.date]))
+        menu.popup(where)
 
     def _rater(self, stars: int) -> Callable[[], None]:
         # A closure without parameters: Qt would hand a default parameter `checked`.
@@ -327,3 +353,7 @@ def _where(date: str, item: object) -> str:
     """An item as the undo text names it: `2021-04-25 #3`."""
     number = getattr(item, "index", None) or getattr(item, "ordinal", None)
     return f"{date} #{number}" if number else date
+
+
+def _copy(text: str) -> None:
+    QApplication.clipboard().setText(text)
