@@ -43,6 +43,13 @@ from kbapp.ui.library_actions import LibraryActions
 from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
 from kbapp.ui.samples import Samples, WelcomeCard, discard, open_library_folder
+from kbapp.ui.settings import (
+    READER_ZOOM,
+    apply_color_scheme,
+    reader_font,
+    reader_zoom,
+    theme_choice,
+)
 from kbapp.ui.sidebar import Sidebar
 from kbapp.ui.tasks import TaskRunner
 from kbapp.ui.user_actions import UserActions
@@ -192,6 +199,7 @@ class MainWindow(QMainWindow):
         self.reader.selection_changed.connect(self.user_actions._selection_changed)
         self.reader.kb_link.connect(self.user_actions._on_kb_link)
         self.reader.card_menu.connect(self.user_actions.card_menu)
+        self.reader.zoomed.connect(self._zoomed)
         self.actions_by_name = actions.install(self, self._handlers())
         self.sidebar.remove_requested.connect(self.user_actions.remove_days)
         # Undo and redo say what they would do, in the menu and, when done, the status bar.
@@ -274,6 +282,9 @@ class MainWindow(QMainWindow):
             "newest-day": days.newest_day,
             "oldest-day": days.oldest_day,
             "go-to-date": days.go_to_date,
+            "zoom-in": lambda: self.reader.zoom_by(+1),
+            "zoom-out": lambda: self.reader.zoom_by(-1),
+            "zoom-reset": lambda: self.reader.set_zoom(100),
             "go-back": self.history.back,
             "go-forward": self.history.forward,
             "quick-switcher": user.quick_switcher,
@@ -303,6 +314,20 @@ class MainWindow(QMainWindow):
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
         }
+
+    def _zoomed(self, percent: int) -> None:
+        self.settings.setValue(READER_ZOOM, percent)
+        self.layout_keeper.update_minimum()  # the reader's minimum is in characters
+        self.statusBar().showMessage(f"Zoom {percent}%", 2000)
+
+    def apply_reading_settings(self) -> None:
+        """The reader's font, zoom and theme as the settings have them."""
+        family, size = reader_font(self.settings)
+        self.reader.set_theme(theme_choice(self.settings))
+        self.reader.set_reading_font(family, size)
+        self.reader.set_zoom(reader_zoom(self.settings))
+        apply_color_scheme(theme_choice(self.settings))
+        self.layout_keeper.update_minimum()
 
     def _go_to_change(self, date: str) -> None:
         """An undo or redo acts on this day: show it (if the library has it)."""
@@ -425,6 +450,7 @@ class MainWindow(QMainWindow):
         splitter = self.settings.value("splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        self.apply_reading_settings()
         window_state = self.settings.value("window_state")
         if isinstance(window_state, QByteArray):
             self.restoreState(window_state)

@@ -7,6 +7,7 @@ selected item (J/K) is highlighted by re-assembling the cached card HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -30,11 +31,17 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+BASE_POINTS = 10.5  # the reader's text; the stylesheet's sizes are set against it
+ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10
+_POINTS = re.compile(r"(\d+(?:\.\d+)?)pt\b")
+
+
 class ReaderView(QTextBrowser):
     kb_link = Signal(QUrl)
     selection_changed = Signal(str)  # the selected item's key ("" for none)
     card_menu = Signal(str, QPoint)  # an item's key, where its context menu opens
     rendered = Signal(str)  # the date just shown
+    zoomed = Signal(int)  # the zoom percentage, to keep
 
     def __init__(
         self,
@@ -57,11 +64,61 @@ class ReaderView(QTextBrowser):
         self._images: ImagePresenter | None = None
         self._min_mine: int | None = None  # only my items rated this or more (a filter)
         self._highlight: list[str] = []  # a search's words, marked in the shown day
-        font = QFont(self.font())
-        font.setFamilies([font.family(), *CJK_FONTS])
-        font.setPointSizeF(max(font.pointSizeF(), 10.5))
-        self.document().setDefaultFont(font)
+        self._family: str | None = None  # Settings ▸ Reader font (None: the system's)
+        self._size = BASE_POINTS
+        self.zoom = 100  # percent: Ctrl+= / Ctrl+- / Ctrl+0, Ctrl+wheel
+        self.theme_choice = "system"  # Settings ▸ Theme: system, light or dark
+        self._apply_font()
         self._update_theme()
+
+    # -- font and zoom ---------------------------------------------------------------------
+    def set_reading_font(self, family: str | None, size: float | None) -> None:
+        self._family, self._size = family or None, size or BASE_POINTS
+        self._apply_font()
+        self.refresh()
+
+    def set_zoom(self, percent: int) -> None:
+        """The reader's text at this percentage (the pictures keep their width)."""
+        percent = max(ZOOM_MIN, min(ZOOM_MAX, percent))
+        if percent != self.zoom:
+            self.zoom = percent
+            self._apply_font()
+            self._cards.clear()
+            if self._day is not None:
+                self._render(keep_scroll=True, anchor=True)  # the same text at the top
+            self.zoomed.emit(percent)
+
+    def zoom_by(self, steps: int) -> None:
+        self.set_zoom(self.zoom + ZOOM_STEP * steps)
+
+    def _scale(self) -> float:
+        return self._size / BASE_POINTS * self.zoom / 100
+
+    def _apply_font(self) -> None:
+        """Latin and CJK text, headings and chips all at one scale (Qt's own zoom, which
+        this replaces, changed the widget's font but not the stylesheet's sizes)."""
+        font = QFont(self.font())
+        first = self._family or font.family()
+        font.setFamilies([first, *CJK_FONTS])
+        font.setPointSizeF(max(self._size, 6.0) * self.zoom / 100)
+        self.document().setDefaultFont(font)
+
+    def wheelEvent(self, event: Any) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.zoom_by(1 if delta > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def _styled(self, html: str) -> str:
+        """The stylesheet's point sizes at the reader's scale."""
+        scale = self._scale()
+        if abs(scale - 1) < 0.01:
+            return html
+        head, sep, rest = html.partition("</style>")
+        return _POINTS.sub(lambda m: f"{float(m[1]) * scale:.1f}pt", head) + sep + rest
 
     def set_images(self, presenter: ImagePresenter) -> None:
         """Show pictures from the cache (else placeholders) and follow their arrival."""
@@ -189,11 +246,13 @@ class ReaderView(QTextBrowser):
             top_position, top_y = top.position(), self.cursorRect(top).top()
         day = self._day
         if day is None:
-            self.setHtml(self._empty_html())
+            self.setHtml(self._styled(self._empty_html()))
             return
         self.setHtml(
-            render.render_day(
-                day, self._theme, self._selected, self._image_html, self._card, self._min_mine
+            self._styled(
+                render.render_day(
+                    day, self._theme, self._selected, self._image_html, self._card, self._min_mine
+                )
             )
         )
         if self._highlight:
@@ -308,7 +367,18 @@ class ReaderView(QTextBrowser):
 
     # -- theme ------------------------------------------------------------------------
     def _update_theme(self) -> None:
-        self._theme = render.DARK if is_dark(self.palette()) else render.LIGHT
+        dark = (
+            is_dark(self.palette())
+            if self.theme_choice == "system"
+            else (self.theme_choice == "dark")
+        )
+        self._theme = render.DARK if dark else render.LIGHT
+
+    def set_theme(self, choice: str) -> None:
+        """Settings ▸ Theme: the reader's colours follow (system, light or dark)."""
+        self.theme_choice = choice
+        self._update_theme()
+        self.refresh()
 
     def changeEvent(self, event: Any) -> None:
         super().changeEvent(event)

@@ -1,11 +1,34 @@
-"""The user's preferences, read and written in one place, and the Settings dialog."""
+"""The user's preferences, read and written in one place, and the Settings dialog:
+remote images, the reader's font and size, the theme, and where the library is."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFontComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 LOAD_REMOTE_IMAGES = "images/load_remote"
+READER_FAMILY = "reader/font_family"
+READER_SIZE = "reader/font_size"
+READER_ZOOM = "reader/zoom"
+THEME = "appearance/theme"
+THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+DEFAULT_SIZE = 10.5
 
 
 def load_remote_images(settings: QSettings) -> bool:
@@ -14,8 +37,44 @@ def load_remote_images(settings: QSettings) -> bool:
     return value not in (False, "false", "0", 0)
 
 
+def reader_font(settings: QSettings) -> tuple[str | None, float]:
+    """The reader's font family (None: the system's) and size in points."""
+    family = settings.value(READER_FAMILY, "")
+    try:
+        size = float(settings.value(READER_SIZE, DEFAULT_SIZE))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        size = DEFAULT_SIZE
+    return (str(family) or None), min(max(size, 6.0), 32.0)
+
+
+def reader_zoom(settings: QSettings) -> int:
+    try:
+        return int(settings.value(READER_ZOOM, 100))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 100
+
+
+def theme_choice(settings: QSettings) -> str:
+    value = str(settings.value(THEME, "system"))
+    return value if value in THEMES else "system"
+
+
+def apply_color_scheme(choice: str) -> None:
+    """The whole window light or dark, or as the system has it (Qt 6.8's colour
+    scheme hint; where the platform ignores it, the reader still follows)."""
+    hints = QGuiApplication.styleHints()
+    scheme = {
+        "light": Qt.ColorScheme.Light,
+        "dark": Qt.ColorScheme.Dark,
+    }.get(choice, Qt.ColorScheme.Unknown)
+    if hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(scheme)
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: QSettings, parent: QWidget | None = None, library: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -29,6 +88,36 @@ class SettingsDialog(QDialog):
             self,
         )
         hint.setWordWrap(True)
+        family, size = reader_font(settings)
+        self.family = QFontComboBox(self)
+        self.family.setObjectName("readerFamily")
+        self.family.setCurrentFont(QFont(family) if family else self.font())
+        self.font_size = QDoubleSpinBox(self)
+        self.font_size.setObjectName("readerSize")
+        self.font_size.setRange(6.0, 32.0)
+        self.font_size.setSingleStep(0.5)
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(size)
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("theme")
+        for value, text in THEMES.items():
+            self.theme.addItem(text, value)
+        self.theme.setCurrentIndex(list(THEMES).index(theme_choice(settings)))
+        where = QLabel(str(library) if library else "", self)
+        where.setObjectName("libraryPath")
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setWordWrap(True)
+        show = QPushButton("Open the library's folder", self)
+        show.setObjectName("openLibraryFolder")
+        show.clicked.connect(lambda: _open_folder(library))
+        place = QHBoxLayout()
+        place.addWidget(where, 1)
+        place.addWidget(show)
+        form = QFormLayout()
+        form.addRow("Reader font", self.family)
+        form.addRow("Size", self.font_size)
+        form.addRow("Theme", self.theme)
+        form.addRow("Library", place)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -37,8 +126,19 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.remote_images)
         layout.addWidget(hint)
+        layout.addLayout(form)
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        self._settings.setValue(LOAD_REMOTE_IMAGES, self.remote_images.isChecked())
+        settings = self._settings
+        settings.setValue(LOAD_REMOTE_IMAGES, self.remote_images.isChecked())
+        family = self.family.currentFont().family()
+        settings.setValue(READER_FAMILY, "" if family == self.font().family() else family)
+        settings.setValue(READER_SIZE, self.font_size.value())
+        settings.setValue(THEME, self.theme.currentData())
         super().accept()
+
+
+def _open_folder(library: Path | None) -> None:
+    if library is not None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(library.parent)))
