@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
-from kbapp.core.digest.model import Entry, Image, Link, Section
+from kbapp.core.digest.model import Entry, Image, Link, Section, Video
 
 
 def entry_from_dict(data: dict[str, Any]) -> Entry:
@@ -58,6 +58,7 @@ class DayItem:
     entries: list[Entry] = _field(default_factory=list)
     links: list[Link] = _field(default_factory=list)
     images: list[Image] = _field(default_factory=list)
+    videos: list[Video] = _field(default_factory=list)
     removed: bool = False
     my_rating: int | None = None  # the user's own stars
     note: str | None = None  # the user's note

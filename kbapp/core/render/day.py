@@ -2,25 +2,48 @@
 
 The HTML is written for Qt's rich-text engine (tables for cards, no script, no remote
 loads): icons are `icon:` resources and in-app links use the `kb:` scheme, both served
-by the window. Prose (abstracts, tips, points) goes through the `markdown` package with
-raw HTML escaped; titles are escaped, never interpreted (`1*1` is not emphasis).
+by the window. Prose (abstracts, tips, points) goes through `prose`; titles are escaped,
+never interpreted (`1*1` is not emphasis).
+
+Qt breaks a line after every inline picture and ignores `white-space: nowrap` on a span,
+so what must stay in one piece is text (the stars), or starts its own line (a chip with
+its icon).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from kbapp.core.day import Day, DayItem, MyLink
-from kbapp.core.digest.links import Found, find_links
-from kbapp.core.digest.model import LINK_FIELDS, Entry, Image, Link
+from kbapp.core.digest.model import LINK_FIELDS, Entry, Image, Link, Video
+from kbapp.core.render.media import render_image, render_video
+from kbapp.core.render.notes import WIKI_LINK, note_html, render_note
+from kbapp.core.render.prose import looks_like_url, prose, url_text_html
 
-if TYPE_CHECKING:  # imported on the first markdown text, not at start-up
-    from markdown import Markdown
+__all__ = [
+    "DARK",
+    "FIELD_NAMES",
+    "LIGHT",
+    "WIKI_LINK",
+    "heading_date",
+    "kb_url",
+    "my_stars_html",
+    "note_html",
+    "prose",
+    "render_card",
+    "render_chips",
+    "render_day",
+    "render_image",
+    "render_my_links",
+    "render_note",
+    "render_section",
+    "render_video",
+    "stars_html",
+    "stylesheet",
+]
 
 FIELD_NAMES = {
     "paper": "Paper",
@@ -46,6 +69,7 @@ LIGHT = {
     "placeholder": "#f0f2f4",
     "background": "#f6f8fa",
     "mine": "#d1242f",
+    "star": "#e3a008",
 }
 DARK = {
     "text": "#e6edf3",
@@ -58,89 +82,9 @@ DARK = {
     "placeholder": "#21262d",
     "background": "#0d1117",
     "mine": "#ff7b72",
+    "star": "#e3b341",
 }
 _WEEKDAYS = "一二三四五六日"
-# Text with none of these has no markdown in it: it is escaped, not converted (most
-# abstracts; markdown costs ~0.1 ms a call and ~25 ms to import at start-up).
-_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|^\s|^[-+]\s|^\d+[.)]\s|https?:|www\.", re.IGNORECASE)
-_md: Markdown | None = None
-
-
-def _markdown() -> Markdown:
-    global _md
-    if _md is None:
-        import markdown
-
-        _md = markdown.Markdown(output_format="html")
-    return _md
-
-
-# A link whose URL has only these characters comes out of markdown as `href="URL"` with
-# `&` escaped: no quotes (a title), parentheses or brackets (nesting), spaces or markup.
-_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&+,;=%]+", re.IGNORECASE)
-_INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|https?:|www\.", re.IGNORECASE)  # mid-line
-_LABEL_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]")  # a URL as a link's text stays text
-
-
-def prose(text: str) -> str:
-    """Inline markdown of a text from a digest, with raw HTML shown as text."""
-    if not _MARKUP.search(text):
-        return html.escape(text, quote=False)
-    links = find_links(text)
-    plain = _plain_links(text, links)
-    return plain if plain is not None else markdown_prose(text, links)
-
-
-def markdown_prose(text: str, links: list[Found]) -> str:
-    """`prose` by the markdown package: the links marked up as markdown links."""
-    pieces: list[str] = []
-    pos = 0
-    for found in links:
-        pieces.append(html.escape(text[pos : found.start], quote=False))
-        url = found.url_raw.strip().replace(" ", "%20")
-        label = found.text.strip() or url
-        pieces.append(f"[{_md_text(label)}]({url or '#'})" if found.markdown else f"<{url}>")
-        pos = found.end
-    pieces.append(html.escape(text[pos:], quote=False))
-    md = _markdown()
-    md.reset()
-    out = md.convert("".join(pieces))
-    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
-        out = out[3:-4]
-    return out
-
-
-def _plain_links(text: str, links: list[Found]) -> str | None:
-    """The HTML markdown makes of a text that is plain words and simple links, without
-    loading markdown (~25 ms at start-up, 0.1 ms a call); None for anything else.
-    `tests/core/test_render.py` holds it equal to markdown's output on every text of
-    the corpus and on generated ones."""
-    if not links or text[-1:].isspace():
-        return None
-    out: list[str] = []
-    pos = 0
-    for found in links:
-        url = found.url_raw.strip()
-        label = found.text.strip() or url if found.markdown else url
-        gap = text[pos : found.start]
-        if (
-            (_MARKUP if pos == 0 else _INLINE_MARKUP).search(gap)
-            or not _PLAIN_URL.fullmatch(url)
-            or (found.markdown and _LABEL_MARKUP.search(label))
-        ):
-            return None
-        href = url.replace("&", "&amp;")
-        out.append(f'{gap}<a href="{href}">{label if found.markdown else href}</a>')
-        pos = found.end
-    rest = text[pos:]
-    if _INLINE_MARKUP.search(rest):
-        return None
-    out.append(rest)
-    return "".join(out)
-
-
-def _md_text(text: str) -> str:
-    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
 def heading_date(iso: str) -> str:
@@ -159,8 +103,10 @@ span.num, a.num {{ color: {theme["muted"]}; }}
 a.title {{ color: {theme["text"]}; }}
 p.field {{ color: {theme["muted"]}; font-size: 9pt; margin-bottom: 0px; }}
 p.body {{ margin-top: 4px; margin-bottom: 4px; }}
-p.chips {{ margin-top: 8px; }}
+p.chip {{ margin-top: 2px; margin-bottom: 0px; }}
 span.chip {{ background-color: {theme["chip"]}; }}
+span.stars {{ color: {theme.get("star", "#e3a008")}; }}
+a.muted {{ color: {theme["muted"]}; font-size: 9pt; }}
 span.removed {{ color: {theme["muted"]}; font-style: italic; }}
 span.mine {{ color: {theme["muted"]}; font-size: 10pt; }}
 a.on {{ color: {theme["mine"]}; }}
@@ -203,8 +149,8 @@ def render_day(
             f'<p class="meta">{hidden} more item(s) of this day: not rated {min_mine}★ or '
             "more by me (the filter <i>mine&gt;=" + str(min_mine) + "</i>).</p>"
         )
-    parts += [render_section(section.name, section.entries, section.images, image_html)
-              for section in day.sections if section.name]  # fmt: skip
+    parts += [render_section(s.name, s.entries, s.images, image_html, s.videos)
+              for s in day.sections if s.name]  # fmt: skip
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -268,26 +214,6 @@ def render_cross(item: DayItem) -> str:
     return "".join(lines)
 
 
-# `[[...]]` in a note: a link to an item, a paper or a day, resolved when followed.
-WIKI_LINK = re.compile(r"\[\[([^\[\]\n]{1,200})\]\]")
-
-
-def note_html(text: str) -> str:
-    """A note of the user's (markdown; raw HTML shown as text) as HTML; `[[...]]`
-    becomes an in-app link (`kb:resolve?q=...`)."""
-
-    pieces, pos = [], 0
-    for found in WIKI_LINK.finditer(text):
-        words = found.group(1).strip()
-        pieces.append(html.escape(text[pos : found.start()], quote=False))
-        pieces.append(f"[{_md_text(words)}](kb:resolve?q={quote(words, safe='')})")
-        pos = found.end()
-    pieces.append(html.escape(text[pos:], quote=False))
-    md = _markdown()
-    md.reset()
-    return str(md.convert("".join(pieces)))
-
-
 def render_my_links(owner: str, links: list[MyLink]) -> str:
     """My links from and to an item or a paper (`owner`, a target), each with its label
     and a way to remove it."""
@@ -304,14 +230,10 @@ def render_my_links(owner: str, links: list[MyLink]) -> str:
     return f'<p class="field">My links</p>{"".join(lines)}' if lines else ""
 
 
-def render_note(text: str) -> str:
-    """The user's note under its card."""
-    return f'<p class="field">My note</p><div class="note">{note_html(text)}</div>'
-
-
-def stars_html(count: int, icon: str = "star", size: int = 14) -> str:
-    star = f'<img src="icon:{icon}" width="{size}" height="{size}">'
-    return star * count if count else '<span class="num">☆ 0</span>'
+def stars_html(count: int) -> str:
+    """The author's rating as star characters: one word Qt keeps on one line (pictures
+    would each end a line where they fall)."""
+    return f'<span class="stars">{"★" * count}</span>' if count else '<span class="num">☆ 0</span>'
 
 
 def render_card(
@@ -335,8 +257,8 @@ def render_card(
         f'<table width="100%" cellspacing="0" cellpadding="12" border="1" bgcolor="{background}"'
         f' style="margin-top: 10px; border-collapse: collapse; border-color: {border};'
         ' border-style: solid;"><tr><td>',
-        f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp;&nbsp;'
-        f"{stars_html(item.author_stars)}&nbsp;&nbsp;&nbsp;{my_stars_html(item)}{removed}</p>",
+        f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp; '
+        f"{stars_html(item.author_stars)}&nbsp;&nbsp; {my_stars_html(item)}{removed}</p>",
     ]
     chip_lines = {link.line for link in item.links if _is_chip(link)}
     body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
@@ -346,6 +268,7 @@ def render_card(
     if item.note:
         body.append(render_note(item.note))
     body += [(image_html or render_image)(image) for image in item.images]
+    body += [render_video(video) for video in item.videos]
     body.append("</td></tr></table>")
     return "".join(body)
 
@@ -384,46 +307,48 @@ def _point(entry: Entry) -> str:
 
 
 def render_chips(links: list[Link]) -> str:
-    chips = []
+    """The links as chips, one a line, each led by its field's icon: at the start of a
+    line the icon cannot be left behind at the end of the one before."""
+    chips: list[str] = []
     for link in links:
         if not _is_chip(link):
             continue
         name = link.name if link.field == "link" and link.name else FIELD_NAMES[link.field]
         if link.group:
             name += f" {link.group}"
-        shown = html.escape(_chip_text(link))
         icon = f'<img src="icon:field-{link.field}" width="14" height="14">'
-        target = html.escape(link.url) if link.url else None
-        text = f'<a href="{target}">{shown}</a>' if target else shown
+        text = _chip_link(link)
         note = f" <i>{html.escape(link.note)}</i>" if link.note else ""
+        top = ' style="margin-top: 8px;"' if not chips else ""
         chips.append(
-            f'<span class="chip">&nbsp;{icon}&nbsp;<b>{html.escape(name)}</b>'
-            f"&nbsp;{text}{note}&nbsp;</span>"
+            f'<p class="chip"{top}>{icon}&nbsp;<span class="chip">&nbsp;<b>'
+            f"{html.escape(name)}</b>&nbsp;</span> {text}{note}</p>"
         )
-    return f'<p class="chips">{"&nbsp; ".join(chips)}</p>' if chips else ""
+    return "".join(chips)
 
 
-def _chip_text(link: Link) -> str:
-    text = link.text or link.url or ""
-    for prefix in ("https://", "http://"):
-        text = text.removeprefix(prefix)
-    return text if len(text) <= 70 else text[:67] + "…"
-
-
-def render_image(image: Image) -> str:
-    """A placeholder box naming where the picture comes from."""
-    where = image.host or (f"local file {image.resolved_path}" if image.is_local else "image")
-    return (
-        '<p class="placeholder" align="center">&nbsp;<br>'
-        '<img src="icon:image" width="14" height="14">'
-        f"&nbsp; image · {html.escape(where)}<br>&nbsp;</p>"
-    )
+def _chip_link(link: Link) -> str:
+    """A chip's link: its text, or its URL shortened, the full URL as the tooltip."""
+    raw = link.text or link.url or ""
+    if looks_like_url(raw):
+        shown = url_text_html(raw)
+    else:
+        shown = html.escape(raw if len(raw) <= 70 else raw[:67] + "…")
+    if not link.url:
+        return shown
+    target = html.escape(link.url)
+    return f'<a href="{target}" title="{target}">{shown}</a>'
 
 
 def render_section(
-    name: str, entries: list[Entry], images: list[Image], image_html: ImageHtml | None = None
+    name: str,
+    entries: list[Entry],
+    images: list[Image],
+    image_html: ImageHtml | None = None,
+    videos: list[Video] | None = None,
 ) -> str:
     body = [f"<h3>{html.escape(name)}</h3>"]
     body += [render_entry(entry) for entry in entries]
     body += [(image_html or render_image)(image) for image in images]
+    body += [render_video(video) for video in videos or []]
     return "".join(body)

@@ -6,7 +6,8 @@ import html
 from collections.abc import Mapping
 
 from kbapp.core.day import MyLink
-from kbapp.core.render.day import LIGHT, kb_url, note_html, render_my_links, stylesheet
+from kbapp.core.render.day import LIGHT, kb_url, render_my_links, stylesheet
+from kbapp.core.render.notes import note_html
 from kbapp.core.store.papers import PaperRow
 
 

@@ -155,6 +155,12 @@ class Days(Part):
                     resolved,
                 )  # fmt: skip
             )
+        for item_id, src_raw, src, line, host, in_div in self._conn.execute(
+            "SELECT item_id, src_raw, src, line, host, wrapped_in_div FROM videos"
+            " WHERE digest_id = ? AND item_id IS NOT NULL ORDER BY item_id, line, id",
+            (digest_id,),
+        ):
+            by_id[item_id].videos.append(Video(src_raw, src, line, host, bool(in_div)))
         return day
 
 

@@ -1,0 +1,161 @@
+"""Digest text as inline HTML: markdown with raw HTML shown as text, links as links, and
+URLs shown as text shortened to their host and path tail.
+
+Titles are escaped elsewhere, never passed here (`1*1` in a title is not emphasis).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+from kbapp.core.digest.links import Found, find_links
+
+if TYPE_CHECKING:  # imported on the first markdown text, not at start-up
+    from markdown import Markdown
+
+# Text with none of these has no markdown in it: it is escaped, not converted (most
+# abstracts; markdown costs ~0.1 ms a call and ~25 ms to import at start-up).
+_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|^\s|^[-+]\s|^\d+[.)]\s|https?:|www\.", re.IGNORECASE)
+_md: Markdown | None = None
+
+
+def markdown_converter() -> Markdown:
+    """The one Markdown instance (made on first use); call `reset()` before `convert`."""
+    global _md
+    if _md is None:
+        import markdown
+
+        _md = markdown.Markdown(output_format="html")
+    return _md
+
+
+# A link whose URL has only these characters comes out of markdown as `href="URL"` with
+# `&` escaped: no quotes (a title), parentheses or brackets (nesting), spaces or markup.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&+,;=%]+", re.IGNORECASE)
+_INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|https?:|www\.", re.IGNORECASE)  # mid-line
+_LABEL_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]")  # a URL as a link's text stays text
+
+
+def prose(text: str) -> str:
+    """Inline markdown of a text from a digest, with raw HTML shown as text."""
+    if not _MARKUP.search(text):
+        return html.escape(text, quote=False)
+    links = find_links(text)
+    plain = _plain_links(text, links)
+    return short_url_texts(plain if plain is not None else markdown_prose(text, links))
+
+
+def markdown_prose(text: str, links: list[Found]) -> str:
+    """`prose` by the markdown package: the links marked up as markdown links."""
+    pieces: list[str] = []
+    pos = 0
+    for found in links:
+        pieces.append(html.escape(text[pos : found.start], quote=False))
+        url = found.url_raw.strip().replace(" ", "%20")
+        label = found.text.strip() or url
+        pieces.append(f"[{md_text(label)}]({url or '#'})" if found.markdown else f"<{url}>")
+        pos = found.end
+    pieces.append(html.escape(text[pos:], quote=False))
+    md = markdown_converter()
+    md.reset()
+    out = md.convert("".join(pieces))
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def _plain_links(text: str, links: list[Found]) -> str | None:
+    """The HTML markdown makes of a text that is plain words and simple links, without
+    loading markdown (~25 ms at start-up, 0.1 ms a call); None for anything else.
+    `tests/core/render/test_day.py` holds it equal to markdown's output on every text of
+    the corpus and on generated ones."""
+    if not links or text[-1:].isspace():
+        return None
+    out: list[str] = []
+    pos = 0
+    for found in links:
+        url = found.url_raw.strip()
+        label = found.text.strip() or url if found.markdown else url
+        gap = text[pos : found.start]
+        if (
+            (_MARKUP if pos == 0 else _INLINE_MARKUP).search(gap)
+            or not _PLAIN_URL.fullmatch(url)
+            or (found.markdown and _LABEL_MARKUP.search(label))
+        ):
+            return None
+        href = url.replace("&", "&amp;")
+        out.append(f'{gap}<a href="{href}">{label if found.markdown else href}</a>')
+        pos = found.end
+    rest = text[pos:]
+    if _INLINE_MARKUP.search(rest):
+        return None
+    out.append(rest)
+    return "".join(out)
+
+
+def md_text(text: str) -> str:
+    """Text for a markdown link label: escaped, its brackets taken literally."""
+    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+
+
+# -- URLs shown as text ---------------------------------------------------------------
+
+SHORT_URL = 40  # characters of a URL shown as text, scheme left out
+WORD_JOINER = "\u2060"
+_SCHEME = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
+_URL_TEXT = re.compile(r"^(?:(?:https?|ftp)://|www\.)\S+$", re.IGNORECASE)
+_LINK = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
+
+
+def looks_like_url(text: str) -> bool:
+    return bool(_URL_TEXT.match(text.strip()))
+
+
+def short_url(url: str, limit: int = SHORT_URL) -> str:
+    """A URL as a reader reads it: no scheme, and past `limit` characters its host and
+    path tail around an ellipsis (`github.com/…/master/readme.md`); a query that does
+    not fit is cut to `…`."""
+    text = _SCHEME.sub("", url.strip()).rstrip("/")
+    if len(text) <= limit:
+        return text
+    host, _, rest = text.partition("/")
+    path = re.split(r"[?#]", rest, maxsplit=1)[0].strip("/")
+    if len(host) + 1 + len(path) < limit:  # only the query is long
+        return f"{host}/{path}…" if path else f"{host}/…"
+    segments = path.split("/")
+    room = max(8, limit - len(host) - 3)  # after "host/…/"
+    tail = "/".join(segments[-2:])
+    if len(tail) > room:
+        tail = segments[-1]
+    if len(tail) > room:  # one long last segment: keep its end
+        return f"{host}/…{tail[-room:]}"
+    return f"{host}/…/{tail}"
+
+
+def unbreakable(text: str) -> str:
+    """`text` with a word joiner after each `/` and `-`, the places Qt would otherwise
+    break a URL at the end of a line (a span's `white-space: nowrap` is ignored)."""
+    return text.replace("/", "/" + WORD_JOINER).replace("-", "-" + WORD_JOINER)
+
+
+def url_text_html(url: str, text: str | None = None) -> str:
+    """The text of a link whose text is a URL, escaped: short and in one piece."""
+    return html.escape(unbreakable(short_url(text or url)), quote=False)
+
+
+def short_url_texts(out: str) -> str:
+    """Links in `out` whose text is a URL show it short; the full URL stays the href
+    and becomes the link's title (its tooltip)."""
+    if "<a " not in out:
+        return out
+
+    def shorten(found: re.Match[str]) -> str:
+        href, text = found.group(1), html.unescape(found.group(2))
+        if not looks_like_url(text):
+            return found.group(0)
+        title = html.escape(html.unescape(href))
+        return f'<a href="{href}" title="{title}">{url_text_html(href, text)}</a>'
+
+    return _LINK.sub(shorten, out)
