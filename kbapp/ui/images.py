@@ -30,6 +30,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QMovie, QPainter
 from kbapp.core.day import Day
 from kbapp.core.digest.model import Image
 from kbapp.core.images.cache import FetchResult, ImageFiles, ImageState, image_key
+from kbapp.core.render.media import fit_image, max_image_width
 from kbapp.core.store.library import Library
 from kbapp.core.store.rows import Changes
 from kbapp.ui.errors import image_problem
@@ -139,13 +140,14 @@ class ImagePresenter(QObject):
         state = self._states.get(key)
         link = f"kb:image/{quote(key, safe='')}"
         if state is not None and state.status == "ok" and state.hash:
-            size = self._fit(self._natural_size(state))
+            natural = self._natural_size(state)  # at most the digest's zoom of the width
+            size = QSize(*fit_image(natural.width(), natural.height(), self._width, image.zoom))
             src = f"kb-image:{state.hash}"
             return (
                 f'<p class="picture" align="center"><a href="{link}"><img src="{src}" '
                 f'width="{size.width()}" height="{size.height()}"></a></p>'
             )
-        width = self._width
+        width = max_image_width(self._width, image.zoom)
         waiting = state is None or state.status == "pending"
         fetching = waiting and not image.is_local and load_remote_images(self._settings)
         # A box the size of a typical picture while one may come; a short note otherwise.

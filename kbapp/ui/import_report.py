@@ -52,7 +52,7 @@ def summary(report: ImportReport, refused: Sequence[Path] = ()) -> str:
         (report.count(Status.FAILED) + len(refused), "refused"),
     ]
     words = ", ".join(f"{count} {what}" for count, what in counts if count)
-    return words or "no digest found, nothing imported"
+    return words or "no markdown digest (.md) found, nothing imported"
 
 
 def problems(report: ImportReport, refused: Iterable[Path] = ()) -> list[tuple[Path, str]]:

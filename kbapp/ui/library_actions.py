@@ -70,8 +70,9 @@ class LibraryActions:
 
     def show_settings(self) -> None:
         window = self.window
-        dialog = SettingsDialog(window.settings, window)
-        dialog.accepted.connect(lambda: window.reader.show_day(window.reader.day))
+        dialog = SettingsDialog(window.settings, window, library=window.library.path)
+        dialog.accepted.connect(window.apply_reading_settings)  # in place: the scroll kept
+        dialog.finished.connect(window.user_actions.keyboard_back)
         dialog.open()
 
     # -- importing ------------------------------------------------------------------------
@@ -116,10 +117,10 @@ class LibraryActions:
         window = self.window
         paths, window.files_waiting = window.files_waiting, []
         accepted, refused = importable(paths)
-        if refused:
+        if accepted:  # the refused are listed in the import's report
+            window.importer.start(accepted, refused)
+        elif refused:
             window.statusBar().showMessage(describe_refusal(refused, True), MESSAGE_MS)
-        if accepted:
-            window.importer.start(accepted)
 
     def _after_import(self, report: ImportReport) -> None:
         """What the import wrote goes to every view (the stream), then its newest day

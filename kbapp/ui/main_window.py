@@ -35,6 +35,7 @@ from kbapp.core.store.library import Changes, Library
 from kbapp.ui import actions, icons
 from kbapp.ui.changes import ChangeStream, LibraryWatcher
 from kbapp.ui.days_model import DaysModel
+from kbapp.ui.errors import open_in_browser
 from kbapp.ui.exports import ExportActions
 from kbapp.ui.history import History
 from kbapp.ui.importing import ImportController
@@ -153,7 +154,9 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(library.path, self)
         self.model = DaysModel(library, self)
         self.sidebar = Sidebar(self.model, self)
-        self.reader = ReaderView(self)
+        self.reader = ReaderView(
+            self, open_external=lambda url: open_in_browser(url, self.statusBar())
+        )
         self.welcome = WelcomeCard(self)  # the empty state, and the samples' banner
         self.samples: Samples | None = None  # while the window shows the samples
         reading = QWidget(self)

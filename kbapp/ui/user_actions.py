@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from kbapp.core.export.item_markdown import item_markdown
 from kbapp.ui import actions
+from kbapp.ui.errors import open_in_browser
 from kbapp.ui.layout import DOCK_MIN
 from kbapp.ui.reader import EXTERNAL_SCHEMES
 from kbapp.ui.user_layer import kb_query
@@ -286,7 +286,7 @@ class UserActions:
         if url.scheme() == "kb":
             self._on_kb_link(url)
         elif url.scheme() in EXTERNAL_SCHEMES:
-            QDesktopServices.openUrl(url)
+            open_in_browser(url, self.window.statusBar())
 
     def follow_reference(self, text: str) -> None:
         """`[[text]]` of a note, followed: the day, item or paper it names."""

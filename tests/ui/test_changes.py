@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from kbapp.core.store.library import Library
 from kbapp.ui.changes import POLL_MS
+from kbapp.ui.import_report import ImportReportDialog
 from kbapp.ui.main_window import MainWindow
 from tests.ui.conftest import press, select_first
 from tests.ui.test_notes import note_in_file, type_text
@@ -115,10 +116,9 @@ def test_after_the_papers_view_and_an_import_a_note_goes_to_the_item_on_screen(
         window.importer.start([refused])
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
     box = QApplication.activeModalWidget()
-    assert isinstance(
-        box, QMessageBox
-    ) and "not-a-digest.md" in box.text() + box.informativeText() + (box.detailedText() or "")
-    box.close()  # "could not be imported", and why
+    assert isinstance(box, ImportReportDialog)  # "not imported", and why, in a list
+    assert [name for name, why in box.rows() if why] == ["not-a-digest.md"]
+    box.close()
     assert window.notes.target == f"item:{item}"
     # An import that changes the library reads the papers list again, behind the days.
     run_kbapp(path, "import", str(corpus / "notes" / "202109"))
