@@ -20,10 +20,9 @@ from PySide6.QtWidgets import QStyle
 if TYPE_CHECKING:
     from kbapp.ui.main_window import MainWindow
 
-MIN_CHARS = 30  # the narrowest the reader goes: a title still reads on one or two lines
+MIN_CHARS = 28  # the narrowest the reader goes: a title still reads on one or two lines
 COMFORT_CHARS = 60  # what the reader keeps before the note panel steps aside
-SIDEBAR_MIN = 240  # the day column shrinks first; the counts and stars stay
-SIDEBAR_WIDTH = 270  # a first window's: 1400 px then hold it, 60 characters and notes
+SIDEBAR_MIN = 240  # at least; in fact what the counts, stars and a day's label need
 DOCK_MIN = 200
 DEFAULT_SIZE = (1400, 900)
 
@@ -40,6 +39,17 @@ def reader_width_for(window: MainWindow, chars: int) -> int:
     scroll_bar = reader.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, reader)
     margins = reader.viewport().width() - reader.text_width()  # the cards' padding
     return chars * char_width(window) + margins + scroll_bar + 2 * reader.frameWidth() + 4
+
+
+def sidebar_width(window: MainWindow) -> int:
+    """The sidebar's narrowest: its fixed columns (items, best, mine) and a day's label
+    ("04-25  周日") two levels in, so no column is cut."""
+    tree = window.sidebar.tree
+    header = tree.header()
+    fixed = sum(header.sectionSize(column) for column in range(1, header.count()))
+    label = tree.fontMetrics().horizontalAdvance("04-25  周日") + 3 * tree.indentation()
+    scroll_bar = tree.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, tree)
+    return max(SIDEBAR_MIN, fixed + label + scroll_bar + 2 * tree.frameWidth() + 8)
 
 
 def default_geometry(available: QRect) -> QRect:
@@ -59,7 +69,7 @@ class Layout(QObject):
         self.window = window
         self.gave_way = False  # the note panel is hidden by this, not by the user
         self.chosen = False  # the user showed or hid it: the width no longer decides
-        window.sidebar.setMinimumWidth(SIDEBAR_MIN)
+        window.sidebar.setMinimumWidth(sidebar_width(window))
         window.splitter.setCollapsible(0, False)
         window.splitter.setCollapsible(1, False)
         window.notes.setMinimumWidth(DOCK_MIN)
@@ -76,14 +86,15 @@ class Layout(QObject):
         screen = window.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
             window.setGeometry(default_geometry(screen.availableGeometry()))
-        window.splitter.setSizes([SIDEBAR_WIDTH, max(window.width() - SIDEBAR_WIDTH, 1)])
+        sidebar = sidebar_width(window)
+        window.splitter.setSizes([sidebar, max(window.width() - sidebar, 1)])
         window.resizeDocks([window.notes], [260], Qt.Orientation.Horizontal)
         self.fit()
 
     def wanted_with_notes(self) -> int:
         """The window width that keeps the note panel and a comfortable reader."""
         window = self.window
-        sidebar = max(window.sidebar.width(), SIDEBAR_MIN)
+        sidebar = max(window.sidebar.width(), sidebar_width(window))
         return sidebar + reader_width_for(window, COMFORT_CHARS) + DOCK_MIN + 24
 
     def fit(self) -> None:

@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(reading)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([270, 930])
+        self.splitter.setSizes([330, 870])
         self.views = QStackedWidget(self)  # the days (0) and, made when first shown, the papers
         self.views.addWidget(self.splitter)
         self.papers: PapersView | None = None  # made by user_actions.show_papers

@@ -7,6 +7,7 @@ that featured it, its code and my note on it, which the note panel edits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbapp.core.render.day import LIGHT
 from kbapp.core.render.papers import render_paper
 from kbapp.core.store.library import Library
 from kbapp.core.store.papers import PaperRow
@@ -120,10 +122,17 @@ class PapersView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)  # one line a paper; the page has the whole title
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # The title takes the free width; the other columns are as wide as their values
+        # (from the font, not their contents: those would leave the title nothing).
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(36)
+        metrics = self.fontMetrics()
+        for column, sample in enumerate(
+            (" 2021-03-07 ", " 2021-03-07 ", " Times ", " ★★★★★ ", " Note ", " Code "), start=1
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 8)
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.table.activated.connect(self._show_current)
@@ -141,13 +150,16 @@ class PapersView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(self.page)
-        split.setSizes([700, 500])
+        split.setSizes([760, 440])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
         self._library: Library | None = None
         self._loading = False
         self.pending_key: str | None = None  # to select once the papers are read
+        self.theme: Mapping[str, str] = LIGHT  # the reader's (Settings ▸ Theme)
 
     def load(self, runner: TaskRunner, library: Library) -> None:
         """Read the papers on the worker and show them (again, after changes)."""
@@ -193,7 +205,7 @@ class PapersView(QWidget):
         note = self._library.user.note(own)
         mine = self._library.user.my_links(own)
         scroll = self.page.verticalScrollBar().value()
-        self.page.setHtml(render_paper(row, note, my_links=mine))
+        self.page.setHtml(render_paper(row, note, self.theme, my_links=mine))
         self.page.verticalScrollBar().setValue(scroll)
         if self.isVisible():  # the paper on screen; a reload behind the days view is not
             self.paper_chosen.emit(row.key, row.title)

@@ -8,7 +8,7 @@ selected item (J/K) is highlighted by re-assembling the cached card HTML.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QUrl, Signal
@@ -373,6 +373,11 @@ class ReaderView(QTextBrowser):
             else (self.theme_choice == "dark")
         )
         self._theme = render.DARK if dark else render.LIGHT
+
+    @property
+    def theme(self) -> Mapping[str, str]:
+        """The colours the reader draws with (the papers page takes the same)."""
+        return self._theme
 
     def set_theme(self, choice: str) -> None:
         """Settings ▸ Theme: the reader's colours follow (system, light or dark)."""

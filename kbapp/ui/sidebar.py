@@ -52,7 +52,7 @@ class Sidebar(QWidget):
         metrics = self.tree.fontMetrics()
         for column, sample in ((1, " Items "), (2, " ★★★★★ "), (3, " ★★★★★✎ ")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 12)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 6)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

@@ -182,6 +182,7 @@ class UserActions:
             )
             window.papers.paper_chosen.connect(lambda key, _title: window.history.paper_shown(key))
             window.views.addWidget(window.papers)
+        window.papers.theme = window.reader.theme  # the reader's colours
         window.papers.load(window.runner, window.library)
         window.views.setCurrentWidget(window.papers)
         self._enable_day_actions(False)

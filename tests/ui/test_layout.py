@@ -45,7 +45,7 @@ def test_the_reader_shows_sixty_characters_a_line_at_common_sizes(
     window.show_date("2021-04-25")
     window.resize(*size)
     qtbot.waitUntil(lambda: chars_a_line(window) >= COMFORT_CHARS, timeout=2000)
-    if size[0] >= 1400:
+    if size[0] >= 1920:
         assert window.notes.isVisible()  # wide enough for both
     window.close()
 
@@ -82,4 +82,17 @@ def test_a_restored_splitter_never_squeezes_the_reader(
     window.resize(1000, 700)
     window.show_date("2021-04-25")
     qtbot.waitUntil(lambda: chars_a_line(window) >= MIN_CHARS, timeout=2000)
+    window.close()
+
+
+def test_the_papers_titles_take_the_free_width_at_1000x700(
+    qtbot, corpus_library: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, corpus_library, tmp_path / "kbapp.ini")
+    window.resize(1000, 700)
+    window.user_actions.show_papers()
+    papers = window.papers
+    assert papers is not None
+    qtbot.waitUntil(lambda: papers.model.rowCount() > 0)
+    qtbot.waitUntil(lambda: papers.table.columnWidth(0) >= 180)  # a title reads
     window.close()
