@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QMimeData, QObject, QPointF, QSettings, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from kbapp.core.importer import import_paths
@@ -93,3 +93,18 @@ def select_first(qtbot, window: MainWindow, date: str) -> str:  # type: ignore[n
     item = window.reader.selected_key
     assert item is not None
     return item
+
+
+def drop(window: MainWindow, paths: list[Path]) -> QDropEvent:
+    """Files dropped on the window, as a file manager drops them."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    return event

@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QTreeWidget
 
 from kbapp.ui.import_report import ImportReportDialog
 from kbapp.ui.main_window import MainWindow
 from tests.core.images.image_server import digest_text
-from tests.ui.conftest import make_window
+from tests.ui.conftest import drop, make_window
 
 
 @pytest.fixture
@@ -30,20 +29,6 @@ def _digest(folder: Path, date: str) -> Path:
     return path
 
 
-def _drop(window: MainWindow, paths: list[Path]) -> QDropEvent:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    event = QDropEvent(
-        QPointF(50, 50),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    window.dropEvent(event)
-    return event
-
-
 def test_refused_files_are_listed_each_with_its_reason(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -56,7 +41,7 @@ def test_refused_files_are_listed_each_with_its_reason(
     pdf = tmp_path / "notes.pdf"
     pdf.write_bytes(b"%PDF-1.4\n")
     with qtbot.waitSignal(window.importer.reported, timeout=20_000) as blocker:
-        assert _drop(window, [good, unchanged, empty, pdf]).isAccepted()
+        assert drop(window, [good, unchanged, empty, pdf]).isAccepted()
     dialog = blocker.args[0]
     assert isinstance(dialog, ImportReportDialog)
     qtbot.waitUntil(dialog.isVisible)
@@ -80,7 +65,7 @@ def test_an_import_without_problems_is_a_line_in_the_status_bar(
 ) -> None:
     files = [_digest(tmp_path, "2024-03-05"), _digest(tmp_path, "2024-03-06")]
     with qtbot.waitSignal(window.importer.finished, timeout=20_000):
-        _drop(window, files)
+        drop(window, files)
     assert window.statusBar().currentMessage() == "Import finished: 2 imported"
     assert QApplication.activeModalWidget() is None
     assert window.findChild(ImportReportDialog) is None
@@ -92,7 +77,7 @@ def test_a_dropped_file_that_is_not_markdown_says_so(
     pdf = tmp_path / "notes.pdf"
     pdf.write_bytes(b"%PDF-1.4\n")
     with qtbot.waitSignal(window.importer.refused) as blocker:
-        event = _drop(window, [pdf])
+        event = drop(window, [pdf])
     assert not event.isAccepted()
     expected = "notes.pdf is not a markdown digest (.md): nothing imported"
     assert blocker.args == [expected]
@@ -108,7 +93,7 @@ def test_several_dropped_files_that_are_not_markdown_are_named(
     for path in paths:
         path.write_bytes(b"x")
     with qtbot.waitSignal(window.importer.refused) as blocker:
-        _drop(window, paths)
+        drop(window, paths)
     assert blocker.args == [
         "notes.pdf, photo.png, a.docx and 2 more are not markdown digests (.md): nothing imported"
     ]
@@ -121,7 +106,7 @@ def test_a_dropped_folder_without_digests_says_so(
     folder.mkdir()
     (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     with qtbot.waitSignal(window.importer.finished, timeout=20_000):
-        _drop(window, [folder])
+        drop(window, [folder])
     assert window.statusBar().currentMessage() == (
         "Import finished: no markdown digest (.md) found, nothing imported"
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent, QKeySequence, QTextDocument
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QTextBrowser
 
 from kbapp.core.importer import Status
 from kbapp.ui.main_window import MainWindow
-from tests.ui.conftest import make_window
+from tests.ui.conftest import drop, make_window
 
 
 def _key(qtbot, window: MainWindow, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier):  # type: ignore[no-untyped-def]
@@ -111,27 +111,13 @@ def test_every_action_sits_in_a_menu_with_its_shortcut(corpus_window: MainWindow
     assert window.actions_by_name["quit"].shortcut().toString() == "Ctrl+Q"
 
 
-def _drop(window: MainWindow, paths: list[Path]) -> QDropEvent:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    event = QDropEvent(
-        QPointF(50, 50),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    window.dropEvent(event)
-    return event
-
-
 def test_dropping_corpus_files_imports_and_shows_the_newest(
     qtbot, tmp_path: Path, corpus: Path
 ) -> None:
     window = make_window(qtbot, tmp_path / "empty.sqlite", tmp_path / "kbapp.ini")
     files = [corpus / "notes/202104/0425.md", corpus / "notes/202105/0509.md"]
     with qtbot.waitSignal(window.importer.finished, timeout=20_000) as blocker:
-        event = _drop(window, files)
+        event = drop(window, files)
     assert event.isAccepted()
     report = blocker.args[0]
     assert report.summary().startswith("2 imported")
@@ -147,7 +133,7 @@ def test_a_drop_of_other_files_is_refused_with_a_message(
     picture = tmp_path / "photo.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n")
     with qtbot.waitSignal(corpus_window.importer.refused) as blocker:
-        event = _drop(corpus_window, [picture])
+        event = drop(corpus_window, [picture])
     assert not event.isAccepted()
     assert "photo.png" in blocker.args[0] and ".md" in blocker.args[0]
     assert corpus_window.statusBar().currentMessage() == blocker.args[0]
