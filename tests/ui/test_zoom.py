@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kbapp.ui.main_window import MainWindow
 from kbapp.ui.settings import READER_SIZE, THEME
@@ -83,3 +83,25 @@ def test_the_reader_font_size_and_theme_from_settings(
 
     assert window.reader._theme is render.DARK
     window.close()
+
+
+def test_settings_apply_in_place(qtbot, corpus_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from kbapp.ui.settings import SettingsDialog
+
+    window = corpus_window
+    window.show_date(DAY)
+    bar = window.reader.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 400)
+    bar.setValue(bar.maximum() // 2)
+    window.actions_by_name["settings"].trigger()
+    dialog = window.findChild(SettingsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert str(window.library.path) in dialog.findChild(QLabel, "libraryPath").text()
+    dialog.font_size.setValue(12.0)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.accept()
+    assert abs(body_points(window) - 12.0) < 0.01
+    assert window.reader.theme_choice == "dark"
+    assert window.current_date() == DAY
+    assert bar.value() > 0  # the place kept, not back to the top
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.reader)
