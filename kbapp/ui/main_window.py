@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
         else:
             self.images.apply(changes)  # pictures cached by another process
         self.notes.apply(changes)
-        if changes.everything or changes.items:
+        if changes.everything or changes.items or changes.papers:
             self._papers_changed()
         elif self.papers is not None and self.views.currentWidget() is self.papers:
             self.papers.refresh_page()

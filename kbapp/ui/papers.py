@@ -183,6 +183,10 @@ class PapersView(QWidget):
         row = self._current_row()
         return row.key if row else None
 
+    def current_row(self) -> PaperRow | None:
+        """The paper selected in the list, if any."""
+        return self._current_row()
+
     def _current_row(self) -> PaperRow | None:
         index = self.proxy.mapToSource(self.table.currentIndex())
         return self.model.rows[index.row()] if index.isValid() else None

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
     from kbapp.ui.main_window import MainWindow
 
 # Go and Item commands that still act in the papers view (the rest need the days view).
-ANYWHERE = ("edit-note", "link-item", "quick-switcher", "search")
+ANYWHERE = (
+    "edit-note", "link-item", "quick-switcher", "search", "go-back", "go-forward",
+    *(f"rate-{n}" for n in range(6)),  # in the papers view: the selected paper
+)  # fmt: skip
 
 
 class UserActions:
@@ -125,6 +128,14 @@ class UserActions:
 
     def rate_selected(self, stars: int) -> None:
         window = self.window
+        papers = window.papers
+        if papers is not None and window.views.currentWidget() is papers:
+            row = papers.current_row()
+            if row is None:
+                window.statusBar().showMessage("Select a paper first.", 3000)
+                return
+            window.user.rate_paper(row.key, row.title, window.library, stars or None)
+            return
         day, key = window.reader.day, window.reader.selected_key
         item = day.item(key) if day and key else None
         if item is None:

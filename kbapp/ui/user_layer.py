@@ -144,6 +144,20 @@ class UserLayer(QObject):
 
         self.undo_stack.push(_Write(text, apply, old, stars, date))
 
+    def rate_paper(self, key: str, title: str, library: Library, stars: int | None) -> None:
+        """My rating of a paper (the papers view's 0-5), undoable like an item's."""
+        old = library.user.paper_rating(key)
+        if stars == old:
+            return
+        short = title if len(title) <= 40 else title[:39] + "…"
+        text = f"my rating {stars}★ on “{short}”" if stars else f"clear my rating on “{short}”"
+
+        def apply(value: object) -> None:
+            assert value is None or isinstance(value, int)
+            self._write(lambda library: library.user.set_paper_rating(key, value), "")
+
+        self.undo_stack.push(_Write(text, apply, old, stars))
+
     # -- candidate cross-links ------------------------------------------------------------
     def decide(self, library: Library, one: str, two: str, date: str, decision: str | None) -> None:
         old = library.papers.link_decision(one, two)

@@ -103,3 +103,24 @@ def test_the_papers_model_passes_qts_model_tester(
     assert papers is not None
     qtbot.waitUntil(lambda: papers.model.rowCount() > 0)  # the corpus's papers, loaded
     qtmodeltester.check(papers.model)
+
+
+def test_the_rating_keys_rate_the_selected_paper(qtbot, corpus_window) -> None:  # type: ignore[no-untyped-def]
+    window = corpus_window
+    window.user_actions.show_papers()
+    papers = window.papers
+    assert papers is not None
+    qtbot.waitUntil(lambda: papers.model.rowCount() > 0)
+    papers.table.selectRow(3)
+    papers.table.setFocus()
+    row = papers.current_row()
+    assert row is not None
+    qtbot.keyClick(papers.table, Qt.Key.Key_4)
+    qtbot.waitUntil(lambda: window.library.user.paper_rating(row.key) == 4)
+    assert papers.current_key() == row.key  # the key rated: it did not jump to a title
+    qtbot.waitUntil(
+        lambda: papers.proxy.index(papers.table.currentIndex().row(), 4).data() == "★★★★"
+    )
+    assert window.actions_by_name["undo"].text().startswith("&Undo my rating 4★ on “")
+    window.user.undo()
+    qtbot.waitUntil(lambda: window.library.user.paper_rating(row.key) is None)

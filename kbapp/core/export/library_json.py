@@ -61,8 +61,9 @@ Format `kbapp`, version 1::
           "diagnostics": [{"code": "...", "line": 3, "detail": "..."}]
         }
       ],
-      "papers": [{"key": "arxiv:2104.00298", "note": "..." | null, "note_at": ...,
-                  "note_revisions": [...], "links_to": [...]}],   # papers I annotated
+      "papers": [{"key": "arxiv:2104.00298", "my_rating": 0-5 | null, "my_rating_at": ...,
+                  "note": "..." | null, "note_at": ..., "note_revisions": [...],
+                  "links_to": [...]}],                           # papers I annotated
       "link_decisions": [{"a": "<item key>", "b": "<item key>",   # candidate cross-links
                           "decision": "confirmed" | "dismissed", "at": "..."}]
     }

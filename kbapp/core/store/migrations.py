@@ -351,6 +351,18 @@ def removable_days(db: Database) -> None:
     )
 
 
+def paper_ratings(db: Database) -> None:
+    """My rating of a paper itself (the papers view's 0-5), beside my ratings of the
+    items that feature it; keyed by the paper's stable key, like its note."""
+    db.execute(
+        """CREATE TABLE paper_ratings (
+        paper_key TEXT PRIMARY KEY,
+        stars INTEGER NOT NULL CHECK (stars BETWEEN 0 AND 5),
+        updated_at TEXT NOT NULL
+    )"""
+    )
+
+
 MIGRATIONS = (
     ("0001_initial", initial_schema),
     ("0002_day_counts", day_counts),
@@ -362,4 +374,5 @@ MIGRATIONS = (
     ("0008_search_pairs", search_pairs),
     ("0009_change_log", change_log),
     ("0010_removable_days", removable_days),
+    ("0011_paper_ratings", paper_ratings),
 )

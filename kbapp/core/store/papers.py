@@ -128,7 +128,7 @@ class PaperRow:
     first: str  # the first and last day it was featured
     last: str
     times: int  # items that featured it
-    mine: int | None  # my best rating of those items
+    mine: int | None  # my rating of the paper, else my best rating of those items
     has_note: bool  # a note on the paper or on one of its items
     has_code: bool
     items: tuple[tuple[str, str, str], ...]  # (date, item key, item title), oldest first
@@ -237,6 +237,7 @@ class Papers(Part):
         ratings = dict(self._conn.execute("SELECT item_key, stars FROM ratings").fetchall())
         noted = {row[0] for row in self._conn.execute("SELECT item_key FROM notes")}
         paper_notes = {row[0] for row in self._conn.execute("SELECT paper_key FROM paper_notes")}
+        rated = dict(self._conn.execute("SELECT paper_key, stars FROM paper_ratings").fetchall())
         rows = []
         for paper in join_papers(items).values():
             keys = paper.item_keys
@@ -249,7 +250,7 @@ class Papers(Part):
                     featured[0][0],
                     featured[-1][0],
                     len(keys),
-                    max(stars) if stars else None,
+                    rated.get(paper.key, max(stars) if stars else None),
                     paper.key in paper_notes or any(k in noted for k in keys),
                     bool(paper.repos),
                     tuple(featured),

@@ -81,6 +81,10 @@ class Transfer(Part):
             items[key].update(note=text, note_at=at)
         for key, text, at in conn.execute("SELECT paper_key, text, updated_at FROM paper_notes"):
             papers[key].update(note=text, note_at=at)
+        for key, stars, at in conn.execute(
+            "SELECT paper_key, stars, updated_at FROM paper_ratings"
+        ):
+            papers[key].update(my_rating=stars, my_rating_at=at)
         for target, text, at, kind in conn.execute(
             "SELECT target, text, at, kind FROM note_revisions ORDER BY id"
         ):
@@ -118,6 +122,14 @@ class Transfer(Part):
                     continue
                 self._merge_item(conn, key, data, counts)
             for key, data in papers.items():
+                if data.get("my_rating") is not None and data.get("my_rating_at"):
+                    counts["ratings"] += conn.execute(
+                        "INSERT INTO paper_ratings (paper_key, stars, updated_at) "
+                        "VALUES (?, ?, ?) ON CONFLICT (paper_key) DO UPDATE SET "
+                        "stars = excluded.stars, updated_at = excluded.updated_at "
+                        "WHERE excluded.updated_at > paper_ratings.updated_at",
+                        (key, data["my_rating"], data["my_rating_at"]),
+                    ).rowcount
                 self._merge_note(conn, f"paper:{key}", data, counts)
                 self._merge_links(conn, f"paper:{key}", data, known, counts)
             for decision in decisions:
@@ -232,7 +244,8 @@ def blank_item() -> dict[str, Any]:
 
 
 def _blank_paper() -> dict[str, Any]:
-    return {"note": None, "note_at": None, "note_revisions": [], "links_to": []}
+    return {"my_rating": None, "my_rating_at": None, "note": None, "note_at": None,
+            "note_revisions": [], "links_to": []}  # fmt: skip
 
 
 _LINK_KEYS = ("field", "label", "name", "group", "text", "url_raw", "url", "url_kind", "note",

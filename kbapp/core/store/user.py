@@ -97,6 +97,30 @@ class User(Part):
         ).fetchone()
         return int(row[0]) if row else None
 
+    def set_paper_rating(self, paper_key: str, stars: int | None) -> Changes:
+        """My own 0-5 rating of a paper (None clears it)."""
+        if stars is not None and not 0 <= stars <= 5:
+            raise ValueError(f"a rating is 0 to 5 stars, not {stars}")
+        with self._transaction() as conn:
+            if self.paper_rating(paper_key) == stars:
+                return Changes()
+            if stars is None:
+                conn.execute("DELETE FROM paper_ratings WHERE paper_key = ?", (paper_key,))
+            else:
+                conn.execute(
+                    "INSERT INTO paper_ratings (paper_key, stars, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (paper_key) DO UPDATE SET stars = excluded.stars, "
+                    "updated_at = excluded.updated_at",
+                    (paper_key, stars, now()),
+                )
+            return self._db.record(Changes(papers=frozenset({paper_key})))
+
+    def paper_rating(self, paper_key: str) -> int | None:
+        row = self._conn.execute(
+            "SELECT stars FROM paper_ratings WHERE paper_key = ?", (paper_key,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def rating_history(self, item_key: str) -> list[tuple[int | None, str]]:
         """(stars, when) for every rating change of an item, oldest first."""
         rows = self._conn.execute(
