@@ -37,6 +37,7 @@ from kbapp.core.store.library import Library
 from kbapp.core.store.papers import PaperRow
 from kbapp.ui.tasks import TaskRunner
 
+TITLE_MIN = 200  # px: a title's first words stay readable at 1000x700
 COLUMNS = ("Title", "First seen", "Last seen", "Times", "Mine", "Note", "Code")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -133,6 +134,7 @@ class PapersView(QWidget):
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 8)
+        fixed = sum(header.sectionSize(column) for column in range(1, len(COLUMNS)))
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.table.activated.connect(self._show_current)
@@ -147,6 +149,7 @@ class PapersView(QWidget):
         column_layout.addWidget(self.filter_edit)
         column_layout.addWidget(self.table)
         column_layout.addWidget(self.status)
+        left.setMinimumWidth(fixed + TITLE_MIN)  # the page gives way before the titles
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(self.page)

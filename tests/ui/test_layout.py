@@ -90,6 +90,7 @@ def test_the_papers_titles_take_the_free_width_at_1000x700(
 ) -> None:  # type: ignore[no-untyped-def]
     window = make_window(qtbot, corpus_library, tmp_path / "kbapp.ini")
     window.resize(1000, 700)
+    window.layout_keeper.show_notes(True)  # the note panel open too
     window.user_actions.show_papers()
     papers = window.papers
     assert papers is not None

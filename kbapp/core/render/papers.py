@@ -27,7 +27,7 @@ def render_paper(
         doi = html.escape(row.key[4:])
         meta.append(f'<a href="https://doi.org/{doi}">doi {doi}</a>')
     if row.mine is not None:
-        meta.append(f"my best rating {'★' * row.mine or '0'}")
+        meta.append(f"mine {'★' * row.mine or '0'}")
     parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
     parts.append('<p class="field">Featured on</p>')
     for date, key, item_title in row.items:
