@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kbapp import logs
+from kbapp.cli.backups import add_backup_commands
 from kbapp.cli.desktop import add_desktop_commands
 from kbapp.cli.export import add_export_commands
 from kbapp.cli.images import add_image_commands
@@ -41,11 +42,14 @@ from kbapp.core.store.library import LibraryError
 # The sub-commands' names, known before building their parsers (a test holds them equal
 # to `build_parser`'s): a launch of the window builds only the window's small parser.
 COMMANDS = (
+    "backup",
+    "backups",
     "desktop",
     "export",
     "images",
     "import",
     "remove",
+    "restore-backup",
     "restore-json",
     "search",
     "stats",
@@ -123,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_search_command(commands, common)
     add_image_commands(commands, common)
     add_desktop_commands(commands, common)
+    add_backup_commands(commands, common)
     return parser
 
 

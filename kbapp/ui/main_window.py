@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 import kbapp
+from kbapp.core.store.backups import backup_if_due
 from kbapp.core.store.days import min_rating
 from kbapp.core.store.library import Changes, Library
 from kbapp.ui import actions, icons
@@ -266,6 +267,13 @@ class MainWindow(QMainWindow):
         actions.apply_icons(self.actions_by_name)
         self.importer.apply_icons()
         self.reader.refresh()
+        if self.samples is None:  # the daily backup, off the UI thread
+            self.runner.run(
+                lambda library, _task: backup_if_due(library.path),
+                on_error=lambda error: self.statusBar().showMessage(
+                    f"Could not back the library up: {error}", 8000
+                ),
+            )
         if self.files_waiting:  # given before the first paint (the command line)
             self.library_actions.import_waiting()
         self.started.emit()

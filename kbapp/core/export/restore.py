@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kbapp.core.export.library_json import FORMAT, VERSION, user_part
+from kbapp.core.store.backups import make_backup
 from kbapp.core.store.library import Library
 
 
@@ -41,6 +42,7 @@ def restore_json(library: Library, path: Path) -> dict[str, int]:
     user = user_part(read_export(path))
     try:
         items, papers = user["items"], user["papers"]
+        make_backup(library.path, "before-restore")  # the library as it was, on disk
         return library.transfer.merge_user_data(items, papers, user["link_decisions"])
     except (KeyError, TypeError) as error:
         raise RestoreError(f"{path} has user data this kbapp cannot read: {error!r}") from error

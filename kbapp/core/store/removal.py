@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kbapp.core.store.backups import make_backup
 from kbapp.core.store.connection import Part
 from kbapp.core.store.migrations import ITEM_HAS_USER_DATA
 from kbapp.core.store.rows import Changes
@@ -96,6 +97,9 @@ class Removal(Part):
         """Remove these days in one transaction; all of them, or (when one is not in the
         library: NoSuchDaysError) none. The user's data on their items stays."""
         wanted = list(dict.fromkeys(dates))
+        present = set(_each(self._conn, "SELECT date FROM digests WHERE date IN ({marks})", wanted))
+        if len(present) == len(wanted):  # (an unknown date is refused below, unwritten)
+            make_backup(self._db.path, "before-removal")  # the days as they were, on disk
         with self._transaction() as conn:
             ids = dict(_each(conn, "SELECT date, id FROM digests WHERE date IN ({marks})", wanted))
             unknown = [date for date in wanted if date not in ids]
