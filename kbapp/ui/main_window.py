@@ -231,6 +231,9 @@ class MainWindow(QMainWindow):
         self.reader.viewport().installEventFilter(self)
         self.sidebar.filter_edit.installEventFilter(self)
         self.startup_finished = False  # finish_startup has run
+        # The daily backup waits until the first minute's reading is done (it copies
+        # the whole file: on a ten-year library about a second of disk on the worker).
+        self.backup_delay_ms = 60_000
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         pressed = event.type() == QEvent.Type.MouseButtonPress
@@ -267,16 +270,19 @@ class MainWindow(QMainWindow):
         actions.apply_icons(self.actions_by_name)
         self.importer.apply_icons()
         self.reader.refresh()
-        if self.samples is None:  # the daily backup, off the UI thread
-            self.runner.run(
-                lambda library, _task: backup_if_due(library.path),
-                on_error=lambda error: self.statusBar().showMessage(
-                    f"Could not back the library up: {error}", 8000
-                ),
-            )
+        if self.samples is None:  # the daily backup, off the UI thread, once settled
+            QTimer.singleShot(self.backup_delay_ms, self._daily_backup)
         if self.files_waiting:  # given before the first paint (the command line)
             self.library_actions.import_waiting()
         self.started.emit()
+
+    def _daily_backup(self) -> None:
+        self.runner.run(
+            lambda library, _task: backup_if_due(library.path),
+            on_error=lambda error: self.statusBar().showMessage(
+                f"Could not back the library up: {error}", 8000
+            ),
+        )
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         """Each command of `actions.COMMANDS`, by name: the controller method it runs."""

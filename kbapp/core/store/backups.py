@@ -78,6 +78,7 @@ def make_backup(
             copy = sqlite3.connect(partial)
             try:
                 source.backup(copy)  # one consistent snapshot, whatever writes meanwhile
+                copy.execute("PRAGMA journal_mode = DELETE")  # one file: no -wal to carry
             finally:
                 copy.close()
         finally:
