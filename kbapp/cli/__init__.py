@@ -13,9 +13,11 @@ its traceback.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from kbapp import logs
 from kbapp.cli.backups import add_backup_commands
@@ -68,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(debug=args.debug)
     command: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if command is None:
+        missing = _nothing_to_open(getattr(args, "files", []))
+        if missing:
+            print(missing, file=sys.stderr)
+            return EXIT_ENVIRONMENT
         return run_window(args)
     try:
         return command(args)
@@ -80,6 +86,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `kbapp export | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _nothing_to_open(files: Sequence[Path]) -> str | None:
+    """When every file named is missing (`kbapp backpu`, a typo), what to say instead
+    of opening the window; None when there is something to open (or nothing named: the
+    window on the library). A missing file among real ones is reported by the import."""
+    if not files or any(path.exists() for path in files):
+        return None
+    lines = []
+    for path in files:
+        word = str(path)
+        close = difflib.get_close_matches(word, COMMANDS, n=1)
+        hint = f" (did you mean `kbapp {close[0]}`?)" if close else ""
+        lines.append(f"kbapp: {word} is neither a command nor a file or folder{hint}")
+    lines.append(f"kbapp: commands: {', '.join(COMMANDS)}")
+    return "\n".join(lines)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -206,3 +206,14 @@ def test_environment_errors_are_one_line_and_exit_2(
         main(["export", "--library", str(tmp_path / "ok.sqlite"), "--output", str(tmp_path)]) == 2
     )
     assert capsys.readouterr().err.startswith("kbapp: cannot write")
+
+
+def test_a_word_that_is_neither_a_command_nor_a_file_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--library", str(tmp_path / "lib.sqlite"), "backpu"]) == 2
+    err = capsys.readouterr().err
+    assert "backpu is neither a command nor a file or folder" in err
+    assert "did you mean `kbapp backup`?" in err
+    assert not (tmp_path / "lib.sqlite").exists()  # no window, no library opened
