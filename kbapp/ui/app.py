@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # Qt and the store load in `run`, after the display is checke
 
 log = logging.getLogger(__name__)
 DESKTOP_ID = "io.github.kbapp"
-samples_dir = paths.samples_dir  # (where tests have looked for it)
 
 
 def settings_path() -> Path:

@@ -1,6 +1,6 @@
 """The main window: it owns the widgets (the sidebar, the reader, the note panel, the
 papers view) and the library, and builds the controllers that act on them — the day
-navigation below, `UserActions` (user_actions.py), `LibraryActions`
+navigation (day_navigation.py), `UserActions` (user_actions.py), `LibraryActions`
 (library_actions.py) and `ExportActions` (exports.py) — wiring them to its widgets'
 signals and to the menu actions (`_handlers`). What the window keeps itself: the shown
 day (`show_date`, `current_date`) and the views' refreshing when the library changes,
@@ -17,10 +17,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, S
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QCompleter,
     QDialog,
-    QInputDialog,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -35,6 +32,7 @@ from kbapp.core.store.days import min_rating
 from kbapp.core.store.library import Changes, Library
 from kbapp.ui import actions, icons
 from kbapp.ui.changes import ChangeStream, LibraryWatcher
+from kbapp.ui.day_navigation import DayNavigation
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.errors import open_in_browser
 from kbapp.ui.exports import ExportActions
@@ -44,10 +42,11 @@ from kbapp.ui.layout import Layout
 from kbapp.ui.library_actions import LibraryActions
 from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
-from kbapp.ui.samples import Samples, WelcomeCard, discard, open_library_folder
+from kbapp.ui.samples import Samples, WelcomeCard, discard
 from kbapp.ui.settings import (
     READER_ZOOM,
     apply_color_scheme,
+    open_library_folder,
     reader_font,
     reader_zoom,
     theme_choice,
@@ -65,71 +64,6 @@ if TYPE_CHECKING:
     from kbapp.ui.search_panel import SearchPanel
 
 log = logging.getLogger(__name__)
-
-
-class DayNavigation:
-    """The Go menu's days: the previous, next, newest and oldest day, and Go to date
-    (a date typed, or the start of one: the first day it begins)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-
-    def step_day(self, step: int) -> None:
-        window = self.window
-        dates = window.library.digests.dates()  # oldest first
-        if not dates:
-            return
-        current = window.current_date()
-        if current not in dates:
-            window.show_date(dates[-1])
-            return
-        target = dates.index(current) + step
-        if 0 <= target < len(dates):
-            window.show_date(dates[target])
-        else:
-            window.statusBar().showMessage(
-                "This is the newest day." if step > 0 else "This is the oldest day.", 3000
-            )
-
-    def newest_day(self) -> None:
-        dates = self.window.library.digests.dates()
-        if dates:
-            self.window.show_date(dates[-1])
-
-    def oldest_day(self) -> None:
-        dates = self.window.library.digests.dates()
-        if dates:
-            self.window.show_date(dates[0])
-
-    def go_to_date(self) -> None:
-        window = self.window
-        dates = window.library.digests.dates()
-        dialog = QInputDialog(window)
-        dialog.setObjectName("goToDate")
-        dialog.setWindowTitle("Go to date")
-        dialog.setLabelText("Date (YYYY-MM-DD):")
-        dialog.setTextValue(window.current_date() or "")
-        edit = dialog.findChild(QLineEdit)
-        if edit is not None:
-            completer = QCompleter(list(reversed(dates)), dialog)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            edit.setCompleter(completer)
-        dialog.textValueSelected.connect(self._go_to_text)
-        dialog.finished.connect(window.user_actions.keyboard_back)
-        dialog.open()
-
-    def _go_to_text(self, text: str) -> None:
-        window = self.window
-        text = text.strip()
-        dates = window.library.digests.dates()
-        if text in dates:
-            window.show_date(text)
-            return
-        matches = [date for date in dates if date.startswith(text)]
-        if matches:
-            window.show_date(matches[0])
-        else:
-            window.statusBar().showMessage(f"No digest on {text}.", 5000)
 
 
 class MainWindow(QMainWindow):

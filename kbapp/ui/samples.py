@@ -20,8 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kbapp.core.store.library import Library
@@ -136,27 +135,24 @@ class Samples(QObject):
 
     def leave(self) -> None:
         """Switch the window to the user's library; the samples are deleted."""
-        if self._runner is None:
+        if not self._stop():
             return
-        self._watcher.stop()
-        self._runner.shutdown()
-        self._runner = None
         samples = self.window.library
-        self.user_library.close()
         if self.window.library_actions.switch_library(self.user_path):
             discard(samples)
         log.info("left the samples for %s", self.user_path)
         self.left.emit()
 
     def shutdown(self) -> None:
-        """The window closes on the samples: stop following, delete them."""
+        """The window closes on the samples: stop following the user's library."""
+        self._stop()
+
+    def _stop(self) -> bool:
+        """Stop following the user's library (False if already stopped)."""
         if self._runner is None:
-            return
+            return False
         self._watcher.stop()
         self._runner.shutdown()
         self._runner = None
         self.user_library.close()
-
-
-def open_library_folder(path: Path) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        return True

@@ -109,7 +109,9 @@ class SettingsDialog(QDialog):
         where.setWordWrap(True)
         show = QPushButton("Open the library's folder", self)
         show.setObjectName("openLibraryFolder")
-        show.clicked.connect(lambda: _open_folder(library))
+        show.setEnabled(library is not None)
+        if library is not None:
+            show.clicked.connect(lambda: open_library_folder(library))
         place = QHBoxLayout()
         place.addWidget(where, 1)
         place.addWidget(show)
@@ -139,6 +141,6 @@ class SettingsDialog(QDialog):
         super().accept()
 
 
-def _open_folder(library: Path | None) -> None:
-    if library is not None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(library.parent)))
+def open_library_folder(library: Path) -> None:
+    """The folder the library file is in, in the file manager."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(library.parent)))

@@ -141,7 +141,7 @@ def test_a_failed_picture_says_why_and_a_click_tries_again(
 
 
 def test_an_animated_gif_plays_in_the_reader(qtbot, tmp_path: Path) -> None:
-    from kbapp.ui.app import samples_dir
+    from kbapp.paths import samples_dir
 
     library = tmp_path / "samples.sqlite"
     with Library(library) as opened:
