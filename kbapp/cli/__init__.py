@@ -1,7 +1,8 @@
 """The `kbapp` command. Without a command it opens the window (`cli.window`), importing
 the digest files or folders named (`kbapp notes/202103/0307.md`); each command lives in
 its own module, its parser beside its handler: `library_import`, `stats`, `remove`,
-`export` (with restore-json), `search`, `images`, `desktop`.
+`export` (with restore-json), `search`, `images`, `desktop`, `backups`, `check` (with
+recover).
 
 `main()` reads top to bottom: parse the arguments, configure logging, run the command
 (which opens the library, migrating it) or the window. Problems of the environment (a
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from kbapp import logs
 from kbapp.cli.backups import add_backup_commands
+from kbapp.cli.check import add_check_commands
 from kbapp.cli.desktop import add_desktop_commands
 from kbapp.cli.export import add_export_commands
 from kbapp.cli.images import add_image_commands
@@ -46,10 +48,12 @@ from kbapp.core.store.library import LibraryError
 COMMANDS = (
     "backup",
     "backups",
+    "check",
     "desktop",
     "export",
     "images",
     "import",
+    "recover",
     "remove",
     "restore-backup",
     "restore-json",
@@ -150,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_image_commands(commands, common)
     add_desktop_commands(commands, common)
     add_backup_commands(commands, common)
+    add_check_commands(commands, common)
     return parser
 
 

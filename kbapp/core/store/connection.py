@@ -35,6 +35,30 @@ class Connection:
         self.origin = os.getpid()  # whose writes a change_log row records
         self._db: Database | None = None  # sqlite-utils' view, made on the first write
         self._pending: Changes = Changes()  # recorded inside the open batch, not yet logged
+        self.damaged: str | None = None  # SQLite's words once the file failed a check
+
+    def refuse_writes(self, problem: str) -> None:
+        """The file is damaged: every later write raises `DamagedLibraryError`, and
+        SQLite itself refuses one (`query_only`) should any path get past that."""
+        self.damaged = problem
+        self.conn.execute("PRAGMA query_only = 1")
+
+    def _library_error(self, error: sqlite3.DatabaseError) -> LibraryError:
+        """A write's SQLite error as one line for a person; damage also stops writes."""
+        from kbapp.core.store.integrity import DamagedLibraryError, is_damage
+
+        if is_damage(error, self.path):
+            self.damaged = str(error)
+            return DamagedLibraryError(self.path, str(error))
+        if not isinstance(error, sqlite3.OperationalError):
+            raise error  # an IntegrityError is a bug in the caller, not the environment
+        return LibraryError(describe(error, self.path))
+
+    def _refuse_if_damaged(self) -> None:
+        if self.damaged is not None:
+            from kbapp.core.store.integrity import DamagedLibraryError
+
+            raise DamagedLibraryError(self.path, self.damaged)
 
     def close(self) -> None:
         self.conn.close()
@@ -50,6 +74,7 @@ class Connection:
         write inside stays atomic (a savepoint), and what was written is committed even
         when a later write fails, so an import keeps the files it had imported. One
         commit for many files instead of one each: most of an import's writing time."""
+        self._refuse_if_damaged()
         self.prepare_writes()
         if self.conn.in_transaction:
             yield
@@ -63,8 +88,8 @@ class Connection:
                     self._log_pending()
                     self.conn.execute("COMMIT")
                 self._pending = Changes()
-        except sqlite3.OperationalError as error:
-            raise LibraryError(describe(error, self.path)) from error
+        except sqlite3.DatabaseError as error:
+            raise self._library_error(error) from error
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -75,6 +100,7 @@ class Connection:
         first, and SQLite does not wait for a reader that turns writer while another
         holds the lock: it fails at once with "database is locked".
         """
+        self._refuse_if_damaged()
         self.prepare_writes()
         assert self._db is not None
         conn = self.conn
@@ -103,8 +129,8 @@ class Connection:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.OperationalError as error:
-            raise LibraryError(describe(error, self.path)) from error
+        except sqlite3.DatabaseError as error:
+            raise self._library_error(error) from error
 
     # -- the change log -------------------------------------------------------------------
     def record(self, changes: Changes) -> Changes:

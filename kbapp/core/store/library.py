@@ -30,6 +30,7 @@ from kbapp.core.store.connection import Connection
 from kbapp.core.store.days import Days
 from kbapp.core.store.digests import DigestInfo, Digests
 from kbapp.core.store.images import Images
+from kbapp.core.store.integrity import DamagedLibraryError, quick_check
 from kbapp.core.store.papers import Papers
 from kbapp.core.store.removal import Removal
 from kbapp.core.store.rows import Changes, DigestWrite, ItemRecord
@@ -58,9 +59,14 @@ class Library:
         *,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         migrations: Migrations | None = None,
+        check: bool = True,
     ) -> None:
+        """`check`: `PRAGMA quick_check` first (`DamagedLibraryError` when it fails);
+        the window opens without it and calls `verify` on its worker after painting."""
         self.path = Path(path)
-        conn = open_database(self.path, busy_timeout_ms=busy_timeout_ms, migrations=migrations)
+        conn = open_database(
+            self.path, busy_timeout_ms=busy_timeout_ms, migrations=migrations, check=check
+        )
         self.db = Connection(conn, self.path)
         self.digests = Digests(self.db)
         self.days = Days(self.db)
@@ -86,6 +92,14 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def verify(self) -> str | None:
+        """`PRAGMA quick_check` on the open library: None when sound; else SQLite's
+        words, and from then on this connection refuses every write."""
+        problem = quick_check(self.db.conn)
+        if problem is not None:
+            self.db.refuse_writes(problem)
+        return problem
+
     def prepare_writes(self) -> None:
         """Load what writing needs now (sqlite-utils), so the first user action is quick."""
         self.db.prepare_writes()
@@ -99,6 +113,7 @@ class Library:
 
 __all__ = [
     "Changes",
+    "DamagedLibraryError",
     "DigestInfo",
     "DigestWrite",
     "ItemRecord",

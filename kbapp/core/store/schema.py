@@ -4,8 +4,9 @@ The schema is the list of named migrations in `store.migrations` (sqlite-utils
 `Migrations`), applied when the library opens and before anything reads it.
 
 A library written by a newer kbapp (one whose applied migrations include names this
-version does not know) is refused rather than half-understood, and the file is copied
-to `<file>.bak-<n>` before any migration touches existing data.
+version does not know) is refused rather than half-understood, and the file is backed
+up (into the `backups/` folder beside it, `store.backups`) before any migration touches
+existing data. A damaged file (`store.integrity`) is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -52,13 +53,22 @@ def database(conn: sqlite3.Connection) -> Database:
 
 
 def open_database(
-    path: Path, *, busy_timeout_ms: int, migrations: Migrations | None = None
+    path: Path,
+    *,
+    busy_timeout_ms: int,
+    migrations: Migrations | None = None,
+    check: bool = True,
 ) -> sqlite3.Connection:
-    """Connect, set the pragmas, refuse foreign or newer files, back up, migrate.
+    """Connect, check, set the pragmas, refuse foreign or newer files, back up, migrate.
 
     `migrations` defaults to this version's set, built (and sqlite-utils imported) only
-    when the file lacks one of them: opening an up-to-date library stays cheap.
+    when the file lacks one of them: opening an up-to-date library stays cheap. `check`
+    runs `PRAGMA quick_check` first (a damaged file raises `DamagedLibraryError` before
+    anything is written); without it (the window checks on its worker after the first
+    paint) the file is still checked before a migration writes to it.
     """
+    from kbapp.core.store import integrity  # (it imports backups, which imports this)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
@@ -67,6 +77,8 @@ def open_database(
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
+        if check:
+            _refuse_damage(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: an import
@@ -81,15 +93,29 @@ def open_database(
         applied = _check_known(conn, path, known)
         if set(known) - set(applied):
             if _has_tables(conn):
-                backup(conn, path)
+                if not check:
+                    _refuse_damage(conn, path)
+                from kbapp.core.store.backups import make_backup
+
+                make_backup(path, "before-migration")
             (migrations or build_migrations()).apply(database(conn))
     except LibraryError:
         conn.close()
         raise
     except (OSError, sqlite3.Error) as error:
         conn.close()
+        if isinstance(error, sqlite3.DatabaseError) and integrity.is_damage(error, path):
+            raise integrity.DamagedLibraryError(path, str(error)) from error
         raise LibraryError(describe(error, path)) from error
     return conn
+
+
+def _refuse_damage(conn: sqlite3.Connection, path: Path) -> None:
+    from kbapp.core.store import integrity
+
+    problem = integrity.quick_check(conn)
+    if problem is not None:
+        raise integrity.DamagedLibraryError(path, problem)
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
@@ -133,19 +159,6 @@ def _check_known(conn: sqlite3.Connection, path: Path, known: list[str]) -> list
     return applied
 
 
-def backup(conn: sqlite3.Connection, path: Path) -> Path:
-    """Copy the live database to the first free `<file>.bak-<n>` with SQLite's backup API."""
-    n = 1
-    while (target := path.with_name(f"{path.name}.bak-{n}")).exists():
-        n += 1
-    copy = sqlite3.connect(target)
-    try:
-        conn.backup(copy)
-    finally:
-        copy.close()
-    return target
-
-
 def describe(error: BaseException, path: Path) -> str:
     """A one-line message for a person from an sqlite3 or OS error about the library."""
     text = str(error)
@@ -166,7 +179,6 @@ def describe(error: BaseException, path: Path) -> str:
 __all__ = [
     "LibraryError",
     "NewerLibraryError",
-    "backup",
     "build_migrations",
     "describe",
     "open_database",

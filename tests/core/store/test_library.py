@@ -71,7 +71,7 @@ def test_new_library_records_its_migrations_and_makes_no_backup(tmp_path: Path) 
     with sqlite3.connect(path) as conn:
         rows = conn.execute(f"SELECT migration_set, name FROM {MIGRATIONS_TABLE}").fetchall()
     assert rows == [("kbapp", m.name) for m in build_migrations()._migrations]
-    assert not list(tmp_path.glob("*.bak-*"))
+    assert not (tmp_path / "backups").exists()
 
 
 def test_a_pending_migration_backs_up_the_library_first(tmp_path: Path) -> None:
@@ -84,14 +84,16 @@ def test_a_pending_migration_backs_up_the_library_first(tmp_path: Path) -> None:
         db.execute("ALTER TABLE items ADD COLUMN colour TEXT")
 
     shipped = [m.name for m in build_migrations()._migrations]
+    seen: set[Path] = set()
     for n in (1, 2):
         newer = build_migrations()
         for m in range(1, n + 1):
             newer(name=f"900{m}_test")(add_column if m == 1 else lambda db: None)
         with Library(path, migrations=newer) as lib:
             assert lib.user.rating("2021-03-07/s:a") == 4
-        backup = tmp_path / f"lib.sqlite.bak-{n}"
-        assert backup.exists()
+        found = set((tmp_path / "backups").glob("lib-*-before-migration*.sqlite"))
+        (backup,) = found - seen
+        seen = found
         with sqlite3.connect(backup) as conn:
             assert conn.execute("SELECT stars FROM ratings").fetchall() == [(4,)]
             names = [r[0] for r in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE}")]
@@ -110,7 +112,7 @@ def test_a_library_from_a_newer_kbapp_is_refused_untouched(tmp_path: Path) -> No
     with pytest.raises(NewerLibraryError, match="newer kbapp.*0002_from_the_future"):
         Library(path)
     assert path.read_bytes() == before
-    assert not list(tmp_path.glob("*.bak-*"))
+    assert not (tmp_path / "backups").exists()
 
 
 def test_another_programs_database_is_refused(tmp_path: Path) -> None:
