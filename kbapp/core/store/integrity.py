@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbapp.core.store.backups import Backup, check_file, list_backups
-from kbapp.core.store.schema import LibraryError
+from kbapp.core.store.schema import LibraryError, describe
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -62,12 +62,15 @@ class Report:
         }
 
 
-def quick_check(conn: sqlite3.Connection) -> str | None:
-    """None when `PRAGMA quick_check` finds the open file sound, else SQLite's words."""
+def quick_check(conn: sqlite3.Connection, path: Path) -> str | None:
+    """None when `PRAGMA quick_check` finds the open file sound, else SQLite's words.
+    An error that is not damage (a locked or unreadable file) is raised as it is."""
     try:
         rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(20)")]
-    except sqlite3.DatabaseError as error:  # the schema page itself is unreadable
-        return str(error)
+    except sqlite3.DatabaseError as error:  # the schema page itself may be unreadable
+        if is_damage(error, path):
+            return str(error)
+        raise
     return None if rows == ["ok"] else "; ".join(rows[:3])
 
 
@@ -98,6 +101,8 @@ def check_library(path: Path) -> Report:
         try:
             rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check(100)")]
         except sqlite3.DatabaseError as error:
+            if not is_damage(error, path):  # locked, unreadable, a read-only folder
+                raise LibraryError(describe(error, path)) from error
             return Report(path, [str(error)])
         integrity = [] if rows == ["ok"] else rows
         try:

@@ -95,7 +95,7 @@ class Library:
     def verify(self) -> str | None:
         """`PRAGMA quick_check` on the open library: None when sound; else SQLite's
         words, and from then on this connection refuses every write."""
-        problem = quick_check(self.db.conn)
+        problem = quick_check(self.db.conn, self.path)
         if problem is not None:
             self.db.refuse_writes(problem)
         return problem

@@ -11,7 +11,9 @@ existing data. A damaged file (`store.integrity`) is refused before anything is 
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from errno import ENOSPC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,7 +81,11 @@ def open_database(
         conn.execute("PRAGMA foreign_keys = ON")
         if check:
             _refuse_damage(conn, path)
-        conn.execute("PRAGMA journal_mode = WAL")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:  # a read-only file: it can still be read
+            if "readonly" not in str(error).lower():
+                raise
         conn.execute("PRAGMA synchronous = NORMAL")
         # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: an import
         # commits once per file, and this halves its writing time.
@@ -113,7 +119,7 @@ def open_database(
 def _refuse_damage(conn: sqlite3.Connection, path: Path) -> None:
     from kbapp.core.store import integrity
 
-    problem = integrity.quick_check(conn)
+    problem = integrity.quick_check(conn, path)
     if problem is not None:
         raise integrity.DamagedLibraryError(path, problem)
 
@@ -159,6 +165,22 @@ def _check_known(conn: sqlite3.Connection, path: Path, known: list[str]) -> list
     return applied
 
 
+def _read_only(error: BaseException, path: Path) -> bool:
+    """SQLite says only "unable to open database file" when it cannot make the -shm
+    file of a WAL library in a read-only folder (or on a read-only disk)."""
+    if "unable to open" not in str(error).lower() and not isinstance(error, PermissionError):
+        return False
+    folder = path.parent
+    return folder.is_dir() and not os.access(folder, os.W_OK) or _read_only_disk(folder)
+
+
+def _read_only_disk(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def describe(error: BaseException, path: Path) -> str:
     """A one-line message for a person from an sqlite3 or OS error about the library."""
     text = str(error)
@@ -168,9 +190,17 @@ def describe(error: BaseException, path: Path) -> str:
     if "not a database" in lowered or "malformed" in lowered:
         return f"{path} is not a readable kbapp library ({text})"
     if "readonly" in lowered or "read-only" in lowered:
-        return f"the library {path} is read-only"
-    if "disk" in lowered and "full" in lowered:
-        return f"the disk holding the library {path} is full"
+        return (
+            f"the library {path} is read-only (its file, folder or disk cannot be "
+            "written): nothing can be saved to it"
+        )
+    if _read_only(error, path):
+        return (
+            f"the library {path} is in a read-only folder, where kbapp cannot open it "
+            "(SQLite writes its shared-memory file beside it): copy it somewhere writable"
+        )
+    if ("disk" in lowered and "full" in lowered) or getattr(error, "errno", None) == ENOSPC:
+        return f"the disk holding the library {path} is full: free some space and try again"
     if isinstance(error, OSError) or "unable to open" in lowered:
         return f"cannot open the library {path} ({text})"
     return f"library error in {path}: {text}"
