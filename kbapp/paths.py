@@ -15,6 +15,7 @@ from pathlib import Path
 
 APP_NAME = "kbapp"
 LIBRARY_ENV = "KBAPP_LIBRARY"
+CONFIG_ENV = "KBAPP_CONFIG_DIR"
 LIBRARY_FILE = "library.sqlite"
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,17 @@ def default_library_path() -> Path:
     import platformdirs  # only when no path was given: it costs the start ~6 ms
 
     return platformdirs.user_data_path(APP_NAME) / LIBRARY_FILE
+
+
+def config_dir() -> Path:
+    """kbapp's settings folder: `KBAPP_CONFIG_DIR`, else the platform's user config
+    folder (`~/.config/kbapp` on Linux); not created here."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME)
 
 
 def samples_dir() -> Path:
@@ -52,8 +64,10 @@ def library_path(
 
 __all__ = [
     "APP_NAME",
+    "CONFIG_ENV",
     "LIBRARY_ENV",
     "LIBRARY_FILE",
+    "config_dir",
     "default_library_path",
     "library_path",
     "samples_dir",

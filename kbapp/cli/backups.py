@@ -30,7 +30,7 @@ def add_backup_commands(commands: Commands, common: argparse.ArgumentParser) -> 
         help="list the library's backups",
         description="The backups in the folder beside the library, oldest first: when, "
         "why, size, and the digests, ratings and notes each holds. Kept: the newest of "
-        "each of the last 7 days, 4 weeks and 12 months.",
+        "each of the last 7 days, 4 weeks and 12 months unless Settings say otherwise.",
     )
     cmd.add_argument("--json", action="store_true", help="print JSON")
     cmd.set_defaults(run=run_backups)

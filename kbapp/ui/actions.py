@@ -35,6 +35,8 @@ COMMANDS = (
     Command("export-markdown", "&File", "Export as &Markdown…"),
     Command("export-bibtex", "&File", "Export papers as &BibTeX…"),
     Command("restore-json", "&File", "&Restore my data from JSON…"),
+    Command("back-up-now", "&File", "&Back up now"),
+    Command("restore-backup", "&File", "Restore from bac&kup…"),
     Command("settings", "&File", "&Settings…", ("Ctrl+,",)),
     Command("quit", "&File", "&Quit", ("Ctrl+Q",)),
     Command("undo", "&Edit", "&Undo", ("Ctrl+Z",)),
@@ -69,6 +71,7 @@ COMMANDS = (
     Command("download-images", "&Library", "&Download all images…"),
     Command("retry-images", "&Library", "&Retry images of this day", ("Ctrl+R",)),
     Command("remove-days", "&Library", "Re&move day…"),
+    Command("check-library", "&Library", "&Check library"),
     Command("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",)),
     Command("about", "&Help", "&About kbapp"),
 )
@@ -97,7 +100,7 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         window.addAction(action)
         actions[command.name] = action
         if command.name in (
-            "new-library", "restore-json", "settings", "oldest-day", "search",
+            "new-library", "restore-backup", "settings", "oldest-day", "search",
             "previous-item", "note-history",
         ):  # fmt: skip
             menu.addSeparator()  # type: ignore[attr-defined]

@@ -31,12 +31,7 @@ DESKTOP_ID = "io.github.kbapp"
 
 
 def settings_path() -> Path:
-    override = os.environ.get("KBAPP_CONFIG_DIR")
-    if override:
-        return Path(override) / "kbapp.ini"
-    import platformdirs
-
-    return platformdirs.user_config_path(paths.APP_NAME) / "kbapp.ini"
+    return paths.config_dir() / "kbapp.ini"
 
 
 def _no_display() -> bool:
@@ -103,7 +98,7 @@ def _window(
 
     servers = [launch.server] if launch.server is not None else []
     try:
-        opened = open_for_window(library_path, samples=not files)
+        opened = open_for_window(library_path, samples=not files, window=True)
         if opened is None:
             return 2
         log.debug("library open")
@@ -158,16 +153,34 @@ def _picture(
     return 1 if failed and status == 0 else status
 
 
-def open_for_window(path: Path, *, samples: bool) -> tuple[Library, Library | None] | None:
+def open_for_window(
+    path: Path, *, samples: bool, window: bool = False
+) -> tuple[Library, Library | None] | None:
     """The library to show, migrated, and None; or, when it is empty and no files are
-    coming, the samples' library (`ui.samples`) and the user's empty one."""
-    from kbapp.core.store.library import Library, LibraryError
+    coming, the samples' library (`ui.samples`) and the user's empty one. For the
+    `window`, the file is checked on its worker after the first paint; damage found
+    before (the schema does not read) gets the recovery dialog here, and any other
+    reason not to open, a message box."""
+    from kbapp.core.store.library import DamagedLibraryError, Library, LibraryError
 
     log.info("library: %s", path)
     try:
-        library = Library(path)
-    except LibraryError as error:
+        library = Library(path, check=not window)
+    except DamagedLibraryError as error:
+        if window:
+            from kbapp.ui.safety import recover_before_opening
+
+            print(f"kbapp: {error}", file=sys.stderr)
+            if recover_before_opening(error):
+                return open_for_window(path, samples=samples, window=True)
+            return None
         print(f"kbapp: {error}", file=sys.stderr)
+        return None
+    except LibraryError as error:
+        if window:
+            _tell(str(error))
+        else:
+            print(f"kbapp: {error}", file=sys.stderr)
         return None
     if samples and not library.digests.dates():
         from kbapp.ui.samples import open_sample_library

@@ -160,10 +160,18 @@ class LibraryActions:
             window.statusBar().showMessage("Wait for the import to finish first.", 5000)
             return False
         try:
-            library = Library(path)
+            library = Library(path, check=False)  # checked on the worker (`attach`)
         except LibraryError as error:
             QMessageBox.warning(window, "Cannot open library", str(error))
             return False
+        self.detach()
+        self.attach(library)
+        return True
+
+    def detach(self) -> None:
+        """Let go of the window's library: what was typed saved, downloads and the worker
+        stopped (every queued write run first), the connection closed. `attach` follows."""
+        window = self.window
         window.notes.show_target(None)  # saves what was typed, before the runner stops
         bar = self._download_bar()
         if bar is not None:  # its presenter stops here and would never say it ended
@@ -172,8 +180,13 @@ class LibraryActions:
         window.images.shutdown()
         window.runner.shutdown()
         window.library.close()
+
+    def attach(self, library: Library) -> None:
+        """The window on `library`: a runner, images and days model of its own."""
+        window = self.window
         window.library = library
         window.runner = TaskRunner(library.path, window)
+        window.safety.watch(window.runner)
         window.importer.set_runner(window.runner)
         window.user.set_runner(window.runner)  # the undo history was the other library's
         window.notes.set_runner(window.runner)
@@ -187,4 +200,4 @@ class LibraryActions:
         window.navigation.newest_day()
         window._papers_changed()
         window.library_switched.emit(library.path)
-        return True
+        window.safety.verify()

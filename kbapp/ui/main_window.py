@@ -42,6 +42,7 @@ from kbapp.ui.layout import Layout
 from kbapp.ui.library_actions import LibraryActions
 from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
+from kbapp.ui.safety import SafetyActions
 from kbapp.ui.samples import Samples, WelcomeCard, discard
 from kbapp.ui.settings import (
     READER_ZOOM,
@@ -86,7 +87,9 @@ class MainWindow(QMainWindow):
         self.user_actions = UserActions(self)
         self.library_actions = LibraryActions(self)
         self.export_actions = ExportActions(self)
+        self.safety = SafetyActions(self)
         self.runner = TaskRunner(library.path, self)
+        self.safety.watch(self.runner)
         self.model = DaysModel(library, self)
         self.sidebar = Sidebar(self.model, self)
         self.reader = ReaderView(
@@ -204,6 +207,7 @@ class MainWindow(QMainWindow):
         actions.apply_icons(self.actions_by_name)
         self.importer.apply_icons()
         self.reader.refresh()
+        self.safety.verify()  # the worker's first task: PRAGMA quick_check
         if self.samples is None:  # the daily backup, off the UI thread, once settled
             QTimer.singleShot(self.backup_delay_ms, self._daily_backup)
         if self.files_waiting:  # given before the first paint (the command line)
@@ -211,8 +215,8 @@ class MainWindow(QMainWindow):
         self.started.emit()
 
     def _daily_backup(self) -> None:
-        self.runner.run(
-            lambda library, _task: backup_if_due(library.path),
+        self.runner.run(  # not of a damaged library (which would not verify anyway)
+            lambda library, _task: None if library.db.damaged else backup_if_due(library.path),
             on_error=lambda error: self.statusBar().showMessage(
                 f"Could not back the library up: {error}", 8000
             ),
@@ -248,6 +252,9 @@ class MainWindow(QMainWindow):
             "export-markdown": exports.export_markdown,
             "export-bibtex": exports.export_bibtex,
             "restore-json": exports.restore_json,
+            "back-up-now": self.safety.back_up_now,
+            "restore-backup": self.safety.restore_from_backup,
+            "check-library": self.safety.check_library,
             "settings": library.show_settings,
             "download-images": library.download_all_images,
             "retry-images": library.retry_images,

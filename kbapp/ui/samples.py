@@ -110,6 +110,7 @@ class Samples(QObject):
         self.user_library = user_library
         self.user_path = user_library.path
         self._runner: TaskRunner | None = TaskRunner(user_library.path, self)
+        window.safety.watch(self._runner)
         window.importer.set_runner(self._runner)
         self._stream = ChangeStream(self)
         self._stream.changed.connect(self._user_library_changed)

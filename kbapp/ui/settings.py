@@ -1,5 +1,7 @@
 """The user's preferences, read and written in one place, and the Settings dialog:
-remote images, the reader's font and size, the theme, and where the library is."""
+remote images, the reader's font and size, the theme, where the library is, and where
+its backups go and how many are kept (the backup policy lives in its own file, beside
+these settings, so that the commands read it too: `core.store.backups.Policy`)."""
 
 from __future__ import annotations
 
@@ -13,14 +15,21 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFontComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+
+from kbapp.core.store.backups import Policy, load_policy, save_policy
 
 LOAD_REMOTE_IMAGES = "images/load_remote"
 READER_FAMILY = "reader/font_family"
@@ -120,6 +129,8 @@ class SettingsDialog(QDialog):
         form.addRow("Size", self.font_size)
         form.addRow("Theme", self.theme)
         form.addRow("Library", place)
+        self._library = library
+        backups = self._backups_box(load_policy())
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -129,7 +140,52 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.remote_images)
         layout.addWidget(hint)
         layout.addLayout(form)
+        layout.addWidget(backups)
         layout.addWidget(buttons)
+
+    def _backups_box(self, policy: Policy) -> QGroupBox:
+        box = QGroupBox("Backups", self)
+        self.backup_folder = QLineEdit(self)
+        self.backup_folder.setObjectName("backupFolder")
+        self.backup_folder.setText(str(policy.folder) if policy.folder else "")
+        beside = self._library.parent / "backups" if self._library else "backups"
+        self.backup_folder.setPlaceholderText("beside the library, in backups/")
+        self.backup_folder.setToolTip(f"Empty: {beside}")
+        self.backup_folder.setClearButtonEnabled(True)
+        choose = QPushButton("Choose…", self)
+        choose.setObjectName("chooseBackupFolder")
+        choose.clicked.connect(self._choose_backup_folder)
+        where = QHBoxLayout()
+        where.addWidget(self.backup_folder, 1)
+        where.addWidget(choose)
+        self.keep: dict[str, QSpinBox] = {}
+        counts = QHBoxLayout()
+        for name, text in (("daily", "days"), ("weekly", "weeks"), ("monthly", "months")):
+            spin = QSpinBox(self)
+            spin.setObjectName(f"keep_{name}")
+            spin.setRange(0, 1000)
+            spin.setValue(policy.keep()[name])
+            spin.setSuffix(f" {text}")
+            self.keep[name] = spin
+            counts.addWidget(spin)
+        counts.addStretch(1)
+        form = QFormLayout(box)
+        form.addRow("Folder", where)
+        form.addRow("Keep the newest of the last", counts)
+        return box
+
+    def _choose_backup_folder(self) -> None:
+        start = self.backup_folder.text() or str(self._library.parent if self._library else "")
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the backups", start)
+        if folder:
+            self.backup_folder.setText(folder)
+
+    def backup_policy(self) -> Policy:
+        folder = self.backup_folder.text().strip()
+        return Policy(
+            Path(folder).expanduser() if folder else None,
+            **{name: spin.value() for name, spin in self.keep.items()},
+        )
 
     def accept(self) -> None:
         settings = self._settings
@@ -138,6 +194,15 @@ class SettingsDialog(QDialog):
         settings.setValue(READER_FAMILY, "" if family == self.font().family() else family)
         settings.setValue(READER_SIZE, self.font_size.value())
         settings.setValue(THEME, self.theme.currentData())
+        policy = self.backup_policy()
+        if policy != load_policy():
+            try:
+                save_policy(policy)
+            except OSError as error:
+                QMessageBox.warning(
+                    self, "Settings", f"Could not save the backup settings: {error}"
+                )
+                return
         super().accept()
 
 

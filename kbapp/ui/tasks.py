@@ -6,7 +6,10 @@ belongs to the thread that opened it). Call sites read like one line:
     runner.run(lambda lib, task: import_paths(lib, paths, ...), on_done=show_report)
 
 `task` lets the work report progress and notice a cancel; `on_done`, `on_error` and
-`on_progress` are called on the UI thread.
+`on_progress` are called on the UI thread. A task without `on_error` that meets a fault
+of the environment (a `LibraryError`: a read-only or full disk, a locked file) has it
+said by the runner's `problem` signal, in words; a damaged library, by `damaged`, which
+the window answers with its recovery dialog. Anything else is a bug, and logged.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from kbapp.core.store.library import Library
+from kbapp.core.store.library import DamagedLibraryError, Library, LibraryError
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +67,14 @@ class _Worker(QObject):
     @Slot(object)
     def execute(self, task: Task) -> None:
         try:
-            if self._library is None:
-                self._library = Library(self._library_path)
+            if self._library is None:  # the window checks it with its first task
+                self._library = Library(self._library_path, check=False)
             result = task.work(self._library, task)
         except BaseException as error:  # reported to the UI, never lost in the thread
-            log.exception("background task %s failed", task.id)
+            if isinstance(error, LibraryError):  # the environment: words, no traceback
+                log.warning("background task %s: %s", task.id, error)
+            else:
+                log.exception("background task %s failed", task.id)
             self.failed.emit(task.id, error)
         else:
             self.finished.emit(task.id, result)
@@ -86,6 +92,9 @@ class _Worker(QObject):
 
 class TaskRunner(QObject):
     """Runs tasks one after another on the worker thread."""
+
+    problem = Signal(str)  # a LibraryError no task handled, as one sentence
+    damaged = Signal(object)  # a DamagedLibraryError, whoever handled it
 
     _submit = Signal(object)
     _close = Signal()
@@ -139,10 +148,16 @@ class TaskRunner(QObject):
     @Slot(int, object)
     def _on_failed(self, task_id: int, error: object) -> None:
         task = self._pop(task_id)
+        if isinstance(error, DamagedLibraryError):
+            self.damaged.emit(error)
         if task is None:
             return
         if task.on_error is not None:
             task.on_error(error)  # type: ignore[arg-type]
+        elif isinstance(error, DamagedLibraryError):
+            pass  # the recovery dialog says it
+        elif isinstance(error, LibraryError):
+            self.problem.emit(str(error))
         else:
             log.error("unhandled background error: %s", error)
 

@@ -55,6 +55,19 @@ def make_window(qtbot, library_path: Path, config: Path) -> MainWindow:  # type:
     return window
 
 
+def open_as_launched(qtbot, path: Path, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    """As `kbapp` opens it: unchecked at open, checked on the worker after painting."""
+    settings = QSettings(str(tmp_path / "kbapp.ini"), QSettings.Format.IniFormat)
+    settings.setValue(LOAD_REMOTE_IMAGES, False)
+    window = MainWindow(Library(path, check=False), settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.startup_finished)
+    return window
+
+
 @pytest.fixture
 def corpus_library(tmp_path: Path, corpus: Path) -> Path:
     path = tmp_path / "corpus.sqlite"

@@ -6,13 +6,17 @@ A backup is named `<library stem>-YYYYmmdd-HHMMSS-<reason>.sqlite`, so the folde
 them in time order and one folder can serve several libraries. The rotation keeps the
 newest backup of each of the last `daily` days, of each of the last `weekly` ISO weeks
 and of each of the last `monthly` months (7, 4 and 12 by default); everything older
-goes. Restoring a backup never deletes the current file: it is moved aside, beside the
+goes. Where they go and how many are kept is the user's `Policy` (Settings in the
+window), kept in `backups.json` in kbapp's config folder so that the commands and the
+window agree. Restoring a backup never deletes the current file: it is moved aside, beside the
 library, and the caller is told where.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -20,10 +24,55 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbapp.core.store.schema import LibraryError, describe
+from kbapp.paths import config_dir
 
 FOLDER = "backups"
 STAMP = "%Y%m%d-%H%M%S"
 KEEP = {"daily": 7, "weekly": 4, "monthly": 12}
+POLICY_FILE = "backups.json"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Where backups go and how many of each period the rotation keeps."""
+
+    folder: Path | None = None  # None: `backups/` beside each library
+    daily: int = KEEP["daily"]
+    weekly: int = KEEP["weekly"]
+    monthly: int = KEEP["monthly"]
+
+    def keep(self) -> dict[str, int]:
+        return {"daily": self.daily, "weekly": self.weekly, "monthly": self.monthly}
+
+    def folder_for(self, library: Path) -> Path:
+        return self.folder if self.folder is not None else library.parent / FOLDER
+
+
+def load_policy(folder: Path | None = None) -> Policy:
+    """The saved policy (in `folder`, default kbapp's config folder); the defaults when
+    there is none or it does not read."""
+    path = (folder or config_dir()) / POLICY_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        where = data.get("folder")
+        counts = {name: int(data.get(name, KEEP[name])) for name in KEEP}
+        if not all(0 <= n <= 1000 for n in counts.values()):
+            raise ValueError("a count out of 0-1000")
+        return Policy(Path(where).expanduser() if where else None, **counts)
+    except FileNotFoundError:
+        return Policy()
+    except (OSError, ValueError, TypeError, AttributeError) as error:
+        log.warning("ignoring %s (%s): the default backup policy applies", path, error)
+        return Policy()
+
+
+def save_policy(policy: Policy, folder: Path | None = None) -> Path:
+    path = (folder or config_dir()) / POLICY_FILE
+    data = {"folder": str(policy.folder) if policy.folder else None, **policy.keep()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 @dataclass(frozen=True)
@@ -49,7 +98,7 @@ class Backup:
 
 
 def folder_of(library: Path) -> Path:
-    return library.parent / FOLDER
+    return load_policy().folder_for(library)
 
 
 def make_backup(
@@ -154,7 +203,7 @@ def to_keep(
     backups: list[Backup], now: dt.datetime, keep: dict[str, int] | None = None
 ) -> set[Path]:
     """The backups the rotation keeps: the newest of each recent day, week and month."""
-    keep = {**KEEP, **(keep or {})}
+    keep = {**load_policy().keep(), **(keep or {})}
     kept: set[Path] = set()
 
     def period(name: str, at: dt.datetime) -> tuple[int, ...]:
@@ -207,16 +256,17 @@ def restore_backup(library: Path, backup: Path, now: dt.datetime | None = None) 
         raise LibraryError(f"{backup} is not a sound library: {problem}")
     stamp = (now or dt.datetime.now()).strftime(STAMP)
     aside = library.with_name(f"{library.name}.replaced-{stamp}")
-    try:
+    partial = library.with_name(library.name + ".partial")
+    try:  # the copy first: a disk too full for it leaves the library where it was
+        shutil.copyfile(backup, partial)
         if library.exists():
             os.replace(library, aside)
             for suffix in ("-wal", "-shm"):
                 extra = library.with_name(library.name + suffix)
                 if extra.exists():
                     os.replace(extra, aside.with_name(aside.name + suffix))
-        partial = library.with_name(library.name + ".partial")
-        shutil.copyfile(backup, partial)
         os.replace(partial, library)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         raise LibraryError(describe(error, library)) from error
     return aside

@@ -132,3 +132,24 @@ def test_a_removal_and_a_restore_back_the_library_up_first(
     made = {backup.reason: backup for backup in backups.list_backups(day_library)}
     assert made["before-removal"].digests == 1  # the day as it was
     assert made["before-restore"].digests == 0
+
+
+def test_the_policy_in_the_config_folder_is_what_the_commands_use(
+    day_library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert backups.load_policy() == backups.Policy()  # no file: the defaults
+    elsewhere = tmp_path / "elsewhere"
+    saved = backups.save_policy(backups.Policy(elsewhere, daily=2, weekly=0, monthly=0))
+    assert backups.load_policy() == backups.Policy(elsewhere, 2, 0, 0)
+    assert main(["--library", str(day_library), "backup"]) == 0
+    assert len(list(elsewhere.glob("mine-*-manual.sqlite"))) == 1
+    assert not (day_library.parent / "backups").exists()
+    start = dt.datetime.now().replace(microsecond=0) + dt.timedelta(days=1)
+    days = [start + dt.timedelta(days=n) for n in range(5)]
+    for day in days:
+        backups.backup_if_due(day_library, day)
+    kept = backups.list_backups(day_library, counts=False)
+    assert [b.at for b in kept] == days[-2:]  # 2 daily, no weekly or monthly
+
+    saved.write_text('{"daily": "many"}')  # damaged by hand: the defaults, not a crash
+    assert backups.load_policy() == backups.Policy()
