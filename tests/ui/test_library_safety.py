@@ -214,3 +214,23 @@ def test_damage_that_stops_the_window_opening_gets_the_dialog_first(  # type: ig
         library.close()
     assert "20 ratings, 3 notes" in seen[0]
     assert annotations_in(path) == built[1]
+
+
+def test_back_up_now_while_the_window_writes_has_every_committed_write(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    """Ratings given one after another, Back up now among them: the backup opens and
+    holds every rating the library had committed when it was made."""
+    path = window.library.path
+    dates = window.library.digests.dates()
+    rated: list[str] = []
+    for n, date in enumerate(dates[-6:]):
+        rated.append(select_first(qtbot, window, date))
+        window.actions_by_name[f"rate-{1 + n % 5}"].trigger()
+        if n == 3:
+            window.actions_by_name["back-up-now"].trigger()
+    qtbot.waitUntil(lambda: "Backed up:" in window.statusBar().currentMessage())
+    (made,) = backups.list_backups(path)
+    in_backup = annotations_in(made.path).ratings
+    assert [key in in_backup for key in rated] == [True] * 4 + [False] * 2
+    qtbot.waitUntil(lambda: all(key in annotations_in(path).ratings for key in rated))

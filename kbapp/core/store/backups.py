@@ -187,16 +187,27 @@ def list_backups(library: Path, *, counts: bool = True) -> list[Backup]:
             found.append(describe_backup(path, at, reason))
         else:
             found.append(Backup(path, at, reason, path.stat().st_size))
-    return sorted(found, key=lambda backup: backup.at)
+    return sorted(found, key=_order)
+
+
+def _order(backup: Backup) -> tuple[dt.datetime, int]:
+    """By time, then by the `-2`, `-3` of backups made within one second."""
+    stem = backup.path.stem
+    head, _, n = stem.rpartition("-")
+    return backup.at, int(n) if head and n.isdigit() and len(n) < 4 else 1
 
 
 def _parse_name(name: str, stem: str) -> tuple[dt.datetime, str] | None:
     rest = name.removeprefix(f"{stem}-").removesuffix(".sqlite")
     stamp, _, reason = rest[:15], rest[15:16], rest[16:]
     try:
-        return dt.datetime.strptime(stamp, STAMP), reason or "manual"
+        at = dt.datetime.strptime(stamp, STAMP)
     except ValueError:
         return None
+    head, _, n = reason.rpartition("-")
+    if head and n.isdigit():  # `manual-2`: the second manual backup within a second
+        reason = head
+    return at, reason or "manual"
 
 
 def to_keep(
@@ -215,7 +226,7 @@ def to_keep(
 
     for name in ("daily", "weekly", "monthly"):
         newest: dict[tuple[int, ...], Backup] = {}
-        for backup in backups:
+        for backup in sorted(backups, key=_order):
             if backup.at <= now:
                 newest[period(name, backup.at)] = backup  # oldest first: the last one wins
         recent = sorted(newest, reverse=True)[: keep[name]]

@@ -153,3 +153,15 @@ def test_the_policy_in_the_config_folder_is_what_the_commands_use(
 
     saved.write_text('{"daily": "many"}')  # damaged by hand: the defaults, not a crash
     assert backups.load_policy() == backups.Policy()
+
+
+def test_of_two_backups_within_one_second_the_rotation_keeps_the_second(
+    day_library: Path,
+) -> None:
+    at = dt.datetime.now().replace(microsecond=0)
+    first = backups.make_backup(day_library, "manual", now=at)
+    second = backups.make_backup(day_library, "manual", now=at)
+    assert second.path.name.endswith("-manual-2.sqlite") and second.reason == "manual"
+    assert [b.path for b in backups.list_backups(day_library)] == [first.path, second.path]
+    backups.rotate(day_library, at)
+    assert [b.path for b in backups.list_backups(day_library)] == [second.path]
