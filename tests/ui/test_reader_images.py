@@ -190,8 +190,11 @@ def test_download_all_images_shows_progress_and_fills_the_cache(
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_J)  # the reader still takes the keyboard
     assert window.reader.selected_key is not None
-    qtbot.waitUntil(lambda: bar.progress.value() >= 1, timeout=10_000)
-    assert bar.progress.text().startswith("Images: ")
+    # (read as it changes: the bar removes itself the moment the last image is in)
+    seen: list[str] = []
+    bar.progress.valueChanged.connect(lambda _value: seen.append(bar.progress.text()))
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen[0].startswith("Images: ")
     qtbot.waitUntil(lambda: status.findChild(DownloadBar) is None, timeout=10_000)  # removed
     assert status.currentMessage() == "Downloaded 6 images."
     assert QApplication.activeModalWidget() is None
