@@ -59,6 +59,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_recover(args: argparse.Namespace) -> int:
     from kbapp.core import recovery
+    from kbapp.core.export.restore import RestoreError
 
     path = library_path(args.library)
     if path.is_file() and integrity.check_library(path).ok:
@@ -86,7 +87,11 @@ def run_recover(args: argparse.Namespace) -> int:
             "has the digests only (--from EXPORT.json adds them)",
             file=sys.stderr,
         )
-    done = recovery.rebuild(path, digests, source, image_decoder=decoder(lazy=True))
+    try:
+        done = recovery.rebuild(path, digests, source, image_decoder=decoder(lazy=True))
+    except RestoreError as error:  # the export given is no export, or a malformed one
+        print(f"kbapp: {error}", file=sys.stderr)
+        return EXIT_FAILED
     restored = done.restored
     print(
         f"rebuilt {path}: {done.report.summary()}; from {source or 'no backup'}: "

@@ -97,14 +97,15 @@ def _export_markdown(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from kbapp.core.export.restore import RestoreError, restore_json
+    from kbapp.core.export.restore import RestoreError, read_export, restore_export
 
+    try:  # the whole file, before the library is even opened (which may migrate it)
+        data = read_export(args.file)
+    except RestoreError as error:
+        print(f"kbapp: {error}", file=sys.stderr)
+        return EXIT_FAILED
     with open_library(args) as library:
-        try:
-            counts = restore_json(library, args.file)
-        except RestoreError as error:
-            print(f"kbapp: {error}", file=sys.stderr)
-            return EXIT_FAILED
+        counts = restore_export(library, data)
     added = ", ".join(f"{name} {count}" for name, count in counts.items() if name != "missing")
     print(f"restored from {args.file}: {added}")
     if counts["missing"]:

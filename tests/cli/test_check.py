@@ -117,3 +117,16 @@ def test_recover_refuses_a_sound_library(sound: Path, capsys: pytest.CaptureFixt
     assert status == 1 and "is sound: there is nothing to recover" in err
     assert sound.read_bytes() == before
     assert not list(sound.parent.glob("*.damaged-*"))
+
+
+def test_recover_from_a_malformed_export_says_so_and_changes_nothing(
+    damaged: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "kbapp", "version": 1, "digests": "none"}', encoding="utf-8")
+    before = damaged.read_bytes()
+    status, _, err = run(capsys, "--library", str(damaged), "recover", "--from", str(bad),
+                         "--digests", str(damaged.parent))  # fmt: skip
+    assert status == 1 and err.count("\n") == 1 and "digests" in err
+    assert "Traceback" not in err
+    assert damaged.read_bytes() == before
