@@ -12,9 +12,8 @@ import pytest
 
 from kbapp.cli import main
 from kbapp.core.store.library import Library
+from tests.core.export.test_restore_validation import DROP, Place, put
 
-DROP = object()  # a change that removes the key instead of setting it
-Place = tuple[str | int, ...]
 ITEM: Place = ("digests", 0, "items", 0)
 I0 = "digests[0].items[0]"
 
@@ -43,19 +42,6 @@ def exported(lib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> d
     assert main(["--library", str(lib), "export", "--output", str(out)]) == 0
     capsys.readouterr()
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    return data
-
-
-def spoiled(data: dict[str, Any], place: Place, value: object) -> dict[str, Any]:
-    """A copy of `data` with `value` at `place` (a path of keys and indexes)."""
-    data = json.loads(json.dumps(data))
-    parent: Any = data
-    for step in place[:-1]:
-        parent = parent[step]
-    if value is DROP:
-        del parent[place[-1]]
-    else:
-        parent[place[-1]] = value
     return data
 
 
@@ -99,7 +85,7 @@ def test_a_bad_field_exits_1_with_one_line_and_writes_nothing(
     message: str,
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(spoiled(exported, place, value)), encoding="utf-8")
+    bad.write_text(json.dumps(put(exported, place, value)), encoding="utf-8")
     counts, before = stats(lib, capsys), lib.read_bytes()
 
     assert main(["--library", str(lib), "restore-json", str(bad)]) == 1
@@ -138,7 +124,7 @@ def test_a_bad_file_is_refused_before_the_library_is_opened(
 ) -> None:
     """Not even created: the file is read and checked first."""
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(spoiled(exported, (*ITEM, "my_rating"), 6)), encoding="utf-8")
+    bad.write_text(json.dumps(put(exported, (*ITEM, "my_rating"), 6)), encoding="utf-8")
     missing = tmp_path / "elsewhere" / "new.sqlite"
     assert main(["--library", str(missing), "restore-json", str(bad)]) == 1
     assert capsys.readouterr().err == f"kbapp: {bad}: {I0}.my_rating: 6 is not 0-5\n"

@@ -37,6 +37,11 @@ def annotate(library: Library) -> None:
     for n in range(9):
         library.user.add_link(picked[n], picked[n + 10], ("builds on", None, "mine")[n % 3])
     library.user.add_link(picked[19], "paper:arxiv:2104.00298", "same task")
+    decide_two_candidates(library, keys)
+
+
+def decide_two_candidates(library: Library, keys: list[str]) -> None:
+    """One candidate cross-link of `keys` confirmed, another dismissed."""
     candidates = [
         (key, ref.key)
         for key, refs in library.papers.cross_refs_for(keys).items()

@@ -15,6 +15,7 @@ from kbapp.core.export.restore import RestoreError, read_export, restore_json
 from kbapp.core.export.validate import InvalidExport, check_export
 from kbapp.core.importer import import_paths
 from kbapp.core.store.library import Library
+from tests.core.export.test_restore import decide_two_candidates
 
 AT = "2026-11-25T08:00:00+00:00"
 KEY = "2021-03-07/s:Ab12"
@@ -45,14 +46,7 @@ def annotate_everything(library: Library) -> None:
     library.user.add_link(one, two, "builds on")
     library.user.add_link(three, f"paper:{paper}")
     library.user.add_link(f"paper:{paper}", one, "cites")
-    candidates = [
-        (key, ref.key)
-        for key, refs in library.papers.cross_refs_for(keys).items()
-        for ref in refs
-        if ref.kind == "candidate" and key < ref.key
-    ]
-    library.papers.decide_link(*candidates[0], "confirmed")
-    library.papers.decide_link(*candidates[1], "dismissed")
+    decide_two_candidates(library, keys)
 
 
 @pytest.fixture(scope="module")
@@ -135,9 +129,10 @@ DROP = object()  # a change that removes the key instead of setting it
 Place = tuple[str | int, ...]
 
 
-def changed(place: Place, value: object) -> dict[str, Any]:
-    """`valid()` with `value` put at `place` (a path of keys and indexes)."""
-    data = valid()
+def put(data: dict[str, Any], place: Place, value: object) -> dict[str, Any]:
+    """A copy of `data` with `value` at `place` (a path of keys and indexes); `DROP`
+    removes the key instead."""
+    data = json.loads(json.dumps(data))
     parent: Any = data
     for step in place[:-1]:
         parent = parent[step]
@@ -146,6 +141,11 @@ def changed(place: Place, value: object) -> dict[str, Any]:
     else:
         parent[place[-1]] = value
     return data
+
+
+def changed(place: Place, value: object) -> dict[str, Any]:
+    """`valid()` with `value` put at `place`."""
+    return put(valid(), place, value)
 
 
 ITEM: Place = ("digests", 0, "items", 0)
