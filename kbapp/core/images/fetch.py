@@ -6,6 +6,10 @@ caller's `on_result` on the caller's own thread and the caller writes to its lib
 The threads are plain ones with a synchronous `httpx.Client` (QtAsyncio cannot drive
 `httpx.AsyncClient`), so the same code serves the window, the CLI and the tests.
 
+Every address is checked before its request and every redirect target before httpx
+follows it (`images.urls`, from a response hook: httpx would raise on a target it cannot
+parse before returning the response), so that a bad one fails its picture with a reason.
+
 What the client sends matters: WeChat's image host refuses a request that carries a
 foreign `Referer`, so none is ever sent (httpx adds none, redirects included), and some
 hosts answer a bare client differently from a browser, hence the browser-like `Accept`.
@@ -24,6 +28,7 @@ import httpx
 from kbapp import __version__
 from kbapp.core.images.cache import MAX_BYTES, FetchResult, ImageFiles, ImageState
 from kbapp.core.images.check import Decoder, check_image
+from kbapp.core.images.urls import BadRedirect, check_redirect, url_problem
 
 WORKERS = 6  # requests in flight at most, per Fetcher
 THREADS = WORKERS + 2  # six downloading while two check bodies (Qt decodes without the GIL)
@@ -36,7 +41,7 @@ USER_AGENT = f"Mozilla/5.0 (compatible; kbapp/{__version__})"
 def make_client(timeout: float = 15.0) -> httpx.Client:
     """The one client a Fetcher keeps for its life: pooled keep-alive connections,
     explicit timeouts (connect, each read, each write, waiting for a connection),
-    redirects followed up to five, and no Referer ever."""
+    redirects followed up to five, each target checked first, and no Referer ever."""
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=timeout, read=timeout, write=timeout),
         limits=httpx.Limits(
@@ -44,6 +49,7 @@ def make_client(timeout: float = 15.0) -> httpx.Client:
         ),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
+        event_hooks={"response": [check_redirect]},
         headers={"Accept": ACCEPT, "User-Agent": USER_AGENT},
     )
 
@@ -102,8 +108,9 @@ class Fetcher:
             return FetchResult(url, "ok", state.hash, state.type, state.size,
                                etag=state.etag, last_modified=state.last_modified,
                                attempted=False, previous=state)  # fmt: skip
-        if not url.lower().startswith(("http://", "https://")):
-            return FetchResult(url, "failed", error="not a web address", previous=state)
+        problem = url_problem(url)
+        if problem is not None:
+            return FetchResult(url, "failed", error=problem, previous=state)
         headers = {}
         if held is not None and state is not None:
             if state.etag:
@@ -126,29 +133,9 @@ class Fetcher:
 
         try:
             with self.client.stream("GET", url, headers=headers) as response:
-                code = response.status_code
-                etag = response.headers.get("ETag")
-                modified = response.headers.get("Last-Modified")
-                if code == 304 and held is not None:
-                    return FetchResult(url, "ok", held.hash, held.type, held.size,
-                                       etag=etag or held.etag,
-                                       last_modified=modified or held.last_modified,
-                                       http_status=code, not_modified=True,
-                                       previous=previous)  # fmt: skip
-                if code != 200:
-                    return failed(f"HTTP {code} {response.reason_phrase}".strip(), code)
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    return failed(f"larger than {self._cap()} ({int(declared):,} bytes)", code)
-                body = bytearray()
-                started = time.monotonic()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > self.max_bytes:
-                        return failed(f"larger than {self._cap()}", code)
-                    if time.monotonic() - started > self.deadline_s:
-                        return failed(f"too slow (over {self.deadline_s:g} s)", code)
-                content_type = response.headers.get("Content-Type", "no type")
+                return self._read(response, url, held, previous, failed)
+        except BadRedirect as error:
+            return failed(str(error), error.status)
         except httpx.TooManyRedirects:
             return failed(f"too many redirects (more than {MAX_REDIRECTS})")
         except httpx.TimeoutException as error:
@@ -157,6 +144,41 @@ class Fetcher:
             return failed(f"connection broken: {error}")
         except httpx.HTTPError as error:  # connect errors, bad addresses, TLS, ...
             return failed(f"{type(error).__name__}: {error}")
+        except httpx.InvalidURL as error:  # (not an HTTPError) checked before: a last guard
+            return failed(f"an address httpx cannot use: {error}")
+
+    def _read(
+        self,
+        response: httpx.Response,
+        url: str,
+        held: ImageState | None,
+        previous: ImageState | None,
+        failed: Callable[[str, int | None], FetchResult],
+    ) -> FetchResult | _Body:
+        """The answer that is not a redirect: a 304 for the copy held, or a body."""
+        code = response.status_code
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if code == 304 and held is not None:
+            return FetchResult(url, "ok", held.hash, held.type, held.size,
+                               etag=etag or held.etag,
+                               last_modified=modified or held.last_modified,
+                               http_status=code, not_modified=True,
+                               previous=previous)  # fmt: skip
+        if code != 200:
+            return failed(f"HTTP {code} {response.reason_phrase}".strip(), code)
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return failed(f"larger than {self._cap()} ({int(declared):,} bytes)", code)
+        body = bytearray()
+        started = time.monotonic()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > self.max_bytes:
+                return failed(f"larger than {self._cap()}", code)
+            if time.monotonic() - started > self.deadline_s:
+                return failed(f"too slow (over {self.deadline_s:g} s)", code)
+        content_type = response.headers.get("Content-Type", "no type")
         return _Body(bytes(body), code, etag, modified, content_type)
 
     def _keep(self, url: str, body: _Body, previous: ImageState | None) -> FetchResult:
