@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from kbapp.core.day import Day, DayItem
 from kbapp.core.digest.model import Image
 from kbapp.core.render import day as render
+from kbapp.core.render.caps import FULL, VIEW
 from kbapp.ui import icons
+from kbapp.ui.reader_paging import Paging
 
 if TYPE_CHECKING:
     from kbapp.ui.images import ImagePresenter
@@ -60,6 +62,7 @@ class ReaderView(QTextBrowser):
         self._day: Day | None = None
         self._selected: str | None = None
         self._cards: dict[tuple[str, bool], str] = {}
+        self._expanded: set[str] = set()  # items shown with the FULL caps (Show all)
         self._theme = render.LIGHT
         self._images: ImagePresenter | None = None
         self._min_mine: int | None = None  # only my items rated this or more (a filter)
@@ -70,6 +73,7 @@ class ReaderView(QTextBrowser):
         self.theme_choice = "system"  # Settings ▸ Theme: system, light or dark
         self._apply_font()
         self._update_theme()
+        self.paging = Paging(self)  # a long day's cards, a page at a time
 
     # -- font and zoom ---------------------------------------------------------------------
     def set_reading_font(self, family: str | None, size: float | None) -> None:
@@ -169,14 +173,22 @@ class ReaderView(QTextBrowser):
     def selected_key(self) -> str | None:
         return self._selected
 
+    @property
+    def min_mine(self) -> int | None:
+        return self._min_mine
+
     def show_day(self, day: Day | None, selected: str | None = None) -> None:
         self._day = day
         self._highlight = []
         self._cards.clear()
+        self._expanded.clear()
+        self.paging.reset()
         if self._images is not None:
             self._images.day_shown(day)
-        keys = [item.key for item in day.items] if day else []
+        keys = self.visible_keys()
         self._selected = selected if selected in keys else None
+        if self._selected:
+            self.paging.include(keys.index(self._selected))
         self._render(keep_scroll=False)
         self.verticalScrollBar().setValue(0)
         if self._selected:
@@ -215,6 +227,7 @@ class ReaderView(QTextBrowser):
         """Show only the items I rated `stars` or more (None: all)."""
         if stars != self._min_mine:
             self._min_mine = stars
+            self.paging.reset()
             if self._day is not None:
                 self._render(keep_scroll=False)
 
@@ -251,10 +264,17 @@ class ReaderView(QTextBrowser):
         self.setHtml(
             self._styled(
                 render.render_day(
-                    day, self._theme, self._selected, self._image_html, self._card, self._min_mine
-                )
+                    day,
+                    self._theme,
+                    self._selected,
+                    self._image_html,
+                    self._card,
+                    self._min_mine,
+                    self.paging.limit,
+                )  # fmt: skip
             )
         )
+        self.paging.rendered()
         if self._highlight:
             self._apply_highlight()
         if keep_scroll:
@@ -269,9 +289,37 @@ class ReaderView(QTextBrowser):
         """A card's HTML, kept until the day, the theme or its pictures change."""
         card = self._cards.get((item.key, selected))
         if card is None:
-            card = render.render_card(item, self._theme, selected, self._image_html)
+            caps = FULL if item.key in self._expanded else VIEW
+            card = render.render_card(item, self._theme, selected, self._image_html, caps)
             self._cards[(item.key, selected)] = card
         return card
+
+    # -- what Paging asks of the reader ---------------------------------------------------
+    def card_html(self, item: DayItem) -> str:
+        return self._card(item, item.key == self._selected)
+
+    def image_html(self, image: Image) -> str:
+        return self._image_html(image)
+
+    def styled_fragment(self, body: str) -> str:
+        """HTML to insert into the day shown, with the day's stylesheet."""
+        style = render.stylesheet(self._theme)
+        return self._styled(f"<html><head><style>{style}</style></head><body>{body}</body></html>")
+
+    def after_append(self) -> None:
+        if self._highlight:
+            self._apply_highlight()
+
+    def expand(self, ordinal: int) -> None:
+        """Show all: the item with the larger caps, in place."""
+        item = (
+            next((i for i in self._day.items if i.ordinal == ordinal), None) if self._day else None
+        )
+        if item is None:
+            return
+        self._expanded.add(item.key)
+        self._cards = {key: card for key, card in self._cards.items() if key[0] != item.key}
+        self._render(keep_scroll=True, anchor=True)
 
     def _empty_html(self) -> str:
         return (
@@ -291,6 +339,9 @@ class ReaderView(QTextBrowser):
         if self._day is None or key == self._selected:
             return
         self._selected = key
+        keys = self.visible_keys()
+        if key in keys:
+            self.paging.include(keys.index(key))
         self._render(keep_scroll=True)
         if key:
             self.scrollToAnchor(f"item-{key}")
@@ -352,6 +403,10 @@ class ReaderView(QTextBrowser):
             path = url.path()
             if path.startswith("select/"):
                 self.select(path.removeprefix("select/"))
+            elif path == "expand":
+                ordinal = url.query().removeprefix("n=")
+                if ordinal.isdigit():
+                    self.expand(int(ordinal))
             else:
                 self.kb_link.emit(url)
         # Anything else (file:, relative paths) is never followed.

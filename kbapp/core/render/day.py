@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from kbapp.core.day import Day, DayItem, MyLink
 from kbapp.core.digest.model import LINK_FIELDS, Entry, Image, Link, Video
+from kbapp.core.render.caps import FULL, VIEW, Budget, Caps
 from kbapp.core.render.media import render_image, render_video
 from kbapp.core.render.notes import WIKI_LINK, note_html, render_note
 from kbapp.core.render.prose import looks_like_url, prose, url_text_html
@@ -129,8 +130,11 @@ def render_day(
     image_html: ImageHtml | None = None,
     card: Callable[[DayItem, bool], str] | None = None,
     min_mine: int | None = None,
+    limit: int | None = None,
 ) -> str:
-    """The whole day as one HTML document.
+    """The day as one HTML document: its first `limit` cards (None: all), the sections
+    after the last card only when every card is there (the reader appends the rest as
+    it scrolls: `shown_items`, `render_day_end`).
 
     `image_html` turns an image into HTML (the window knows what is cached and how wide
     the reader is); without it each image is a placeholder naming its host. `card`
@@ -141,8 +145,29 @@ def render_day(
         card = lambda item, chosen: render_card(item, theme, chosen, image_html)  # noqa: E731
     head = f"<style>{stylesheet(theme)}</style>"
     parts = [f"<html><head>{head}</head><body>", render_header(day)]
-    shown = [item for item in day.items if min_mine is None or (item.my_rating or 0) >= min_mine]
-    parts += [card(item, item.key == selected) for item in shown]
+    shown = shown_items(day, min_mine)
+    parts += [card(item, item.key == selected) for item in shown[:limit]]
+    if limit is not None and limit < len(shown):
+        parts.append("</body></html>")
+        return "".join(parts)
+    parts.append(render_day_end(day, shown, image_html, min_mine))
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def shown_items(day: Day, min_mine: int | None = None) -> list[DayItem]:
+    """The items the day shows under the `mine>=` filter."""
+    return [item for item in day.items if min_mine is None or (item.my_rating or 0) >= min_mine]
+
+
+def render_day_end(
+    day: Day,
+    shown: list[DayItem],
+    image_html: ImageHtml | None = None,
+    min_mine: int | None = None,
+) -> str:
+    """What follows the last card: the filter's note and the day's sections."""
+    parts = []
     if len(shown) < len(day.items):
         hidden = len(day.items) - len(shown)
         parts.append(
@@ -151,7 +176,6 @@ def render_day(
         )
     parts += [render_section(s.name, s.entries, s.images, image_html, s.videos)
               for s in day.sections if s.name]  # fmt: skip
-    parts.append("</body></html>")
     return "".join(parts)
 
 
@@ -230,10 +254,14 @@ def render_my_links(owner: str, links: list[MyLink]) -> str:
     return f'<p class="field">My links</p>{"".join(lines)}' if lines else ""
 
 
-def stars_html(count: int) -> str:
+def stars_html(count: int, most: int = VIEW.stars) -> str:
     """The author's rating as star characters: one word Qt keeps on one line (pictures
-    would each end a line where they fall)."""
-    return f'<span class="stars">{"★" * count}</span>' if count else '<span class="num">☆ 0</span>'
+    would each end a line where they fall); past `most`, the count is written."""
+    if not count:
+        return '<span class="num">☆ 0</span>'
+    if count > most:
+        return f'<span class="stars">{"★" * most}</span><span class="num"> ×{count:,}</span>'
+    return f'<span class="stars">{"★" * count}</span>'
 
 
 def render_card(
@@ -241,13 +269,16 @@ def render_card(
     theme: Mapping[str, str],
     selected: bool = False,
     image_html: ImageHtml | None = None,
+    caps: Caps = VIEW,
 ) -> str:
-    """One item as a card: number, title, author's stars, body, link chips, images."""
+    """One item as a card: number, title, author's stars, body, link chips, images; at
+    most `caps` of them (what was left out is said, with a Show all)."""
+    budget = Budget(caps)
     background = theme["card_selected"] if selected else theme["card"]
     border = theme["accent"] if selected else theme["border"]
     number = item.index if item.index is not None else "·"
     select = f"kb:select/{quote(item.key, safe='/:~=-_.')}"
-    title = html.escape(item.title)
+    title = html.escape(budget.text(item.title))
     if item.article_url:
         title = f'<a class="title" href="{html.escape(item.article_url)}">{title}</a>'
     removed = ' <span class="removed">(removed from the file)</span>' if item.removed else ""
@@ -258,19 +289,39 @@ def render_card(
         f' style="margin-top: 10px; border-collapse: collapse; border-color: {border};'
         ' border-style: solid;"><tr><td>',
         f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp; '
-        f"{stars_html(item.author_stars)}&nbsp;&nbsp; {my_stars_html(item)}{removed}</p>",
+        f"{stars_html(item.author_stars, caps.stars)}&nbsp;&nbsp; {my_stars_html(item)}"
+        f"{removed}</p>",
     ]
     chip_lines = {link.line for link in item.links if _is_chip(link)}
-    body += [render_entry(entry) for entry in item.entries if _is_prose(entry, chip_lines)]
-    body.append(render_chips(item.links))
+    body += [render_entry(entry, budget) for entry in item.entries if _is_prose(entry, chip_lines)]
+    body.append(render_chips(item.links, budget))
     body.append(render_cross(item))
     body.append(render_my_links(f"item:{item.key}", item.my_links))
     if item.note:
         body.append(render_note(item.note))
-    body += [(image_html or render_image)(image) for image in item.images]
-    body += [render_video(video) for video in item.videos]
+    images = item.images[: budget.many("pictures", len(item.images), caps.images)]
+    body += [(image_html or render_image)(image) for image in images]
+    videos = item.videos[: budget.many("videos", len(item.videos), caps.images)]
+    body += [render_video(video) for video in videos]
+    body.append(_cut_note(item, budget))
     body.append("</td></tr></table>")
     return "".join(body)
+
+
+def _cut_note(item: DayItem, budget: Budget) -> str:
+    """What the caps left out of a card, and the way to the rest."""
+    if not budget.cut:
+        return ""
+    what = html.escape("; ".join(budget.cut))
+    if budget.caps is FULL:
+        return (
+            f'<p class="meta">Even in full, this item is too large to show whole ({what}): '
+            "the library and its exports keep every character.</p>"
+        )
+    return (
+        f'<p class="meta">Not all of this item is shown ({what}). '
+        f'<a href="kb:expand?n={item.ordinal}">Show all</a></p>'
+    )
 
 
 def _is_chip(link: Link) -> bool:
@@ -283,9 +334,11 @@ def _is_prose(entry: Entry, chip_lines: set[int]) -> bool:
     return not is_link_entry or entry.line not in chip_lines or bool(entry.children)
 
 
-def render_entry(entry: Entry) -> str:
-    """An abstract, tips, note, point or paragraph, with its nested points."""
-    text = prose(entry.text) if entry.text else ""
+def render_entry(entry: Entry, budget: Budget | None = None) -> str:
+    """An abstract, tips, note, point or paragraph, with its nested points (as many as
+    `budget` allows)."""
+    budget = budget or Budget()
+    text = prose(budget.text(entry.text), budget.caps.brackets) if entry.text else ""
     label = ""
     if entry.field == "abstract":
         label = ""
@@ -295,24 +348,34 @@ def render_entry(entry: Entry) -> str:
     if entry.kind == "bullet" and entry.label is None and text:
         out = f'<p class="body">• {text}</p>'
     if entry.children:
-        out += "<ul>" + "".join(_point(child) for child in entry.children) + "</ul>"
+        out += "<ul>" + _points(entry.children, budget, 1) + "</ul>"
     return out
 
 
-def _point(entry: Entry) -> str:
-    label = f"<b>{html.escape(entry.label)}</b>：" if entry.label else ""
-    inner = "".join(_point(child) for child in entry.children)
+def _points(entries: list[Entry], budget: Budget, depth: int) -> str:
+    caps = budget.caps
+    if depth > caps.depth:
+        budget.cut.append(f"points nested deeper than {caps.depth} levels")
+        return ""
+    shown = budget.many("points", len(entries), max(caps.points - budget.points, 0))
+    budget.points += shown
+    return "".join(_point(entry, budget, depth) for entry in entries[:shown])
+
+
+def _point(entry: Entry, budget: Budget, depth: int) -> str:
+    label = f"<b>{html.escape(budget.text(entry.label))}</b>：" if entry.label else ""
+    inner = _points(entry.children, budget, depth + 1) if entry.children else ""
     nested = f"<ul>{inner}</ul>" if inner else ""
-    return f"<li>{label}{prose(entry.text)}{nested}</li>"
+    return f"<li>{label}{prose(budget.text(entry.text), budget.caps.brackets)}{nested}</li>"
 
 
-def render_chips(links: list[Link]) -> str:
+def render_chips(links: list[Link], budget: Budget | None = None) -> str:
     """The links as chips, one a line, each led by its field's icon: at the start of a
     line the icon cannot be left behind at the end of the one before."""
+    budget = budget or Budget()
+    chipped = [link for link in links if _is_chip(link)]
     chips: list[str] = []
-    for link in links:
-        if not _is_chip(link):
-            continue
+    for link in chipped[: budget.many("links", len(chipped), budget.caps.links)]:
         name = link.name if link.field == "link" and link.name else FIELD_NAMES[link.field]
         if link.group:
             name += f" {link.group}"
@@ -347,8 +410,19 @@ def render_section(
     image_html: ImageHtml | None = None,
     videos: list[Video] | None = None,
 ) -> str:
-    body = [f"<h3>{html.escape(name)}</h3>"]
-    body += [render_entry(entry) for entry in entries]
-    body += [(image_html or render_image)(image) for image in images]
-    body += [render_video(video) for video in videos or []]
+    budget = Budget()
+    body = [f"<h3>{html.escape(budget.text(name))}</h3>"]
+    body += [
+        render_entry(entry, budget)
+        for entry in entries[: budget.many("entries", len(entries), budget.caps.points)]
+    ]
+    shown = images[: budget.many("pictures", len(images), budget.caps.images)]
+    body += [(image_html or render_image)(image) for image in shown]
+    body += [render_video(video) for video in (videos or [])[: budget.caps.images]]
+    if budget.cut:
+        what = html.escape("; ".join(budget.cut))
+        body.append(
+            f'<p class="meta">Not all of this section is shown ({what}): the library and '
+            "its exports keep every character.</p>"
+        )
     return "".join(body)

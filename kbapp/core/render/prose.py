@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kbapp.core.digest.links import Found, find_links
+from kbapp.core.render.caps import too_nested
 
 if TYPE_CHECKING:  # imported on the first markdown text, not at start-up
     from markdown import Markdown
@@ -38,9 +39,11 @@ _INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|https?:|www\.", re.IGNORECASE) 
 _LABEL_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]")  # a URL as a link's text stays text
 
 
-def prose(text: str) -> str:
-    """Inline markdown of a text from a digest, with raw HTML shown as text."""
-    if not _MARKUP.search(text):
+def prose(text: str, nesting: int = 16) -> str:
+    """Inline markdown of a text from a digest, with raw HTML shown as text. Brackets
+    nested deeper than `nesting` make it plain text: markdown's time grows with the
+    square of the depth (70,000 levels: minutes)."""
+    if not _MARKUP.search(text) or too_nested(text, nesting):
         return html.escape(text, quote=False)
     links = find_links(text)
     plain = _plain_links(text, links)
