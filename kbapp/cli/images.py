@@ -65,6 +65,7 @@ def images_fetch(args: argparse.Namespace) -> int:
 
     from kbapp.core.images.cache import LOCAL_PREFIX, ImageFiles
     from kbapp.core.images.fetch import Fetcher, fetch_many, make_client
+    from kbapp.core.images.urls import visible
     from kbapp.core.importer import cache_local_images
 
     with open_library(args) as library:
@@ -102,8 +103,8 @@ def images_fetch(args: argparse.Namespace) -> int:
             finally:
                 fetcher.close()
         bar.finish()
-    for result in failures:
-        print(f"failed: {result.error}  {result.url}")
+    for result in failures:  # a digest's address may hold escapes meant for the terminal
+        print(f"failed: {visible(result.error or 'unknown error')}  {visible(result.url)}")
     print(f"{len(todo) - len(failures)} fetched, {len(failures)} failed, "
           f"{len(states) - len(todo)} already cached or waiting to retry")  # fmt: skip
     return EXIT_FAILED if failures else EXIT_OK

@@ -21,6 +21,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QStatusBar, QWidget
 
 log = logging.getLogger("kbapp")
+# How core/images/urls.py's reasons begin (a bad address, or a redirect to one).
+ADDRESS_PROBLEMS = ("not a web address", "an address", "redirected to")
 
 
 def show_bug(error: BaseException, parent: QWidget | None = None) -> QMessageBox:
@@ -90,7 +92,7 @@ def image_problem(error: str | None, host: str) -> str:
         return "Too large to show safely"
     if lower.startswith("connecterror") or lower.startswith("connecttimeout"):
         return _connect_problem(lower, host)
-    if lower.startswith(("unsupportedprotocol", "invalidurl")) or lower == "not a web address":
+    if lower.startswith(("unsupportedprotocol", "invalidurl") + ADDRESS_PROBLEMS):
         return "Not a web address kbapp can download"
     if lower.startswith("proxyerror"):
         return f"The proxy would not connect to {host}"

@@ -8,7 +8,8 @@ The threads are plain ones with a synchronous `httpx.Client` (QtAsyncio cannot d
 
 Every address is checked before its request and every redirect target before httpx
 follows it (`images.urls`, from a response hook: httpx would raise on a target it cannot
-parse before returning the response), so that a bad one fails its picture with a reason.
+parse before returning the response), so that a bad one fails its picture with a reason
+and the other downloads go on. Redirect loops end at the client's `max_redirects`.
 
 What the client sends matters: WeChat's image host refuses a request that carries a
 foreign `Referer`, so none is ever sent (httpx adds none, redirects included), and some
@@ -41,7 +42,8 @@ USER_AGENT = f"Mozilla/5.0 (compatible; kbapp/{__version__})"
 def make_client(timeout: float = 15.0) -> httpx.Client:
     """The one client a Fetcher keeps for its life: pooled keep-alive connections,
     explicit timeouts (connect, each read, each write, waiting for a connection),
-    redirects followed up to five, each target checked first, and no Referer ever."""
+    redirects followed up to five (each target checked first: `Fetcher` adds the hook),
+    and no Referer ever."""
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=timeout, read=timeout, write=timeout),
         limits=httpx.Limits(
@@ -49,7 +51,6 @@ def make_client(timeout: float = 15.0) -> httpx.Client:
         ),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
-        event_hooks={"response": [check_redirect]},
         headers={"Accept": ACCEPT, "User-Agent": USER_AGENT},
     )
 
@@ -70,7 +71,8 @@ class Fetcher:
 
     Whatever the number of threads (the window may run two `fetch_many` at once), at
     most `WORKERS` requests are in flight: a semaphore, rather than the client's
-    connection limit, which would turn a wait into a pool timeout.
+    connection limit, which would turn a wait into a pool timeout. The Fetcher owns its
+    client (it closes it) and adds the redirect check to its hooks if it lacks it.
     """
 
     def __init__(
@@ -88,6 +90,9 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.deadline_s = deadline_s
         self._slots = threading.BoundedSemaphore(WORKERS)
+        hooks = client.event_hooks  # the redirect check, whoever made the client
+        if check_redirect not in hooks["response"]:
+            client.event_hooks = {**hooks, "response": [*hooks["response"], check_redirect]}
 
     def close(self) -> None:
         self.client.close()
@@ -136,16 +141,16 @@ class Fetcher:
                 return self._read(response, url, held, previous, failed)
         except BadRedirect as error:
             return failed(str(error), error.status)
-        except httpx.TooManyRedirects:
-            return failed(f"too many redirects (more than {MAX_REDIRECTS})")
+        except httpx.TooManyRedirects:  # a loop too
+            return failed(f"too many redirects (more than {self.client.max_redirects})")
         except httpx.TimeoutException as error:
             return failed(f"timed out ({_timeout_phase(error)})")
         except httpx.RemoteProtocolError as error:
             return failed(f"connection broken: {error}")
         except httpx.HTTPError as error:  # connect errors, bad addresses, TLS, ...
             return failed(f"{type(error).__name__}: {error}")
-        except httpx.InvalidURL as error:  # (not an HTTPError) checked before: a last guard
-            return failed(f"an address httpx cannot use: {error}")
+        except (httpx.InvalidURL, UnicodeError) as error:  # no HTTPError; `urls` checked
+            return failed(f"an address httpx cannot use: {error}")  # first: a last guard
 
     def _read(
         self,

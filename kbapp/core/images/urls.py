@@ -1,48 +1,73 @@
 """Is this an address kbapp may fetch a picture from? Asked of every image address
 before its request and of every redirect's target before it is followed, so that a
 digest or a server cannot make the download of one picture fail in a way that stops the
-others (httpx raises `InvalidURL`, outside its `HTTPError`, for an address it cannot
-parse) or send kbapp to another kind of address (file:, ftp:, javascript:)."""
+others or send kbapp to another kind of address (file:, ftp:, javascript:).
+
+httpx leaves several bad addresses to fail outside its `HTTPError`: `InvalidURL` for a
+`Location` it cannot parse (`http://127.0.0.1:8000abc.png`, `javascript:alert(1)`),
+`idna.IDNAError` when a host's `xn--` label is no punycode, `UnicodeError` from the
+resolver for a host label over 63 characters. Each is named here instead, in words that
+read both alone ("an address without a host: ...") and after "redirected to ".
+"""
 
 from __future__ import annotations
+
+import unicodedata
 
 import httpx
 
 SCHEMES = ("http", "https")
 SHOWN = 120  # characters of a bad address quoted in its reason
+MAX_HOST = 253  # a DNS name's length, and a label's (RFC 1035): the resolver refuses more
+MAX_LABEL = 63
+HIDDEN = "an address with a space or control character"
 
 
 def url_problem(url: str) -> str | None:
-    """None when `url` is a parseable http(s) address with a host, else why not."""
-    if any(ord(char) <= 32 or ord(char) == 127 for char in url):
-        return f"a space or control character in the address {shown(url)}"
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, ValueError, TypeError) as error:
-        return f"an address that does not parse ({error}): {shown(url)}"
-    if parsed.scheme not in SCHEMES:
-        kind = f"{parsed.scheme}:" if parsed.scheme else "no scheme"
-        return f"not a web address ({kind}): {shown(url)}"
-    if not parsed.host:
-        return f"no host in the address {shown(url)}"
-    if parsed.port is not None and not 0 < parsed.port < 65536:
-        return f"a port out of range in the address {shown(url)}"
-    return None
+    """None when `url` is a parseable http(s) address with a usable host, else why not
+    (the reason quotes the address)."""
+    problem = _problem(url)
+    return None if problem is None else f"{problem}: {shown(url)}"
 
 
 def redirect_target(response: httpx.Response) -> tuple[str | None, str | None]:
-    """Where a redirect points (absolute), or why it cannot be followed."""
+    """Where a redirect points (absolute), or why it cannot be followed (the reason
+    quotes the `Location` as sent, relative or not)."""
     location = response.headers.get("Location", "")
     if not location:
         return None, f"HTTP {response.status_code} redirect without a Location"
-    try:
-        target = str(response.url.join(location))
-    except (httpx.InvalidURL, ValueError, TypeError) as error:
-        return None, f"redirected to an address that does not parse ({error}): {shown(location)}"
-    problem = url_problem(target)
+    target: str | None = None
+    problem = HIDDEN if has_hidden_char(location) else None  # httpx would encode a space
+    if problem is None:
+        try:
+            target = str(response.url.join(location))
+        except (httpx.InvalidURL, ValueError) as error:
+            problem = f"an address that does not parse ({error})"
+        else:
+            problem = _problem(target)
     if problem is not None:
-        return None, f"redirected to {problem}"
+        return None, f"redirected to {problem}: {shown(location)}"
     return target, None
+
+
+def _problem(url: str) -> str | None:
+    if has_hidden_char(url):
+        return HIDDEN
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.host  # decodes the IDNA labels, which raises for a bad `xn--` one
+    except (httpx.InvalidURL, ValueError) as error:  # idna.IDNAError is a ValueError
+        return f"an address that does not parse ({error})"
+    if parsed.scheme not in SCHEMES:
+        kind = f"{parsed.scheme}:" if parsed.scheme else "no scheme"
+        return f"not a web address ({kind})"
+    if not host:
+        return "an address without a host"
+    if not _resolvable(parsed.raw_host.decode("ascii")):
+        return "an address whose host name is too long or has an empty part"
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return "an address with a port out of range"
+    return None
 
 
 class BadRedirect(Exception):
@@ -54,17 +79,40 @@ class BadRedirect(Exception):
 
 
 def check_redirect(response: httpx.Response) -> None:
-    """The client's response hook: a redirect's target checked before it is followed."""
+    """The client's response hook: a redirect's target checked before it is followed.
+
+    httpx calls response hooks before it reads a redirect's `Location`, for every hop;
+    the exception leaves `Client.stream` with the response closed."""
     if response.has_redirect_location:
         _target, problem = redirect_target(response)
         if problem is not None:
             raise BadRedirect(problem, response.status_code)
 
 
+def has_hidden_char(text: str) -> bool:
+    """Whether `text` holds whitespace (any, `\\u3000` included) or a control character."""
+    return any(char.isspace() or unicodedata.category(char) == "Cc" for char in text)
+
+
+def visible(text: str) -> str:
+    """`text` with each character a terminal would not print as itself escaped
+    (`\\x1b`, `\\u202e`), so that a hostile address cannot rewrite the screen."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def shown(url: str) -> str:
     """The address as quoted in a reason: visible, and not too long."""
-    text = url.encode("unicode_escape").decode("ascii")
+    text = visible(url)
     return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
-__all__ = ["BadRedirect", "check_redirect", "redirect_target", "shown", "url_problem"]
+def _resolvable(host: str) -> bool:
+    """Whether a resolver accepts the name (an IPv6 literal always: httpx checked it)."""
+    if ":" in host:
+        return True
+    labels = host.removesuffix(".").split(".")
+    return len(host) <= MAX_HOST and all(0 < len(label) <= MAX_LABEL for label in labels)
+
+
+__all__ = ["BadRedirect", "check_redirect", "has_hidden_char", "redirect_target", "shown",
+           "url_problem", "visible"]  # fmt: skip
