@@ -161,17 +161,12 @@ def rebuild(
     digests: Sequence[Path],
     user_source: Path | None,
     *,
-    progress: Progress | None = None,
-    cancel: Callable[[], bool] | None = None,
-    image_decoder: Decoder | None = None,
-    workers: int | None = None,
     now: dt.datetime | None = None,
+    **options: Any,
 ) -> Rebuilt:
-    """`build` then `install`: a new library at `library` (nothing may have it open)."""
-    built = build(
-        library, digests, user_source, progress=progress, cancel=cancel,
-        image_decoder=image_decoder, workers=workers,
-    )  # fmt: skip
+    """`build` (with its keyword `options`) then `install`: a new library at `library`
+    (nothing may have it open)."""
+    built = build(library, digests, user_source, **options)
     aside = install(library, built, now)
     return Rebuilt(library, aside, user_source, built.report, built.restored)
 

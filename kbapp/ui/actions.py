@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QTextBrowser, QVBoxLayout, Q
 
 from kbapp.core.search.text import QUERY_HELP
 from kbapp.ui import icons
+
+if TYPE_CHECKING:
+    from kbapp.ui.main_window import MainWindow
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,59 @@ COMMANDS = (
     Command("shortcuts", "&Help", "&Keyboard shortcuts", ("F1",)),
     Command("about", "&Help", "&About kbapp"),
 )
+
+
+def handlers(window: MainWindow) -> dict[str, Callable[[], object]]:
+    """Each command of `COMMANDS`, by name: the window's or its controller's method it
+    runs."""
+    days, user = window.navigation, window.user_actions
+    library, exports = window.library_actions, window.export_actions
+    return {
+        "import-files": library.import_files,
+        "import-folder": library.import_folder,
+        "open-library": library.open_library,
+        "new-library": library.new_library,
+        "quit": window.close,
+        "previous-day": lambda: days.step_day(-1),
+        "next-day": lambda: days.step_day(+1),
+        "newest-day": days.newest_day,
+        "oldest-day": days.oldest_day,
+        "go-to-date": days.go_to_date,
+        "zoom-in": lambda: window.reader.zoom_by(+1),
+        "zoom-out": lambda: window.reader.zoom_by(-1),
+        "zoom-reset": lambda: window.reader.set_zoom(100),
+        "go-back": window.history.back,
+        "go-forward": window.history.forward,
+        "quick-switcher": user.quick_switcher,
+        "search": user.search,
+        "next-item": lambda: window.reader.select_step(+1),
+        "previous-item": lambda: window.reader.select_step(-1),
+        "open-article": user.open_article,
+        "focus-filter": window.sidebar.focus_filter,
+        "export-json": exports.export_json,
+        "export-markdown": exports.export_markdown,
+        "export-bibtex": exports.export_bibtex,
+        "restore-json": exports.restore_json,
+        "back-up-now": window.safety.back_up_now,
+        "restore-backup": window.safety.restore_from_backup,
+        "check-library": window.safety.check_library,
+        "settings": library.show_settings,
+        "download-images": library.download_all_images,
+        "retry-images": library.retry_images,
+        "show-days": user.show_days,
+        "show-papers": user.show_papers,
+        "toggle-notes": lambda: window.layout_keeper.show_notes(not window.notes.isVisible()),
+        "edit-note": user.edit_note,
+        "link-item": user.link_selected,
+        "save-note": lambda: window.notes.save("save"),
+        "note-history": window.notes.show_history,
+        "undo": window.user.undo,
+        "redo": window.user.redo,
+        "remove-days": lambda: user.remove_days(),
+        **{f"rate-{n}": user._rater(n) for n in range(6)},
+        "shortcuts": window.show_shortcuts,
+        "about": window.show_about,
+    }
 
 
 def command(name: str) -> Command:

@@ -9,7 +9,6 @@ its startup, its saved state, and the Qt event overrides."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,7 +140,7 @@ class MainWindow(QMainWindow):
         self.reader.kb_link.connect(self.user_actions._on_kb_link)
         self.reader.card_menu.connect(self.user_actions.card_menu)
         self.reader.zoomed.connect(self._zoomed)
-        self.actions_by_name = actions.install(self, self._handlers())
+        self.actions_by_name = actions.install(self, actions.handlers(self))
         self.sidebar.remove_requested.connect(self.user_actions.remove_days)
         # Undo and redo say what they would do, in the menu and, when done, the status bar.
         stack = self.user.undo_stack
@@ -221,57 +220,6 @@ class MainWindow(QMainWindow):
                 f"Could not back the library up: {error}", 8000
             ),
         )
-
-    def _handlers(self) -> dict[str, Callable[[], object]]:
-        """Each command of `actions.COMMANDS`, by name: the controller method it runs."""
-        days, user = self.navigation, self.user_actions
-        library, exports = self.library_actions, self.export_actions
-        return {
-            "import-files": library.import_files,
-            "import-folder": library.import_folder,
-            "open-library": library.open_library,
-            "new-library": library.new_library,
-            "quit": self.close,
-            "previous-day": lambda: days.step_day(-1),
-            "next-day": lambda: days.step_day(+1),
-            "newest-day": days.newest_day,
-            "oldest-day": days.oldest_day,
-            "go-to-date": days.go_to_date,
-            "zoom-in": lambda: self.reader.zoom_by(+1),
-            "zoom-out": lambda: self.reader.zoom_by(-1),
-            "zoom-reset": lambda: self.reader.set_zoom(100),
-            "go-back": self.history.back,
-            "go-forward": self.history.forward,
-            "quick-switcher": user.quick_switcher,
-            "search": user.search,
-            "next-item": lambda: self.reader.select_step(+1),
-            "previous-item": lambda: self.reader.select_step(-1),
-            "open-article": user.open_article,
-            "focus-filter": self.sidebar.focus_filter,
-            "export-json": exports.export_json,
-            "export-markdown": exports.export_markdown,
-            "export-bibtex": exports.export_bibtex,
-            "restore-json": exports.restore_json,
-            "back-up-now": self.safety.back_up_now,
-            "restore-backup": self.safety.restore_from_backup,
-            "check-library": self.safety.check_library,
-            "settings": library.show_settings,
-            "download-images": library.download_all_images,
-            "retry-images": library.retry_images,
-            "show-days": user.show_days,
-            "show-papers": user.show_papers,
-            "toggle-notes": lambda: self.layout_keeper.show_notes(not self.notes.isVisible()),
-            "edit-note": user.edit_note,
-            "link-item": user.link_selected,
-            "save-note": lambda: self.notes.save("save"),
-            "note-history": self.notes.show_history,
-            "undo": self.user.undo,
-            "redo": self.user.redo,
-            "remove-days": lambda: user.remove_days(),
-            **{f"rate-{n}": user._rater(n) for n in range(6)},
-            "shortcuts": self.show_shortcuts,
-            "about": self.show_about,
-        }
 
     def _zoomed(self, percent: int) -> None:
         self.settings.setValue(READER_ZOOM, percent)

@@ -64,16 +64,14 @@ class SafetyActions:
             return
 
         def work(library: Library, _task: Task) -> Verdict:
-            problem = library.verify()
-            damage = DamagedLibraryError(library.path, problem) if problem else None
-            return Verdict(damage, os.access(library.path, os.W_OK))
+            return Verdict(library.verify(), os.access(library.path, os.W_OK))
 
         self.window.runner.run(work, on_done=self._verified)
 
     def _verified(self, verdict: Verdict) -> None:
         window = self.window
         if verdict.damage is not None:
-            window.library.db.refuse_writes(verdict.damage.problem)
+            window.library.db.refuse_writes(verdict.damage)
             self.show_damage(verdict.damage)
         elif not verdict.writable:
             self.read_only = True
@@ -96,7 +94,7 @@ class SafetyActions:
 
     def _checked(self, result: DamagedLibraryError | integrity.Report) -> None:
         if isinstance(result, DamagedLibraryError):
-            self.window.library.db.refuse_writes(result.problem)
+            self.window.library.db.refuse_writes(result)
             self.show_damage(result)
             return
         self._say("The library is sound.")
@@ -112,7 +110,7 @@ class SafetyActions:
         self.check_box = box
 
     def show_damage(self, error: DamagedLibraryError) -> None:
-        """The recovery dialog, once per library (later writes fail quietly)."""
+        """The recovery dialog (not a second one while it is open)."""
         if isinstance(self.dialog, RecoveryDialog) and self.dialog.isVisible():
             return
         dialog = RecoveryDialog(error, self.window)

@@ -418,7 +418,10 @@ def render_section(
     ]
     shown = images[: budget.many("pictures", len(images), budget.caps.images)]
     body += [(image_html or render_image)(image) for image in shown]
-    body += [render_video(video) for video in (videos or [])[: budget.caps.images]]
+    videos = videos or []
+    body += [
+        render_video(v) for v in videos[: budget.many("videos", len(videos), budget.caps.images)]
+    ]
     if budget.cut:
         what = html.escape("; ".join(budget.cut))
         body.append(

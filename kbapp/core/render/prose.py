@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kbapp.core.digest.links import Found, find_links
-from kbapp.core.render.caps import too_nested
+from kbapp.core.render.caps import VIEW, too_nested
 
 if TYPE_CHECKING:  # imported on the first markdown text, not at start-up
     from markdown import Markdown
@@ -39,7 +39,7 @@ _INLINE_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|https?:|www\.", re.IGNORECASE) 
 _LABEL_MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]")  # a URL as a link's text stays text
 
 
-def prose(text: str, nesting: int = 16) -> str:
+def prose(text: str, nesting: int = VIEW.brackets) -> str:
     """Inline markdown of a text from a digest, with raw HTML shown as text. Brackets
     nested deeper than `nesting` make it plain text: markdown's time grows with the
     square of the depth (70,000 levels: minutes)."""

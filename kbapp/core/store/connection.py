@@ -23,6 +23,8 @@ from kbapp.core.store.schema import LibraryError, database, describe
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from kbapp.core.store.integrity import DamagedLibraryError
+
 CHANGE_LOG_KEPT = 500  # rows of change_log kept; a reader further behind reloads everything
 
 
@@ -35,12 +37,12 @@ class Connection:
         self.origin = os.getpid()  # whose writes a change_log row records
         self._db: Database | None = None  # sqlite-utils' view, made on the first write
         self._pending: Changes = Changes()  # recorded inside the open batch, not yet logged
-        self.damaged: str | None = None  # SQLite's words once the file failed a check
+        self.damaged: DamagedLibraryError | None = None  # once the file failed a check
 
-    def refuse_writes(self, problem: str) -> None:
-        """The file is damaged: every later write raises `DamagedLibraryError`, and
-        SQLite itself refuses one (`query_only`) should any path get past that."""
-        self.damaged = problem
+    def refuse_writes(self, damage: DamagedLibraryError) -> None:
+        """The file is damaged: every later write raises `damage` again, and SQLite
+        itself refuses one (`query_only`) should any path get past that."""
+        self.damaged = damage
         self.conn.execute("PRAGMA query_only = 1")
 
     def _library_error(self, error: sqlite3.DatabaseError) -> LibraryError:
@@ -48,17 +50,16 @@ class Connection:
         from kbapp.core.store.integrity import DamagedLibraryError, is_damage
 
         if is_damage(error, self.path):
-            self.damaged = str(error)
-            return DamagedLibraryError(self.path, str(error))
+            damage = DamagedLibraryError(self.path, str(error))
+            self.refuse_writes(damage)
+            return damage
         if not isinstance(error, sqlite3.OperationalError):
             raise error  # an IntegrityError is a bug in the caller, not the environment
         return LibraryError(describe(error, self.path))
 
     def _refuse_if_damaged(self) -> None:
         if self.damaged is not None:
-            from kbapp.core.store.integrity import DamagedLibraryError
-
-            raise DamagedLibraryError(self.path, self.damaged)
+            raise self.damaged.again()
 
     def close(self) -> None:
         self.conn.close()

@@ -18,21 +18,29 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from kbapp.core.store.backups import Backup, check_file, list_backups
+from kbapp.core.store.backups import Backup, check_file, describe_backup, list_backups
 from kbapp.core.store.schema import LibraryError, describe
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class DamagedLibraryError(LibraryError):
-    """The library file is damaged: nothing will be written to it."""
+    """The library file is damaged: nothing will be written to it. The newest good
+    backup is looked up once (it reads the backups), unless `backup` is given."""
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(
+        self, path: Path, problem: str, backup: Backup | None | Literal["newest"] = "newest"
+    ) -> None:
         self.path = path
         self.problem = problem
-        self.backup = newest_good_backup(path)
+        self.backup = newest_good_backup(path) if backup == "newest" else backup
         super().__init__(damage_message(path, problem, self.backup))
+
+    def again(self) -> DamagedLibraryError:
+        """The same damage, raised anew by a later write (no second look at backups)."""
+        return DamagedLibraryError(self.path, self.problem, self.backup)
 
 
 @dataclass(frozen=True)
@@ -136,12 +144,14 @@ def recorded_sources(path: Path) -> list[Path]:
 def newest_good_backup(library: Path) -> Backup | None:
     """The newest backup of `library` that SQLite finds sound, with its counts."""
     try:
-        found = list_backups(library)
+        found = list_backups(library, counts=False)
     except OSError:
         return None
-    for backup in reversed(found):
-        if backup.digests is not None and check_file(backup.path) is None:
-            return backup
+    for backup in reversed(found):  # newest first; only the one chosen is counted
+        if check_file(backup.path) is None:
+            counted = describe_backup(backup.path, backup.at, backup.reason)
+            if counted.digests is not None:
+                return counted
     return None
 
 

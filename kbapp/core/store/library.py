@@ -92,13 +92,16 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def verify(self) -> str | None:
-        """`PRAGMA quick_check` on the open library: None when sound; else SQLite's
-        words, and from then on this connection refuses every write."""
+    def verify(self) -> DamagedLibraryError | None:
+        """`PRAGMA quick_check` on the open library: None when sound; else the damage
+        (with the newest good backup), and from then on this connection refuses every
+        write."""
         problem = quick_check(self.db.conn, self.path)
-        if problem is not None:
-            self.db.refuse_writes(problem)
-        return problem
+        if problem is None:
+            return None
+        damage = DamagedLibraryError(self.path, problem)
+        self.db.refuse_writes(damage)
+        return damage
 
     def prepare_writes(self) -> None:
         """Load what writing needs now (sqlite-utils), so the first user action is quick."""
