@@ -1,15 +1,22 @@
 """The Go menu's days, a controller of the window: the previous, next, newest and oldest
-day, and Go to date."""
+day, and Go to date; and reading a day to show, on the worker when it is a long one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QInputDialog, QLineEdit
 
 if TYPE_CHECKING:
+    from kbapp.core.day import Day
+    from kbapp.core.store.library import Library
     from kbapp.ui.main_window import MainWindow
+
+# Items past which a day is read on the worker (reading 10,000 items and their links
+# takes the UI thread ~0.45 s): a digest has a dozen, so only a hostile file waits.
+LONG_DAY = 500
 
 
 class DayNavigation:
@@ -18,6 +25,34 @@ class DayNavigation:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.reading: str | None = None  # the long day being read on the worker
+
+    def read_day(
+        self, date: str, then: Callable[[Day | None], None], *, refresh: bool = False
+    ) -> None:
+        """`then` with the day, decorated as the reader shows it: at once, or for a long
+        day when the worker has read it (unless another day was asked for meanwhile).
+        A `refresh` of the day shown waits for no one: while another day is being read,
+        it is skipped (that day replaces this one)."""
+        window = self.window
+        if refresh and self.reading is not None:
+            return
+        if window.library.days.item_count(date) <= LONG_DAY:
+            self.reading = None
+            then(window.user.decorate(window.library, window.library.days.day(date)))
+            return
+        self.reading = date
+        window.statusBar().showMessage(f"Reading {date}, a long day…", 5000)
+
+        def work(library: Library, _task: object) -> Day | None:
+            return window.user.decorate(library, library.days.day(date))
+
+        def done(day: Day | None) -> None:
+            if self.reading == date:
+                self.reading = None
+                then(day)
+
+        window.runner.run(work, on_done=done)
 
     def step_day(self, step: int) -> None:
         window = self.window

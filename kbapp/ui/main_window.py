@@ -288,9 +288,9 @@ class MainWindow(QMainWindow):
             self.sidebar.apply_filter()
             self.sidebar.select_date(date, emit=False)
         current = self.reader.day
-        if current is not None and current.date == date:
+        if (current is not None and current.date == date) or self.navigation.reading == date:
             return
-        self.reader.show_day(self.user.decorate(self.library, self.library.days.day(date)))
+        self.navigation.read_day(date, self.reader.show_day)
 
     def current_date(self) -> str | None:
         day = self.reader.day
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
     def _force_show(self, date: str) -> None:
         """Show a day read again, even if it is the one shown (an import rewrote it)."""
         self.sidebar.select_date(date, emit=False)
-        self.reader.show_day(self.user.decorate(self.library, self.library.days.day(date)))
+        self.navigation.read_day(date, self.reader.show_day)
 
     # -- the views, when the library changes ----------------------------------------------
     def _on_changes(self, changes: Changes) -> None:
@@ -324,9 +324,7 @@ class MainWindow(QMainWindow):
         """The shown day read again (the user changed it, or its cross-links), in place."""
         current = self.reader.day
         if current is not None:
-            self.reader.replace_day(
-                self.user.decorate(self.library, self.library.days.day(current.date))
-            )
+            self.navigation.read_day(current.date, self.reader.replace_day, refresh=True)
 
     def _papers_changed(self) -> None:
         """The papers list, if it was opened, read again (another library, an import)."""

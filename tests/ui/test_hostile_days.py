@@ -59,6 +59,12 @@ def window(qtbot, hostile_library: Path, tmp_path: Path) -> Iterator[MainWindow]
     made.close()
 
 
+def show(qtbot, window: MainWindow, date: str) -> None:  # type: ignore[no-untyped-def]
+    """The day shown (a long one is read on the worker: waited for)."""
+    window.show_date(date)
+    qtbot.waitUntil(lambda: window.current_date() == date, timeout=5000)
+
+
 class Heartbeat:
     """A 20 ms timer; the longest gap between its ticks is how long the loop stopped."""
 
@@ -82,6 +88,8 @@ def test_a_hostile_day_shows_quickly_and_never_stops_the_loop(  # type: ignore[n
     qtbot, window: MainWindow, date: str
 ) -> None:
     reader = window.reader
+    other = "2022-01-03" if date != "2022-01-03" else "2022-01-02"  # a switch, not a no-op
+    show(qtbot, window, other)
     beat = Heartbeat()
     beat.start()
     started = time.perf_counter()
@@ -105,7 +113,7 @@ def test_the_library_and_the_export_keep_every_character(hostile_library: Path) 
 
 
 def test_show_all_reveals_what_the_card_left_out(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.show_date("2022-01-04")
+    show(qtbot, window, "2022-01-04")
     text = window.reader.toPlainText()
     assert "Not all of this item is shown" in text and "more characters of a text" in text
     assert "link 2000 " not in text
@@ -125,7 +133,7 @@ def test_a_long_day_grows_as_it_is_scrolled_and_j_reaches_any_item(  # type: ign
     qtbot, window: MainWindow
 ) -> None:
     reader = window.reader
-    window.show_date("2022-01-05")
+    show(qtbot, window, "2022-01-05")
     assert "more items below" in reader.toPlainText()
     first = reader.paging.limit
     assert first < 10_000

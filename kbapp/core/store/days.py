@@ -87,6 +87,14 @@ class Days(Part):
         )
         return [DaySummary(d, n, best, mine, bool(notes)) for d, n, best, mine, notes in rows]
 
+    def item_count(self, date: str) -> int:
+        """How many items the day has (0: no such day): cheap, before reading it."""
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM items i JOIN digests d ON d.id = i.digest_id WHERE d.date = ?",
+            (date,),
+        ).fetchone()
+        return int(row[0])
+
     def day(self, date: str) -> Day | None:
         """Everything the reader shows of one day, read from the library."""
         row = self._conn.execute(
