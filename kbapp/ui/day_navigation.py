@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from kbapp.core.store.library import Library
     from kbapp.ui.main_window import MainWindow
 
-# Items past which a day is read on the worker (reading 10,000 items and their links
-# takes the UI thread ~0.45 s): a digest has a dozen, so only a hostile file waits.
-LONG_DAY = 500
+# Past any of these a day is read on the worker (10,000 items took the UI thread
+# ~0.45 s, 20,000 links ~75 ms, a 5 MB body ~50 ms): a digest has a dozen items, a few
+# dozen links and some kilobytes, so only a hostile file waits.
+LONG_DAY = (500, 2_000, 1_000_000)  # items, links, bytes of body
 
 
 class DayNavigation:
@@ -37,7 +38,8 @@ class DayNavigation:
         window = self.window
         if refresh and self.reading is not None:
             return
-        if window.library.days.item_count(date) <= LONG_DAY:
+        weight = window.library.days.weight(date)
+        if all(has <= most for has, most in zip(weight, LONG_DAY, strict=True)):
             self.reading = None
             then(window.user.decorate(window.library, window.library.days.day(date)))
             return

@@ -87,13 +87,19 @@ class Days(Part):
         )
         return [DaySummary(d, n, best, mine, bool(notes)) for d, n, best, mine, notes in rows]
 
-    def item_count(self, date: str) -> int:
-        """How many items the day has (0: no such day): cheap, before reading it."""
+    def weight(self, date: str) -> tuple[int, int, int]:
+        """What reading the day costs, cheaply, before reading it: its items, their
+        links and the bytes of their bodies (0, 0, 0: no such day)."""
         row = self._conn.execute(
-            "SELECT COUNT(*) FROM items i JOIN digests d ON d.id = i.digest_id WHERE d.date = ?",
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(i.body)), 0),"
+            " (SELECT COUNT(*) FROM links l JOIN items j ON j.id = l.item_id"
+            "  WHERE j.digest_id = d.id)"
+            " FROM digests d LEFT JOIN items i ON i.digest_id = d.id WHERE d.date = ?",
             (date,),
         ).fetchone()
-        return int(row[0])
+        if row is None or row[0] is None:
+            return 0, 0, 0
+        return int(row[0]), int(row[2] or 0), int(row[1])
 
     def day(self, date: str) -> Day | None:
         """Everything the reader shows of one day, read from the library."""
