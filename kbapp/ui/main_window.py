@@ -288,7 +288,10 @@ class MainWindow(QMainWindow):
             self.sidebar.apply_filter()
             self.sidebar.select_date(date, emit=False)
         current = self.reader.day
-        if (current is not None and current.date == date) or self.navigation.reading == date:
+        if current is not None and current.date == date:
+            self.navigation.reading = None  # a long day asked for meanwhile: not shown
+            return
+        if self.navigation.reading == date:
             return
         self.navigation.read_day(date, self.reader.show_day)
 

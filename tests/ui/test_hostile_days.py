@@ -1,11 +1,11 @@
 """Hostile days in the window: each shows in under 2 s, the event loop never stops for
-half a second (a heartbeat timer: a bound that holds on a loaded CI machine, where the
-window stopped for 0.3-0.45 s before long days were read on the worker; the figures are
-bench/bench_hostile_days.py's), a long day is read on the worker while the window
-answers, and the library and its JSON export keep every character the view leaves out."""
+more than 200 ms (a heartbeat timer; bench/bench_hostile_days.py gives the figures, in a
+fresh process), each is read on the worker while the window answers, and the library
+and its JSON export keep every character the view leaves out."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,20 +40,35 @@ HOSTILE = {
 }  # fmt: skip
 
 
-STOPPED = 0.5  # s: the longest the loop may stop
+ORDINARY = "2022-01-06"  # three items
+STOPPED = 0.2  # s: the longest the loop may stop
 
 
 @pytest.fixture(scope="module")
 def hostile_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
-    for date, (items, _) in HOSTILE.items():
+    days = {date: items for date, (items, _) in HOSTILE.items()}
+    days[ORDINARY] = "".join(item(n, f"item {n}", "an abstract") for n in range(1, 4))
+    for date, items in days.items():
         day = int(date[-2:])
         (folder / f"01{day:02d}.md").write_text(HEAD.format(day=day) + items, encoding="utf-8")
     path = folder / "lib.sqlite"
     with Library(path) as library:
         report = import_paths(library, [folder], workers=0)
-        assert report.failed == 0 and len(library.digests.dates()) == 5
+        assert report.failed == 0 and len(library.digests.dates()) == 6
     return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def heap_as_launched() -> Iterator[None]:
+    """The heap of a launched app, not of the hundreds of tests before these: what they
+    left is frozen out of the collector's sight (else a full collection, triggered by
+    the worker's 100,000 new objects of the 10,000-item day, scans it all while holding
+    the interpreter: 115 ms measured, 2-3x that on a loaded machine), thawed after."""
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture
@@ -109,20 +124,20 @@ def test_a_hostile_day_shows_quickly_and_never_stops_the_loop(  # type: ignore[n
     assert gap < STOPPED, f"{date}: the event loop stopped for {gap * 1000:.0f} ms"
 
 
-@pytest.mark.parametrize("date", ["2022-01-01", "2022-01-04", "2022-01-05"])
+# 100,000 stars are one number in the library: that day is read at once, in 1 ms
+@pytest.mark.parametrize("date", [date for date in HOSTILE if date != "2022-01-02"])
 def test_a_long_day_is_read_on_the_worker_while_the_window_answers(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, date: str
 ) -> None:
-    show(qtbot, window, "2022-01-03")
+    show(qtbot, window, ORDINARY)
     window.show_date(date)
-    assert window.current_date() == "2022-01-03"  # still the day before: it is being read
+    assert window.current_date() == ORDINARY  # still the day before: the next is being read
     assert window.statusBar().currentMessage() == f"Reading {date}, a long day…"
-    window.show_date("2022-01-02")  # asked for meanwhile: that one wins
-    qtbot.waitUntil(lambda: window.current_date() == "2022-01-02")
+    window.show_date(ORDINARY)  # back before it came: it never replaces the day asked for
     after: list[bool] = []  # the worker runs its tasks in order: this one comes after
     window.runner.run(lambda _library, _task: True, on_done=after.append)
     qtbot.waitUntil(lambda: after == [True])
-    assert window.current_date() == "2022-01-02" and window.navigation.reading is None
+    assert window.current_date() == ORDINARY and window.navigation.reading is None
 
 
 def test_the_library_and_the_export_keep_every_character(hostile_library: Path) -> None:
