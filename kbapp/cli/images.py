@@ -63,9 +63,9 @@ def add_image_commands(commands: Commands, common: argparse.ArgumentParser) -> N
 def images_fetch(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from kbapp.core.digest.text import visible
     from kbapp.core.images.cache import LOCAL_PREFIX, ImageFiles
     from kbapp.core.images.fetch import Fetcher, fetch_many, make_client
-    from kbapp.core.images.urls import visible
     from kbapp.core.importer import cache_local_images
 
     with open_library(args) as library:

@@ -7,6 +7,7 @@ import json
 import sys
 
 from kbapp.cli.shared import EXIT_FAILED, EXIT_OK, Commands, open_library, write_utf8
+from kbapp.core.digest.text import visible
 from kbapp.core.search.text import QUERY_HELP
 
 
@@ -47,6 +48,7 @@ def run_search(args: argparse.Namespace) -> int:
         return EXIT_OK
     for hit in hits:
         snippet = " ".join(hit.snippet.replace("\x02", "[").replace("\x03", "]").split())
-        write_utf8(sys.stdout, f"{hit.date}  {hit.title}\n    {snippet}\n")
+        # a title's escape codes would retitle or recolour the terminal: shown, not obeyed
+        write_utf8(sys.stdout, f"{hit.date}  {visible(hit.title)}\n    {visible(snippet)}\n")
     print(f"{len(hits)} found", file=sys.stderr)
     return EXIT_OK

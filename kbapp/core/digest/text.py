@@ -1,4 +1,5 @@
-"""Character-level clean-up shared by the parser and the identity keys (spec §1)."""
+"""Character-level clean-up shared by the parser and the identity keys (spec §1), and
+text made safe to print."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 def strip_invisible(line: str) -> str:
     return line.translate(_INVISIBLE_TABLE)
+
+
+def visible(text: str) -> str:
+    """`text` with each character a terminal would not print as itself escaped
+    (`\\x1b`, `\\u202e`), so that hostile text cannot rewrite the screen."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def has_invisible(line: str) -> bool:

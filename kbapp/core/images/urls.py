@@ -16,6 +16,8 @@ import unicodedata
 
 import httpx
 
+from kbapp.core.digest.text import visible
+
 SCHEMES = ("http", "https")
 SHOWN = 120  # characters of a bad address quoted in its reason
 MAX_HOST = 253  # a DNS name's length, and a label's (RFC 1035): the resolver refuses more
@@ -92,12 +94,6 @@ def check_redirect(response: httpx.Response) -> None:
 def has_hidden_char(text: str) -> bool:
     """Whether `text` holds whitespace (any, `\\u3000` included) or a control character."""
     return any(char.isspace() or unicodedata.category(char) == "Cc" for char in text)
-
-
-def visible(text: str) -> str:
-    """`text` with each character a terminal would not print as itself escaped
-    (`\\x1b`, `\\u202e`), so that a hostile address cannot rewrite the screen."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def shown(url: str) -> str:

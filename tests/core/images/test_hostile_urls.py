@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from kbapp.core.digest.text import visible
 from kbapp.core.images.cache import FetchResult, ImageFiles
 from kbapp.core.images.fetch import MAX_REDIRECTS, Fetcher, fetch_many, make_client
-from kbapp.core.images.urls import redirect_target, shown, url_problem, visible
+from kbapp.core.images.urls import redirect_target, shown, url_problem
 from kbapp.core.store.library import Library
 from kbapp.qt_image import qt_decoder
 from tests.core.images.image_server import ImageServer, encoded
