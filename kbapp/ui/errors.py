@@ -20,6 +20,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QStatusBar, QWidget
 
+from kbapp.core.digest.text import visible
+
 log = logging.getLogger("kbapp")
 # How core/images/urls.py's reasons begin (a bad address, or a redirect to one).
 ADDRESS_PROBLEMS = ("not a web address", "an address", "redirected to")
@@ -144,16 +146,27 @@ def _body_problem(lower: str, host: str) -> str | None:
 
 # -- links the system cannot open -----------------------------------------------------
 Opener = Callable[[QUrl], bool]
+OPENED_SCHEMES = ("http", "https", "mailto")  # what the system is ever asked to open
 
 
 def open_in_browser(
     url: QUrl, status_bar: QStatusBar, opener: Opener = QDesktopServices.openUrl
 ) -> bool:
     """Open a web or mail link with the system's program; when none takes it, say so in
-    the status bar (and why in the log) rather than nothing happening."""
+    the status bar (and why in the log) rather than nothing happening. Every way of
+    opening a link ends here (a click, Enter, a menu, a note's or paper's page), so this
+    is the one rule: any other scheme (javascript:, file:, data:) never reaches the
+    system, and the status bar says why."""
+    address = url.toString()
+    if url.scheme().lower() not in OPENED_SCHEMES:
+        shown = visible(address if len(address) <= 80 else address[:80] + "…")
+        status_bar.showMessage(
+            f"Not opened: {shown} is not a web link (kbapp opens only http and https).",
+            10_000,
+        )
+        return False
     if opener(url):
         return True
-    address = url.toString()
     program = "mail program" if url.scheme() == "mailto" else "web browser"
     log.warning("the system opened no program for %s", address)
     status_bar.showMessage(f"Could not open {address}: no {program} took the link.", 10_000)

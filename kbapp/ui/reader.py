@@ -20,12 +20,13 @@ from kbapp.core.digest.model import Image
 from kbapp.core.render import day as render
 from kbapp.core.render.caps import FULL, VIEW
 from kbapp.ui import icons
+from kbapp.ui.errors import OPENED_SCHEMES
 from kbapp.ui.reader_paging import Paging
 
 if TYPE_CHECKING:
     from kbapp.ui.images import ImagePresenter
 
-EXTERNAL_SCHEMES = ("http", "https", "mailto")
+EXTERNAL_SCHEMES = OPENED_SCHEMES  # the one rule: errors.open_in_browser applies it
 CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC"]
 
 
