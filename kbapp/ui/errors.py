@@ -20,7 +20,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QStatusBar, QWidget
 
-from kbapp.core.digest.text import visible
+from kbapp.core.images.urls import shown
 
 log = logging.getLogger("kbapp")
 # How core/images/urls.py's reasons begin (a bad address, or a redirect to one).
@@ -159,9 +159,8 @@ def open_in_browser(
     system, and the status bar says why."""
     address = url.toString()
     if url.scheme().lower() not in OPENED_SCHEMES:
-        shown = visible(address if len(address) <= 80 else address[:80] + "…")
         status_bar.showMessage(
-            f"Not opened: {shown} is not a web link (kbapp opens only http and https).",
+            f"Not opened: {shown(address)} is not a web link (kbapp opens only http and https).",
             10_000,
         )
         return False

@@ -96,10 +96,8 @@ class Days(Part):
             "  WHERE j.digest_id = d.id)"
             " FROM digests d LEFT JOIN items i ON i.digest_id = d.id WHERE d.date = ?",
             (date,),
-        ).fetchone()
-        if row is None or row[0] is None:
-            return 0, 0, 0
-        return int(row[0]), int(row[2] or 0), int(row[1])
+        ).fetchone()  # an aggregate: one row, zeros for no such day
+        return int(row[0]), int(row[2]), int(row[1])
 
     def day(self, date: str) -> Day | None:
         """Everything the reader shows of one day, read from the library."""
