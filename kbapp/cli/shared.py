@@ -19,8 +19,26 @@ EXIT_OK, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 2
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
+# How long a command's write waits for another process writing to the library (another
+# `kbapp import`, the window) before it gives up, saying the library is locked.
+WAIT_FOR_WRITERS_S = 600.0
+
+
 def open_library(args: argparse.Namespace) -> Library:
-    return Library(library_path(args.library))
+    """The library the command names. A write waits its turn when another process is
+    writing (two imports at once both finish), and says so on stderr."""
+    library = Library(library_path(args.library))
+
+    def waiting() -> None:
+        print(
+            f"kbapp: another program is writing to the library {library.path}; "
+            "waiting for it to finish",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    library.db.wait_for_writers(waiting, WAIT_FOR_WRITERS_S)
+    return library
 
 
 def usage(parser: argparse.ArgumentParser) -> int:

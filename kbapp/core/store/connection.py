@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,37 @@ class Connection:
         self._db: Database | None = None  # sqlite-utils' view, made on the first write
         self._pending: Changes = Changes()  # recorded inside the open batch, not yet logged
         self.damaged: DamagedLibraryError | None = None  # once the file failed a check
+        self.commits = 0  # transactions committed: whether a batch's writes were kept
+        self._on_wait: Callable[[], None] | None = None  # see `wait_for_writers`
+        self._wait_limit = 0.0
+
+    def wait_for_writers(self, on_wait: Callable[[], None], limit_s: float) -> None:
+        """Let a write wait for another process's writing to end (an import in another
+        terminal), up to `limit_s` rather than the busy timeout, calling `on_wait` once
+        when it starts to wait (to say so). Without it a write waits the busy timeout."""
+        self._on_wait, self._wait_limit = on_wait, limit_s
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE: take the write lock first, waiting for another writer.
+
+        A plain BEGIN reads first, and SQLite does not wait for a reader that turns
+        writer while another holds the lock: it fails at once with "database is
+        locked". Each try waits up to the busy timeout; another process's import holds
+        the lock for a quarter of a second at a time, so a second try usually wins.
+        """
+        deadline: float | None = None
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if self._on_wait is None or "locked" not in str(error).lower():
+                    raise
+                if deadline is None:
+                    deadline = time.monotonic() + self._wait_limit
+                    self._on_wait()
+                elif time.monotonic() > deadline:
+                    raise
 
     def refuse_writes(self, damage: DamagedLibraryError) -> None:
         """The file is damaged: every later write raises `damage` again, and SQLite
@@ -81,26 +113,23 @@ class Connection:
             yield
             return
         try:
-            self.conn.execute("BEGIN IMMEDIATE")  # see `transaction`
+            self._begin()
             try:
                 yield
             finally:
                 if self.conn.in_transaction:
                     self._log_pending()
                     self.conn.execute("COMMIT")
+                    self.commits += 1
                 self._pending = Changes()
         except sqlite3.DatabaseError as error:
             raise self._library_error(error) from error
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write; a locked or full database becomes a LibraryError.
-
-        IMMEDIATE takes the write lock first, waiting up to the busy timeout for another
-        process (`kbapp import` while the window saves a note). A plain BEGIN reads
-        first, and SQLite does not wait for a reader that turns writer while another
-        holds the lock: it fails at once with "database is locked".
-        """
+        """One atomic write; a locked or full database becomes a LibraryError. It takes
+        the write lock first (`_begin`), waiting for another process (`kbapp import`
+        while the window saves a note)."""
         self._refuse_if_damaged()
         self.prepare_writes()
         assert self._db is not None
@@ -115,7 +144,7 @@ class Connection:
                     self._pending = pending  # what the savepoint undid is not logged
                     raise
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 yield conn
                 self._log_pending()
@@ -126,6 +155,7 @@ class Connection:
                 raise
             try:
                 conn.execute("COMMIT")
+                self.commits += 1
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")

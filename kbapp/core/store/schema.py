@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from errno import ENOSPC
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,32 +80,26 @@ def open_database(
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Read only until the file is known to be ours: another program's SQLite file
+        # is refused with its bytes as they were (switching to WAL rewrites its header).
+        conn.execute("PRAGMA query_only = 1")
         if check:
             _refuse_damage(conn, path)
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as error:  # a read-only file: it can still be read
-            if "readonly" not in str(error).lower():
-                raise
-        conn.execute("PRAGMA synchronous = NORMAL")
-        # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: an import
-        # commits once per file, and this halves its writing time.
-        conn.execute("PRAGMA wal_autocheckpoint = 10000")
-        conn.execute("PRAGMA journal_size_limit = 67108864")
         known = (
             [name for name, _ in MIGRATIONS]
             if migrations is None
             else [m.name for m in migrations._migrations]  # the set's own list; no public view
         )
         applied = _check_known(conn, path, known)
+        conn.execute("PRAGMA query_only = 0")
+        _use_wal(conn, busy_timeout_ms)
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: an import
+        # commits once per file, and this halves its writing time.
+        conn.execute("PRAGMA wal_autocheckpoint = 10000")
+        conn.execute("PRAGMA journal_size_limit = 67108864")
         if set(known) - set(applied):
-            if _has_tables(conn):
-                if not check:
-                    _refuse_damage(conn, path)
-                from kbapp.core.store.backups import make_backup
-
-                make_backup(path, "before-migration")
-            (migrations or build_migrations()).apply(database(conn))
+            _migrate(conn, path, known, migrations, checked=check)
     except LibraryError:
         conn.close()
         raise
@@ -114,6 +109,55 @@ def open_database(
             raise integrity.DamagedLibraryError(path, str(error)) from error
         raise LibraryError(describe(error, path)) from error
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Switch the file to WAL (once in its life: a WAL file stays WAL). SQLite answers
+    "locked" at once, without waiting, while another process has a new file open, so
+    this waits itself, up to the busy timeout. A read-only file can still be read."""
+    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            text = str(error).lower()
+            if "readonly" in text:
+                return
+            if "locked" not in text or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _migrate(
+    conn: sqlite3.Connection,
+    path: Path,
+    known: list[str],
+    migrations: Migrations | None,
+    *,
+    checked: bool,
+) -> None:
+    """Apply the missing migrations under the write lock, asking again what is applied
+    once the lock is held: two processes creating or upgrading one library at once take
+    turns, and the second finds the work done (it does not make the tables again)."""
+    conn.execute("BEGIN IMMEDIATE")  # waits up to the busy timeout for the other one
+    try:
+        applied = _check_known(conn, path, known)
+        if set(known) - set(applied):
+            if _has_tables(conn):
+                if not checked:
+                    _refuse_damage(conn, path)
+                from kbapp.core.store.backups import make_backup
+
+                make_backup(path, "before-migration")
+            (migrations or build_migrations()).apply(database(conn))  # savepoints inside
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _refuse_damage(conn: sqlite3.Connection, path: Path) -> None:

@@ -115,12 +115,20 @@ def test_a_library_from_a_newer_kbapp_is_refused_untouched(tmp_path: Path) -> No
     assert not (tmp_path / "backups").exists()
 
 
-def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+def test_another_programs_database_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite"
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY)")
-    with pytest.raises(LibraryError, match="not a kbapp library"):
-        Library(path)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO accounts (name) VALUES ('ada')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    assert before[18:20] == b"\x01\x01"  # a rollback-journal file (WAL would be 2, 2)
+    for check in (True, False):  # the window opens without the integrity check first
+        with pytest.raises(LibraryError, match="not a kbapp library"):
+            Library(path, check=check)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]  # no -wal, no backup
 
 
 def test_a_file_that_is_not_sqlite_is_refused_with_one_line(tmp_path: Path) -> None:
