@@ -1,8 +1,10 @@
 """Importing digest files and folders into a library, each file atomically.
 
-Files are written sixteen to a transaction, each in a savepoint of its own: a file is
-all written or not at all, one commit serves sixteen files, and what was written stays
-committed when a later file stops the import.
+Files share a transaction (at most `BATCH`, for at most `BATCH_SECONDS`), each in a
+savepoint of its own: a file is all written or not at all, one commit serves many files,
+and what was written stays committed when a later file stops the import. A file's
+outcome is reported (`progress`, the report) only once its batch has committed, so
+nothing is called imported that a full disk or a kill then rolled back.
 
 A file whose exact bytes were imported before is "unchanged" and costs a hash and one
 indexed lookup: nothing is parsed and nothing is written, so re-importing a whole series
@@ -207,24 +209,44 @@ def import_paths(
         n = 0
         while n < len(plan) and not report.cancelled:
             end = min(n + BATCH, len(plan))
-            with library.batch():  # a commit per batch; each file stays atomic
-                started = time.monotonic()  # once the lock is ours: every batch writes
-                while n < end and time.monotonic() - started < BATCH_SECONDS:
-                    if cancel is not None and cancel():
-                        report.cancelled = True
-                        break
-                    step = plan[n]
-                    if isinstance(step, _Todo):
-                        prepared = prepared_for(n, step.path)
-                        step = _store(library, step.path, prepared, image_decoder)
-                    report.outcomes.append(step)
-                    n += 1
-                    if progress is not None:
-                        progress(n, len(plan), step)
+            written: list[FileOutcome] = []  # told once their batch is committed
+            commits = library.db.commits
+            try:
+                with library.batch():  # a commit per batch; each file stays atomic
+                    started = time.monotonic()  # once the lock is ours: every batch writes
+                    while n < end and time.monotonic() - started < BATCH_SECONDS:
+                        if cancel is not None and cancel():
+                            report.cancelled = True
+                            break
+                        step = plan[n]
+                        if isinstance(step, _Todo):
+                            prepared = prepared_for(n, step.path)
+                            step = _store(library, step.path, prepared, image_decoder)
+                        written.append(step)
+                        n += 1
+            except BaseException:
+                if library.db.commits > commits:  # what the batch wrote before the error
+                    _tell(report, written, n - len(written), len(plan), progress)
+                raise
+            _tell(report, written, n - len(written), len(plan), progress)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return report
+
+
+def _tell(
+    report: ImportReport,
+    outcomes: list[FileOutcome],
+    before: int,
+    total: int,
+    progress: Progress | None,
+) -> None:
+    """Outcomes of a committed batch into the report and to `progress`, in order."""
+    for k, outcome in enumerate(outcomes, start=before + 1):
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(k, total, outcome)
 
 
 def import_file(

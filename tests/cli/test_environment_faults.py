@@ -46,7 +46,7 @@ def test_a_disk_that_fills_up_during_an_import(
         free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
         (disk / "ballast").write_bytes(b"\0" * max(free - 256 * 1024, 0))
 
-        status, _, err = run(capsys, "--library", str(library), "import", str(corpus / "notes"))
+        status, out, err = run(capsys, "--library", str(library), "import", str(corpus / "notes"))
 
         assert status == 2
         last = err.splitlines()[-1]
@@ -56,6 +56,11 @@ def test_a_disk_that_fills_up_during_an_import(
         assert "Traceback" not in err
         after = stats(capsys, library)  # the disk still full: it opens and reads
         assert after["digests"] >= held["digests"] == 12
+        # Each file called imported is in the library: none was rolled back after its line.
+        claimed = [line.split()[1] for line in out.splitlines() if line.startswith("imported")]
+        with Library(library) as opened:
+            assert set(claimed) <= set(opened.digests.dates())
+            assert len(opened.digests.dates()) == held["digests"] + len(claimed)
         assert (after["ratings"], after["notes"]) == (1, 1)
         assert run(capsys, "--library", str(library), "check")[0] == 0
         with Library(library) as opened:

@@ -239,11 +239,17 @@ def test_other_encodings_import_as_the_same_text(
 
 def test_progress_and_cancel(corpus: Path, library: Library) -> None:
     seen: list[tuple[int, int]] = []
+    asked: list[None] = []
+
+    def cancel() -> bool:  # asked before each file
+        asked.append(None)
+        return len(asked) > 3
+
     report = import_paths(
         library,
         [corpus / "notes"],
         progress=lambda done, total, outcome: seen.append((done, total)),
-        cancel=lambda: len(seen) >= 3,
+        cancel=cancel,
     )
     assert report.cancelled and len(report.outcomes) == 3
     assert seen == [(1, 69), (2, 69), (3, 69)]
@@ -251,15 +257,26 @@ def test_progress_and_cancel(corpus: Path, library: Library) -> None:
 
 
 def test_files_written_before_an_import_stops_stay_written(corpus: Path, tmp_path: Path) -> None:
-    """Files share a commit (sixteen to a transaction); when the import stops on an error
-    half-way through one, the files already written are committed all the same."""
+    """Files share a commit; when the import stops on an error half-way through one, the
+    files already written are committed all the same, and reported (only then)."""
     path = tmp_path / "library.sqlite"
+    asked: list[None] = []
+    told: list[int] = []
 
-    def stop_after_five(done: int, _total: int, _outcome: object) -> None:
-        if done == 5:
+    def stop_at_the_sixth() -> bool:  # asked before each file, inside the batch
+        asked.append(None)
+        if len(asked) == 6:
             raise KeyboardInterrupt  # as Ctrl+C in `kbapp import`, or any error
+        return False
 
     with Library(path) as library, pytest.raises(KeyboardInterrupt):
-        import_paths(library, [corpus / "notes"], progress=stop_after_five, workers=0)
+        import_paths(
+            library,
+            [corpus / "notes"],
+            progress=lambda done, _total, _outcome: told.append(done),
+            cancel=stop_at_the_sixth,
+            workers=0,
+        )
     with Library(path) as fresh:  # another connection: what is really committed
         assert len(fresh.digests.dates()) == 5
+    assert told == [1, 2, 3, 4, 5]
