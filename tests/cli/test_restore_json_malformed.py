@@ -66,6 +66,8 @@ MALFORMED: list[tuple[Place, object, str]] = [
     ((*ITEM, "rating_history"), [{"stars": 4, "at": 20260101}], f"{I0}.rating_history[0].at: 20260101 is not a string"),
     ((*ITEM, "rating_history"), [{"stars": [4], "at": ""}], f"{I0}.rating_history[0].stars: a list is not a whole number 0-5"),
     ((*ITEM, "note_revisions"), [{"text": "x", "at": "", "kind": 1}], f"{I0}.note_revisions[0].kind: 1 is not one of auto, save, restore"),
+    ((*ITEM, "note_revisions"), [{"text": "x", "at": "garbage", "kind": "auto"}], f'{I0}.note_revisions[0].at: "garbage" is not an ISO 8601 time with an offset'),
+    ((*ITEM, "links_to"), [{"target": 5}], f"{I0}.links_to[0].target: 5 is not a string"),
     ((*ITEM, "links_to"), [{"target": "somewhere"}], f'{I0}.links_to[0].target: "somewhere" is not item:<key> or paper:<key>'),
     (("papers",), "none", 'papers: "none" is not a list'),
     (("papers", 0), None, "papers[0]: null is not an object"),

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kbapp.core.store.constraints import KEEP_USER_DATA_TRIGGER, checked_user_tables
+
 if TYPE_CHECKING:  # sqlite-utils: imported by whoever migrates
     from sqlite_utils import Database
 
@@ -335,20 +337,7 @@ def removable_days(db: Database) -> None:
         db.execute(f"DROP TABLE {table}")
         db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
     db.execute("CREATE INDEX rating_history_item ON rating_history(item_key, id)")
-    db.execute(
-        """CREATE TRIGGER items_keep_user_data BEFORE DELETE ON items
-        WHEN EXISTS (SELECT 1 FROM digests d WHERE d.id = OLD.digest_id) AND (
-            EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = OLD.key)
-            OR EXISTS (SELECT 1 FROM notes n WHERE n.item_key = OLD.key)
-            OR EXISTS (SELECT 1 FROM rating_history h WHERE h.item_key = OLD.key)
-            OR EXISTS (SELECT 1 FROM note_revisions v WHERE v.target = 'item:' || OLD.key)
-            OR EXISTS (SELECT 1 FROM user_links u WHERE u.source = 'item:' || OLD.key)
-            OR EXISTS (SELECT 1 FROM user_links u WHERE u.target = 'item:' || OLD.key)
-            OR EXISTS (SELECT 1 FROM link_decisions x WHERE x.a = OLD.key OR x.b = OLD.key))
-        BEGIN
-            SELECT RAISE(ABORT, 'an item with the user''s data is deleted only with its day');
-        END"""
-    )
+    db.execute(KEEP_USER_DATA_TRIGGER)
 
 
 def paper_ratings(db: Database) -> None:
@@ -375,4 +364,5 @@ MIGRATIONS = (
     ("0009_change_log", change_log),
     ("0010_removable_days", removable_days),
     ("0011_paper_ratings", paper_ratings),
+    ("0012_checked_user_tables", checked_user_tables),
 )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbapp.core.store.connection import Part
+from kbapp.core.store.constraints import UNKNOWN_TIME
 from kbapp.core.store.rows import Changes
 from kbapp.core.store.search_index import index_note, index_paper_note
 
@@ -139,7 +140,7 @@ class Transfer(Part):
                         "INSERT INTO link_decisions (a, b, decision, at) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT (a, b) DO UPDATE SET decision = excluded.decision, "
                         "at = excluded.at WHERE excluded.at > link_decisions.at",
-                        (a, b, decision["decision"], decision["at"]),
+                        (a, b, decision["decision"], _when(decision["at"])),
                     ).rowcount
             if any(n for name, n in counts.items() if name != "missing"):
                 self._db.record(Changes(everything=True))
@@ -151,10 +152,10 @@ class Transfer(Part):
         have = {(row[0], row[1]) for row in conn.execute(
             "SELECT stars, at FROM rating_history WHERE item_key = ?", (key,))}  # fmt: skip
         for entry in data.get("rating_history") or []:
-            if (entry["stars"], entry["at"]) not in have:
+            if (entry["stars"], _when(entry["at"])) not in have:
                 conn.execute(
                     "INSERT INTO rating_history (item_key, stars, at) VALUES (?, ?, ?)",
-                    (key, entry["stars"], entry["at"]),
+                    (key, entry["stars"], _when(entry["at"])),
                 )
                 counts["history"] += 1
         if data.get("my_rating") is not None:
@@ -162,7 +163,7 @@ class Transfer(Part):
                 "INSERT INTO ratings (item_key, stars, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (item_key) DO UPDATE SET stars = excluded.stars, "
                 "updated_at = excluded.updated_at WHERE excluded.updated_at > ratings.updated_at",
-                (key, data["my_rating"], data.get("my_rating_at") or ""),
+                (key, data["my_rating"], _when(data.get("my_rating_at"))),
             ).rowcount
         self._merge_note(conn, f"item:{key}", data, counts)
         self._merge_links(conn, f"item:{key}", data, None, counts)
@@ -173,7 +174,7 @@ class Transfer(Part):
         have = {tuple(row) for row in conn.execute(
             "SELECT text, at, kind FROM note_revisions WHERE target = ?", (target,))}  # fmt: skip
         for revision in data.get("note_revisions") or []:
-            row = (revision["text"], revision["at"], revision["kind"])
+            row = (revision["text"], _when(revision["at"]), revision["kind"])
             if row not in have:
                 conn.execute(
                     "INSERT INTO note_revisions (target, text, at, kind) VALUES (?, ?, ?, ?)",
@@ -181,7 +182,7 @@ class Transfer(Part):
                 )
                 have.add(row)
                 counts["revisions"] += 1
-        text, at = data.get("note"), data.get("note_at") or ""
+        text, at = data.get("note"), _when(data.get("note_at"))
         if not text:
             return
         paper = target.startswith("paper:")
@@ -232,9 +233,15 @@ class Transfer(Part):
                 conn.execute(
                     "INSERT INTO user_links (source, target, label, created_at) "
                     "VALUES (?, ?, ?, ?)",
-                    (source, target, link.get("label"), link.get("created_at") or ""),
+                    (source, target, link.get("label"), _when(link.get("created_at"))),
                 )
                 counts["links"] += 1
+
+
+def _when(at: str | None) -> str:
+    """A time from the export; one an early export did not give is `UNKNOWN_TIME`
+    (older than any real one, and a time the schema accepts)."""
+    return at or UNKNOWN_TIME
 
 
 def blank_item() -> dict[str, Any]:

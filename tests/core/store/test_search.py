@@ -324,7 +324,7 @@ def test_paper_notes_reach_the_items_the_papers_view_lists(
     try:
         conn.execute("SAVEPOINT all_papers")
         conn.executemany(
-            "INSERT INTO paper_notes (paper_key, text, updated_at) VALUES (?, ?, '')",
+            "INSERT INTO paper_notes (paper_key, text, updated_at) VALUES (?, ?, '2026-01-01T00:00:00+00:00')",
             [(paper.key, f"note of {paper.key}") for paper in papers],
         )
         ids = dict(conn.execute("SELECT key, id FROM items WHERE removed = 0").fetchall())
