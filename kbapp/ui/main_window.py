@@ -201,6 +201,11 @@ class MainWindow(QMainWindow):
         self.notes.editor.escaped.connect(self.user_actions.keyboard_back)
         self.watcher.start()
         self.library.prepare_writes()
+        if recovered := self.notes.recover():  # typed in a window that could not save them
+            noun = "note" if recovered == 1 else "notes"
+            self.statusBar().showMessage(
+                f"Saving {recovered} {noun} typed before kbapp last closed", 8000
+            )
         icons.load()
         QApplication.setWindowIcon(icons.app_icon())  # 8 PNGs, ~6 ms: after the first paint
         actions.apply_icons(self.actions_by_name)

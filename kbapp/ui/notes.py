@@ -6,7 +6,9 @@ loses focus, when another item is chosen and when the window closes; Ctrl+S save
 and always keeps a revision. Saves go through the task runner, the one writer, in
 order, so the newest text is the one that stays; a crash loses at most the last second.
 Texts whose save has not landed yet are kept here (`_pending`), so coming back to an
-item shows what was typed, not what the library has so far.
+item shows what was typed, not what the library has so far, and on disk
+(`core.unsaved_notes`) until the save lands: a save that fails, or a window closed or
+killed first, loses nothing; the next window on the library saves them (`recover`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 from kbapp.core.render import day as render
 from kbapp.core.store.library import Changes, Library
 from kbapp.core.store.user import matches
+from kbapp.core.unsaved_notes import UnsavedNotes
 from kbapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -84,6 +87,7 @@ class NotePanel(QDockWidget):
         self._target: str | None = None
         self._date: str | None = None
         self._pending: dict[str, str] = {}  # target → text submitted, not yet saved
+        self._unsaved: UnsavedNotes | None = None  # see `unsaved`
         self._loading = False
         self.history: RevisionsDialog | None = None  # the last one opened
         self._body = body = QWidget(self)
@@ -183,6 +187,8 @@ class NotePanel(QDockWidget):
             self.heading.setText(f"Note on the {kind}: {heading}")
             text = self._pending.get(target)
             if text is None:
+                text = self.unsaved().text(target)  # typed, its save not landed yet
+            if text is None:
                 text = self._library().user.note(target) or ""
             self.editor.setPlainText(text)
         self.editor.setEnabled(target is not None)
@@ -262,10 +268,17 @@ class NotePanel(QDockWidget):
         if target is None:
             return
         self._autosave.stop()
+        self._submit(target, text, date, kind)
+
+    def _submit(self, target: str, text: str, date: str | None, kind: str) -> None:
+        """Save `text` as the note of `target` on the worker; kept on disk until then."""
         self._pending[target] = text
+        kept = self.unsaved()
+        copy = kept.keep(target, text)  # before the save: a failure or a crash loses nothing
 
         def done(changes: object) -> None:
             self.changed.emit(changes)
+            kept.saved(target, text)
             if self._pending.get(target) == text:
                 del self._pending[target]
             if target == self._target:
@@ -274,14 +287,38 @@ class NotePanel(QDockWidget):
             self.saved.emit(target, date or "")
 
         def failed(error: BaseException) -> None:
-            self.status.setText("Not saved!")
-            self.failed.emit(f"The note could not be saved: {error}")
+            if target == self._target:
+                self.status.setText("Not saved! What you typed is kept.")
+            where = f" in {copy}" if copy is not None else " here until kbapp closes"
+            self.failed.emit(
+                f"The note could not be saved: {error}. What you typed is kept{where}, "
+                "and saved when you type again or next open this library."
+            )
 
         self._runner.run(
             lambda library, _task: library.user.save_note(target, text, kind=kind),
             on_done=done,
             on_error=failed,
         )
+
+    def unsaved(self) -> UnsavedNotes:
+        """The texts of this library's notes kept until their save lands."""
+        path = self._library().path
+        if self._unsaved is None or self._unsaved.library != str(path.resolve()):
+            self._unsaved = UnsavedNotes(path)
+        return self._unsaved
+
+    def recover(self) -> int:
+        """Save the texts an earlier window kept and could not save (it failed, closed
+        or died first); how many there were. Each is saved keeping a revision of the
+        note it replaces."""
+        kept = self.unsaved().all()
+        for target, text in kept.items():
+            if (self._library().user.note(target) or "") == text.strip() and text.strip():
+                self.unsaved().saved(target, text)  # it did land: only the copy was left
+                continue
+            self._submit(target, text, None, "save")
+        return len(kept)
 
     def apply(self, changes: Changes) -> None:
         """Another write changed the library: the note read again if it was changed
