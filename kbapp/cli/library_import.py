@@ -33,6 +33,12 @@ def run_import(args: argparse.Namespace) -> int:
         print(describe_outcome(outcome), flush=True)
         for problem in outcome.image_problems:  # stderr: stdout stays one line per file
             print(f"kbapp: {outcome.date}: image {problem}", file=sys.stderr)
+        if outcome.replaced is not None:
+            print(
+                f"kbapp: warning: {outcome.date} was the day of {outcome.replaced}; "
+                f"{outcome.path} is under the date's own path and replaces it",
+                file=sys.stderr,
+            )
 
     with open_library(args) as library:
         report = import_paths(library, args.paths, progress=show, image_decoder=decoder(lazy=True))
@@ -42,7 +48,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def describe_outcome(outcome: FileOutcome) -> str:
     """`imported  2021-03-07  notes/202103/0307.md  (3 items)` and the like."""
-    if outcome.status in ("skipped", "failed"):
+    if outcome.status in ("skipped", "failed", "conflict"):
         return f"{outcome.status.value}: {outcome.reason}  {outcome.path}"
     plural = "" if outcome.items == 1 else "s"
     return (

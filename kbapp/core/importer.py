@@ -47,6 +47,7 @@ from kbapp.core.images.cache import (
     split_local_key,
 )
 from kbapp.core.images.check import Decoder
+from kbapp.core.store.digests import DigestInfo
 from kbapp.core.store.library import Changes, Library
 from kbapp.core.store.rows import DigestRows, digest_rows
 
@@ -69,6 +70,7 @@ class Status(StrEnum):
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
     FAILED = "failed"
+    CONFLICT = "conflict"  # its date is another file's day, which stays (`_conflict`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class FileOutcome:
     items: int = 0  # items the digest holds now
     changes: Changes = field(default_factory=Changes)
     image_problems: tuple[str, ...] = ()  # local pictures not copied: `path: reason`
+    replaced: str | None = None  # the other file that was its day's until now
 
 
 @dataclass(slots=True)
@@ -94,6 +97,11 @@ class ImportReport:
 
     def failures(self) -> list[FileOutcome]:
         return [outcome for outcome in self.outcomes if outcome.status is Status.FAILED]
+
+    def not_imported(self) -> list[FileOutcome]:
+        """The files that failed, and those whose date is another file's day."""
+        missing = (Status.FAILED, Status.CONFLICT)
+        return [outcome for outcome in self.outcomes if outcome.status in missing]
 
     def newest_date(self) -> str | None:
         """The newest day the files imported hold (imported, updated or unchanged)."""
@@ -113,9 +121,15 @@ class ImportReport:
         return total
 
     def summary(self) -> str:
-        """`N imported, N updated, N unchanged, N skipped, N failed`."""
+        """`N imported, N updated, N unchanged, N skipped, N failed` (and `, N with
+        another file's date` when some were)."""
         counts = Counter(outcome.status for outcome in self.outcomes)
-        return ", ".join(f"{counts[status]} {status.value}" for status in Status)
+        words = [
+            f"{counts[status]} {status.value}" for status in Status if status != Status.CONFLICT
+        ]
+        if counts[Status.CONFLICT]:
+            words.append(f"{counts[Status.CONFLICT]} not imported: another file has the date")
+        return ", ".join(words)
 
 
 Progress = Callable[[int, int, FileOutcome], None]  # (done, total, outcome of this file)
@@ -310,6 +324,10 @@ def _store(
     if known is not None or prepared.rows is None:
         date = known.date if known else prepared.date
         return FileOutcome(path, Status.UNCHANGED, date, items=prepared.items)
+    stored = library.digests.digest(prepared.rows.date)
+    replaced = _other_file(stored, prepared.source_path)
+    if replaced is not None and stored is not None and _day_stays(stored, prepared.rows):
+        return FileOutcome(path, Status.CONFLICT, prepared.date, reason=_kept_day(stored))
     write = library.digests.write_rows(
         prepared.rows, content_hash=prepared.content_hash, source_path=prepared.source_path
     )
@@ -326,6 +344,30 @@ def _store(
         items=prepared.items,
         changes=write.changes,
         image_problems=problems,
+        replaced=replaced,
+    )
+
+
+def _other_file(stored: DigestInfo | None, source: str) -> str | None:
+    """The other file, still there, whose day this file's date is; None if none."""
+    if stored is None or not stored.source_path or stored.source_path == source:
+        return None
+    return stored.source_path if Path(stored.source_path).is_file() else None
+
+
+def _day_stays(stored: DigestInfo, rows: DigestRows) -> bool:
+    """Whether the day stays with the other file (this one a conflict): one day, one
+    file, the same at every import (two files of one date used to take turns). The file
+    under the date's own path (`202103/0307.md` for 2021-03-07) wins over one that is
+    not; otherwise the day stays with the file it came from, while that is there."""
+    return not (rows.path_date == rows.date and stored.path_date != rows.date)
+
+
+def _kept_day(stored: DigestInfo) -> str:
+    why = "its date's own path" if stored.path_date == stored.date else "imported first"
+    return (
+        f"{stored.date} is already the day of {stored.source_path} ({why}); "
+        "this file was not imported"
     )
 
 

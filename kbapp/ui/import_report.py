@@ -50,6 +50,7 @@ def summary(report: ImportReport, refused: Sequence[Path] = ()) -> str:
         (report.count(Status.UNCHANGED), "unchanged"),
         (report.count(Status.SKIPPED), "skipped (series index)"),
         (report.count(Status.FAILED) + len(refused), "refused"),
+        (report.count(Status.CONFLICT), "not imported (another file has the date)"),
     ]
     words = ", ".join(f"{count} {what}" for count, what in counts if count)
     return words or "no markdown digest (.md) found, nothing imported"
@@ -58,7 +59,9 @@ def summary(report: ImportReport, refused: Sequence[Path] = ()) -> str:
 def problems(report: ImportReport, refused: Iterable[Path] = ()) -> list[tuple[Path, str]]:
     """Each file not imported, with why (the refused ones first, as they were dropped)."""
     rows = [(path, NOT_MARKDOWN) for path in refused]
-    rows += [(outcome.path, outcome.reason or "unknown reason") for outcome in report.failures()]
+    rows += [
+        (outcome.path, outcome.reason or "unknown reason") for outcome in report.not_imported()
+    ]
     return rows
 
 

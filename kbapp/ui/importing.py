@@ -151,7 +151,7 @@ class ImportController(QObject):
         refused, self._refused = self._refused, []
         prefix = "Import cancelled: " if report.cancelled else "Import finished: "
         self._status.showMessage(prefix + summary(report, refused), MESSAGE_MS)
-        if refused or report.failed:
+        if refused or report.not_imported():
             dialog = ImportReportDialog(report, refused, self._parent)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()

@@ -77,6 +77,7 @@ class DigestInfo:
     items: int  # items still in the file (not removed)
     imported_at: str
     near_duplicate_of: str | None
+    path_date: str | None = None  # the date its file's path gives (`notes/202103/0307.md`)
 
 
 class Digests(Part):
@@ -94,7 +95,8 @@ class Digests(Part):
         row = self._conn.execute(
             "SELECT d.date, d.source_path, d.content_hash, d.title, "
             "(SELECT COUNT(*) FROM items i WHERE i.digest_id = d.id AND i.removed = 0), "
-            f"d.imported_at, d.near_duplicate_of FROM digests d WHERE {condition} LIMIT 1",
+            f"d.imported_at, d.near_duplicate_of, d.path_date FROM digests d WHERE {condition} "
+            "LIMIT 1",
             (value,),
         ).fetchone()
         return DigestInfo(*row) if row else None

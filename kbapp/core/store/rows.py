@@ -128,6 +128,7 @@ class DigestRows:
     items: list[ItemRows]
     images: list[Row]  # images of the other sections, after item_id, digest_id
     videos: list[Row]
+    path_date: str | None = None  # the date the file's path gives, if any
 
 
 def now() -> str:
@@ -158,6 +159,7 @@ def digest_rows(digest: Digest) -> DigestRows:
             ),
         ),
         items=[item_rows(item, key) for item, key in zip(digest.items, keys, strict=True)],
+        path_date=digest.path_date,
         images=[_image_row(i) for s in digest.sections for i in s.images],
         videos=[_video_row(v) for s in digest.sections for v in s.videos],
     )
