@@ -10,12 +10,16 @@ Unix socket, a named pipe on Windows):
 
 after which the launch exits 0 and the window raises itself and imports the files as a
 drop would. The server's name is a hash of the user and the library's resolved path, so
-two users or two libraries never meet; on Linux the socket lives in `$XDG_RUNTIME_DIR`
-(private to the user), elsewhere where Qt puts it (the temp folder; a pipe on Windows).
+two libraries never meet. The socket lives in a folder only the user can enter
+(`instance_dir`: `$XDG_RUNTIME_DIR`, else a 0700 `kbapp-<uid>` in the temp folder; on
+Windows a pipe only the user may open), and both ends check that the other runs as the
+same user: another user's socket gets no file paths and blocks no start. Without such a
+folder the window runs unannounced (each launch opens its own).
 
-Connect-or-listen is decided under a lock file (QLockFile), so two launches at the same
-moment never both listen. A socket that refuses connections was left by a killed
-instance: it is removed and listened on again. A window that accepts the connection but
+Connect-or-listen is decided under a lock file (QLockFile) beside the socket, so two
+launches at the same moment never both listen. A socket that refuses connections was
+left by a killed instance, and one of another user's is not talked to: either is removed
+and listened on again. A window of this user that accepts the connection but
 does not answer within `ANSWER_MS` (busy or hung) stops the launch with a message rather
 than open a second window on the library.
 """
@@ -36,6 +40,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDir, QEvent, QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
+
+from kbapp.ui.instance_dir import is_own_socket, peer_is_user, private_folder
 
 if TYPE_CHECKING:  # QtNetwork loads when a socket is used (see `claim`'s `defer`)
     from PySide6.QtNetwork import QLocalSocket
@@ -87,7 +93,8 @@ class Request:
 @dataclass(frozen=True, slots=True)
 class Launch:
     """What `claim` decided: this process serves the library (`server`, None when it
-    could not listen and runs unannounced), or a running window took the request."""
+    could not listen or has no private folder, and runs unannounced), or a running
+    window took the request."""
 
     server: InstanceServer | None = None
     handed_over: bool = False
@@ -122,8 +129,10 @@ class Pending:
         self._lock.unlock()
 
 
-def server_name(library_path: Path) -> str:
-    """The library's socket name for this user (a full path under $XDG_RUNTIME_DIR)."""
+def server_name(library_path: Path) -> str | None:
+    """The library's socket name for this user: a full path in the user's private
+    folder (made when missing), a bare pipe name on Windows, None when there is no
+    private folder (logged: the window then runs without answering launches)."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no login name and no passwd entry (a bare container)
@@ -133,12 +142,16 @@ def server_name(library_path: Path) -> str:
     key = f"{user}\0{where}".encode()
     digest = f"{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}"
     name = f"kbapp-{digest}"
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if os.name == "posix" and runtime and os.path.isdir(runtime):
-        full = os.path.join(runtime, name)
-        if len(full.encode()) <= SOCKET_PATH_MAX:
-            return full
-    return name
+    if os.name != "posix":
+        return name
+    folder = private_folder()
+    if folder is None:
+        return None
+    full = os.path.join(folder, name)
+    if len(full.encode()) > SOCKET_PATH_MAX:
+        log.warning("the socket path %s is too long: launches are not handed over", full)
+        return None
+    return full
 
 
 def claim(library_path: Path, files: Sequence[Path], *, defer: bool = False) -> Launch:
@@ -149,8 +162,10 @@ def claim(library_path: Path, files: Sequence[Path], *, defer: bool = False) -> 
 
     Raises NoAnswer when a window holds the library but does not answer in time."""
     name = server_name(library_path)
+    if name is None:
+        return Launch()
     lock = _lock(name)
-    if defer and os.path.isabs(name) and not os.path.exists(name):
+    if defer and os.path.isabs(name) and not os.path.lexists(name):
         return Launch(pending=Pending(name, lock))
     try:
         server = InstanceServer()
@@ -249,14 +264,20 @@ class InstanceServer(QObject):
         from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
         for _attempt in range(2):  # again when another process listened meanwhile
+            if not is_own_socket(name):  # never connect to what another user made
+                log.warning("removing %s: not a socket of yours", name)
+                QLocalServer.removeServer(name)
             socket = QLocalSocket()
             socket.connectToServer(name)
             if socket.waitForConnected(CONNECT_MS):
-                return socket
-            error = socket.error()
-            if error == QLocalSocket.LocalSocketError.SocketTimeoutError:
+                if peer_is_user(socket):
+                    return socket
+                socket.abort()  # nothing sent: its listener is not this user's kbapp
+                log.warning("removing %s: another user's process listens on it", name)
+                QLocalServer.removeServer(name)
+            elif socket.error() == QLocalSocket.LocalSocketError.SocketTimeoutError:
                 raise NoAnswer(f"a kbapp holds {name} but does not accept connections.")
-            if error == QLocalSocket.LocalSocketError.ConnectionRefusedError:
+            elif socket.error() == QLocalSocket.LocalSocketError.ConnectionRefusedError:
                 log.info("removing %s, left by a kbapp that stopped without closing it", name)
                 QLocalServer.removeServer(name)
             if self._server.listen(name):
@@ -275,6 +296,8 @@ class InstanceServer(QObject):
         window already serves it, that one keeps answering and this one stays quiet."""
         self._server.close()
         name = server_name(library_path)
+        if name is None:
+            return
         try:
             lock = _lock(name)
             try:
@@ -290,6 +313,10 @@ class InstanceServer(QObject):
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
+            if not peer_is_user(socket):  # logged; its request is never read
+                socket.abort()
+                socket.deleteLater()
+                continue
             socket.readyRead.connect(lambda socket=socket: self._read(socket))
             socket.disconnected.connect(socket.deleteLater)
             QTimer.singleShot(ANSWER_MS, socket, socket.abort)  # a client that says nothing
