@@ -13,7 +13,7 @@ from kbapp.cli.shared import (
     EXIT_OK,
     Commands,
     open_library,
-    write_utf8,
+    write_output,
 )
 
 
@@ -62,7 +62,7 @@ def run_export(args: argparse.Namespace) -> int:
 
             text = dumps(export_json(library))
     if args.output is None:
-        write_utf8(sys.stdout, text)
+        write_output(sys.stdout, text)
         return EXIT_OK
     try:
         args.output.write_text(text, encoding="utf-8")
@@ -85,7 +85,7 @@ def _export_markdown(args: argparse.Namespace) -> int:
         if len(days) != 1:
             print("kbapp: several days: give --output FOLDER (or one --date)", file=sys.stderr)
             return EXIT_ENVIRONMENT
-        write_utf8(sys.stdout, next(iter(days.values())))
+        write_output(sys.stdout, next(iter(days.values())))
         return EXIT_OK
     try:
         write_days(days, args.output)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.cli.shared import EXIT_FAILED, EXIT_OK, Commands, decoder, open_library
+from kbapp.core.digest.text import visible
 
 if TYPE_CHECKING:  # loaded by the command: the window starts without it
     from kbapp.core.importer import FileOutcome
@@ -32,11 +33,11 @@ def run_import(args: argparse.Namespace) -> int:
     def show(done: int, total: int, outcome: FileOutcome) -> None:
         print(describe_outcome(outcome), flush=True)
         for problem in outcome.image_problems:  # stderr: stdout stays one line per file
-            print(f"kbapp: {outcome.date}: image {problem}", file=sys.stderr)
+            print(f"kbapp: {outcome.date}: image {visible(problem)}", file=sys.stderr)
         if outcome.replaced is not None:
             print(
-                f"kbapp: warning: {outcome.date} was the day of {outcome.replaced}; "
-                f"{outcome.path} is under the date's own path and replaces it",
+                f"kbapp: warning: {outcome.date} was the day of {visible(outcome.replaced)}; "
+                f"{visible(str(outcome.path))} is under the date's own path and replaces it",
                 file=sys.stderr,
             )
 
@@ -48,9 +49,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def describe_outcome(outcome: FileOutcome) -> str:
     """`imported  2021-03-07  notes/202103/0307.md  (3 items)` and the like."""
+    path = visible(str(outcome.path))  # a file's name may hold escape codes too
     if outcome.status in ("skipped", "failed", "conflict"):
-        return f"{outcome.status.value}: {outcome.reason}  {outcome.path}"
+        return f"{outcome.status.value}: {visible(outcome.reason or '')}  {path}"
     plural = "" if outcome.items == 1 else "s"
-    return (
-        f"{outcome.status.value:<10}{outcome.date}  {outcome.path}  ({outcome.items} item{plural})"
-    )
+    return f"{outcome.status.value:<10}{outcome.date}  {path}  ({outcome.items} item{plural})"

@@ -67,6 +67,17 @@ def decoder(*, lazy: bool = False) -> Decoder | None:
     return qt_decoder
 
 
+def write_output(stream: TextIO, text: str) -> None:
+    """An export's text: exact into a pipe or a file, and shown, not obeyed, on a
+    terminal (a title's escape codes would retitle or recolour it: `terminal_text`)."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        from kbapp.core.digest.text import terminal_text
+
+        text = terminal_text(text)
+    write_utf8(stream, text)
+
+
 def write_utf8(stream: TextIO, text: str) -> None:
     """UTF-8 whatever the console's encoding (a Windows console may be cp1252)."""
     buffer = getattr(stream, "buffer", None)

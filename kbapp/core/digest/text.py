@@ -23,6 +23,12 @@ def visible(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
+def terminal_text(text: str) -> str:
+    """`text` for a terminal: lines and tabs kept, every other character a terminal
+    would not print as itself escaped as `visible` does."""
+    return "\n".join("\t".join(map(visible, line.split("\t"))) for line in text.split("\n"))
+
+
 def has_invisible(line: str) -> bool:
     return not line.isascii() and _INVISIBLE_RE.search(line) is not None
 
