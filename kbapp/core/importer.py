@@ -27,13 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
-import sys
+import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,12 +44,16 @@ from kbapp.core.images.cache import (
     split_local_key,
 )
 from kbapp.core.images.check import Decoder
+from kbapp.core.import_report import FileOutcome, ImportReport, Progress, Status
+from kbapp.core.import_workers import cpu_count, spawn_is_safe, yield_to_the_writer
 from kbapp.core.store.digests import DigestInfo
-from kbapp.core.store.library import Changes, Library
+from kbapp.core.store.library import Library, LibraryError
 from kbapp.core.store.rows import DigestRows, digest_rows
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+log = logging.getLogger(__name__)
 
 SERIES_INDEX = "series index"
 # Files written in one transaction (each still atomic: a savepoint): at most BATCH, and
@@ -63,76 +64,6 @@ BATCH = 256
 BATCH_SECONDS = 0.25
 CHUNK = 16  # files a worker parses per round trip
 
-
-class Status(StrEnum):
-    IMPORTED = "imported"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    CONFLICT = "conflict"  # its date is another file's day, which stays (`_conflict`)
-
-
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
-    """What happened to one file."""
-
-    path: Path  # as found from the paths given (not resolved), for display
-    status: Status
-    date: str | None = None
-    reason: str | None = None  # why it was skipped or failed
-    items: int = 0  # items the digest holds now
-    changes: Changes = field(default_factory=Changes)
-    image_problems: tuple[str, ...] = ()  # local pictures not copied: `path: reason`
-    replaced: str | None = None  # the other file that was its day's until now
-
-
-@dataclass(slots=True)
-class ImportReport:
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    cancelled: bool = False
-
-    def count(self, status: Status) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.status is status)
-
-    def failures(self) -> list[FileOutcome]:
-        return [outcome for outcome in self.outcomes if outcome.status is Status.FAILED]
-
-    def not_imported(self) -> list[FileOutcome]:
-        """The files that failed, and those whose date is another file's day."""
-        missing = (Status.FAILED, Status.CONFLICT)
-        return [outcome for outcome in self.outcomes if outcome.status in missing]
-
-    def newest_date(self) -> str | None:
-        """The newest day the files imported hold (imported, updated or unchanged)."""
-        shown = (Status.IMPORTED, Status.UPDATED, Status.UNCHANGED)
-        dates = [o.date for o in self.outcomes if o.date and o.status in shown]
-        return max(dates, default=None)
-
-    @property
-    def failed(self) -> bool:
-        return any(outcome.status is Status.FAILED for outcome in self.outcomes)
-
-    @property
-    def changes(self) -> Changes:
-        total = Changes()
-        for outcome in self.outcomes:
-            total = total | outcome.changes
-        return total
-
-    def summary(self) -> str:
-        """`N imported, N updated, N unchanged, N skipped, N failed` (and `, N with
-        another file's date` when some were)."""
-        counts = Counter(outcome.status for outcome in self.outcomes)
-        words = [
-            f"{counts[status]} {status.value}" for status in Status if status != Status.CONFLICT
-        ]
-        if counts[Status.CONFLICT]:
-            words.append(f"{counts[Status.CONFLICT]} not imported: another file has the date")
-        return ", ".join(words)
-
-
-Progress = Callable[[int, int, FileOutcome], None]  # (done, total, outcome of this file)
 
 # Below this many files to parse, starting worker processes (~0.3 s) costs more than
 # they save (~1.5 ms a file on two cores); measured on bench/generate.py digests.
@@ -178,8 +109,8 @@ def import_paths(
     report = ImportReport()
     found = collect_files(paths)
     if workers is None:
-        auto = len(found) >= PARALLEL_MIN_FILES and _spawn_is_safe()
-        workers = _cpu_count() if auto else 0
+        auto = len(found) >= PARALLEL_MIN_FILES and spawn_is_safe()
+        workers = cpu_count() if auto else 0
     pool: ProcessPoolExecutor | None = None
     plan: list[FileOutcome | _Todo] = []
     for path, problem in found:
@@ -191,7 +122,7 @@ def import_paths(
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("spawn")  # fork is unsafe under Qt threads
-            pool = ProcessPoolExecutor(workers, context, initializer=_yield_to_the_writer)
+            pool = ProcessPoolExecutor(workers, context, initializer=yield_to_the_writer)
             pool.submit(int)  # processes start at the first submit: start them now
         plan.append(step)
     todo = [(n, step.path) for n, step in enumerate(plan) if isinstance(step, _Todo)]
@@ -305,11 +236,14 @@ def _prepare(path: Path) -> _Prepared:
     resolved = path.resolve()
     try:
         digest = reader.parse_bytes(data, resolved)
+        if digest.is_index:
+            return _Prepared(content_hash, date=digest.date, is_index=True)
+        rows = digest_rows(digest)
     except DigestError as error:
         return _Prepared(content_hash, error=str(error))
-    if digest.is_index:
-        return _Prepared(content_hash, date=digest.date, is_index=True)
-    rows = digest_rows(digest)
+    except Exception as error:  # a bug met by this file: the other files go on
+        log.exception("reading %s failed", path)
+        return _Prepared(content_hash, error=_unexpected(error))
     return _Prepared(content_hash, str(resolved), rows, len(digest.items), digest.date)
 
 
@@ -328,9 +262,15 @@ def _store(
     replaced = _other_file(stored, prepared.source_path)
     if replaced is not None and stored is not None and _day_stays(stored, prepared.rows):
         return FileOutcome(path, Status.CONFLICT, prepared.date, reason=_kept_day(stored))
-    write = library.digests.write_rows(
-        prepared.rows, content_hash=prepared.content_hash, source_path=prepared.source_path
-    )
+    try:
+        write = library.digests.write_rows(
+            prepared.rows, content_hash=prepared.content_hash, source_path=prepared.source_path
+        )
+    except LibraryError:
+        raise  # the library itself (locked, full, damaged): every file would fail so
+    except Exception as error:  # a bug met by this file (its savepoint undone): go on
+        log.exception("writing %s failed", path)
+        return FileOutcome(path, Status.FAILED, prepared.date, reason=_unexpected(error))
     status = Status.IMPORTED if write.created else Status.UPDATED
     problems = tuple(
         f"{split_local_key(result.url)[1]}: {result.error}"
@@ -346,6 +286,12 @@ def _store(
         image_problems=problems,
         replaced=replaced,
     )
+
+
+def _unexpected(error: Exception) -> str:
+    """A bug's reason, in one line: kbapp could not take this file, and why."""
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"kbapp could not take this file ({type(error).__name__}: {detail}); please report it"
 
 
 def _other_file(stored: DigestInfo | None, source: str) -> str | None:
@@ -407,45 +353,6 @@ def cache_local_images(
     return results
 
 
-def _yield_to_the_writer() -> None:
-    """Workers run at a lower priority: the one writing thread is the pipeline's narrow
-    end, and on two cores it would otherwise wait for CPU while parsed files pile up."""
-    if hasattr(os, "nice"):
-        os.nice(5)
-
-
-def _spawn_is_safe() -> bool:
-    """Whether worker processes may start without surprises.
-
-    A spawned worker first re-runs the program's main script (not a `-m package`'s
-    `__main__`, not a frozen app). A script without an `if __name__ == "__main__":`
-    guard would then run again in every worker: it gets no workers by default.
-    """
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    if main is None or getattr(sys, "frozen", False):
-        return True
-    if spec is not None and spec.name.endswith("__main__"):
-        return True
-    path = getattr(spec, "origin", None) or getattr(main, "__file__", None)
-    if path is None:  # an interactive session: nothing to re-run
-        return True
-    try:
-        source = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "__name__" in source and "__main__" in source
-
-
-def _cpu_count() -> int:
-    """CPUs this process may use (a container may allow fewer than the machine has)."""
-    try:
-        count = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        count = os.cpu_count() or 1
-    return count if count > 1 else 0
-
-
 def collect_files(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
     """The files to import, each with a problem (a missing path) or None.
 
@@ -487,6 +394,7 @@ __all__ = [
     "SERIES_INDEX",
     "FileOutcome",
     "ImportReport",
+    "Progress",
     "Status",
     "cache_local_images",
     "collect_files",
