@@ -54,6 +54,11 @@ class Task:
             self._emit(self.id, done, total, text)
 
 
+# How long the worker's write waits for another process writing to the library (an
+# import in a terminal) before it reports the library locked.
+WAIT_FOR_WRITERS_S = 120.0
+
+
 class _Worker(QObject):
     finished = Signal(int, object)
     failed = Signal(int, object)
@@ -69,6 +74,10 @@ class _Worker(QObject):
         try:
             if self._library is None:  # the window checks it with its first task
                 self._library = Library(self._library_path, check=False)
+                self._library.db.wait_for_writers(  # `kbapp import` in a terminal: take turns
+                    lambda: log.info("waiting for another program writing to the library"),
+                    WAIT_FOR_WRITERS_S,
+                )
             result = task.work(self._library, task)
         except BaseException as error:  # reported to the UI, never lost in the thread
             if isinstance(error, LibraryError):  # the environment: words, no traceback
