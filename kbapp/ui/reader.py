@@ -49,7 +49,9 @@ class ReaderView(QTextBrowser):
     def __init__(
         self,
         parent: QWidget | None = None,
-        open_external: Callable[[QUrl], Any] = QDesktopServices.openUrl,
+        open_external: Callable[[QUrl], Any] = lambda url: (
+            url.scheme().lower() in EXTERNAL_SCHEMES and QDesktopServices.openUrl(url)
+        ),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reader")
@@ -397,20 +399,18 @@ class ReaderView(QTextBrowser):
 
     # -- links and resources ------------------------------------------------------------
     def _on_anchor(self, url: QUrl) -> None:
-        scheme = url.scheme().lower()
-        if scheme in EXTERNAL_SCHEMES:
+        if url.scheme().lower() != "kb":  # the web; anything else refused there, saying why
             self._open_external(url)
-        elif scheme == "kb":
-            path = url.path()
-            if path.startswith("select/"):
-                self.select(path.removeprefix("select/"))
-            elif path == "expand":
-                ordinal = url.query().removeprefix("n=")
-                if ordinal.isdigit():
-                    self.expand(int(ordinal))
-            else:
-                self.kb_link.emit(url)
-        # Anything else (file:, relative paths) is never followed.
+            return
+        path = url.path()
+        if path.startswith("select/"):
+            self.select(path.removeprefix("select/"))
+        elif path == "expand":
+            ordinal = url.query().removeprefix("n=")
+            if ordinal.isdigit():
+                self.expand(int(ordinal))
+        else:
+            self.kb_link.emit(url)
 
     def loadResource(self, kind: int, url: QUrl) -> Any:  # type: ignore[override]
         if kind != QTextDocument.ResourceType.ImageResource:

@@ -21,7 +21,6 @@ from kbapp.core.export.item_markdown import item_markdown
 from kbapp.ui import actions
 from kbapp.ui.errors import open_in_browser
 from kbapp.ui.layout import DOCK_MIN
-from kbapp.ui.reader import EXTERNAL_SCHEMES
 from kbapp.ui.user_layer import kb_query
 
 if TYPE_CHECKING:
@@ -294,10 +293,11 @@ class UserActions:
     # -- links ----------------------------------------------------------------------------
     def follow_link(self, url: QUrl) -> None:
         """A link of a note's preview or a paper's page: in-app (`kb:`) here, the web in
-        the browser, anything else (file:, javascript:) never."""
+        the browser, anything else (file:, javascript:) never, and the status bar says
+        why (`open_in_browser`)."""
         if url.scheme() == "kb":
             self._on_kb_link(url)
-        elif url.scheme() in EXTERNAL_SCHEMES:
+        else:
             open_in_browser(url, self.window.statusBar())
 
     def follow_reference(self, text: str) -> None:

@@ -69,3 +69,17 @@ def test_a_web_link_still_opens_by_enter_and_by_click(  # type: ignore[no-untype
         window.reader.anchorClicked.emit(QUrl(url))
     window.reader.anchorClicked.emit(QUrl("https://example.com/clicked"))
     assert caught.urls == ["https://example.com/fine", "https://example.com/clicked"]
+
+
+@pytest.mark.parametrize("url", HOSTILE)
+def test_a_clicked_link_of_another_scheme_says_why_it_was_not_opened(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, caught: UrlCatcher, url: str
+) -> None:
+    window.statusBar().clearMessage()
+    window.reader.anchorClicked.emit(QUrl(url))  # in the reader
+    assert caught.urls == []
+    assert window.statusBar().currentMessage().startswith(f"Not opened: {url.split(':')[0]}:")
+    window.statusBar().clearMessage()
+    window.user_actions.follow_link(QUrl(url))  # in a note's preview or a paper's page
+    assert caught.urls == []
+    assert "only http and https" in window.statusBar().currentMessage()
