@@ -1,5 +1,6 @@
-"""Starting the window, top to bottom: one instance per library → library → first-run
-samples (a demo library of their own) → window → the files given.
+"""Starting the window, top to bottom: one instance per library → library (when it does
+not open, the ways out of `ui.open_failure`) → first-run samples (a demo library of
+their own) → window → the files given.
 
 `run` is what `kbapp [FILE.md ...]` with no command calls. When a window already shows
 the library, the files go to it and this process exits (`single_instance`). With
@@ -92,16 +93,25 @@ def _window(
     app: QApplication, library_path: Path, config: Path, files: list[Path], launch: Launch
 ) -> int:
     """The window, answering later launches (`launch`'s server, or one it starts after
-    the first paint), importing `files` once shown."""
+    the first paint), importing `files` once shown. When the library did not open and
+    another was chosen instead, it answers for that one."""
     from kbapp.ui import single_instance
     from kbapp.ui.errors import install_excepthook
 
     servers = [launch.server] if launch.server is not None else []
+    pending = launch.pending
     try:
         opened = open_for_window(library_path, samples=not files, window=True)
         if opened is None:
             return 2
         log.debug("library open")
+        shown = (opened[1] or opened[0]).path  # the user's library, behind the samples
+        moved = shown.resolve() != library_path.resolve()  # another chosen at the failure
+        if moved and pending is not None:
+            pending.release()  # later launches on the file that failed start their own
+            pending = None
+        elif moved and launch.server is not None:
+            launch.server.follow(shown)
         window = make_main_window(*opened, config)
         log.debug("window made")
         window.started.connect(lambda: log.debug("first paint"))
@@ -109,23 +119,26 @@ def _window(
         single_instance.accept_file_opens(window)
         if launch.server is not None:
             single_instance.serve(window, launch.server)
-        if launch.pending is not None:
-            pending = launch.pending
 
-            def serve_now() -> None:  # after the first paint (`MainWindow.started`)
+        def serve_now() -> None:  # after the first paint (`MainWindow.started`)
+            if pending is not None:
                 server = pending.listen()
-                if server is not None:
-                    servers.append(server)
-                    single_instance.serve(window, server)
+            else:
+                server = single_instance.InstanceServer()
+                server.follow(shown)
+            if server is not None and server.listening:
+                servers.append(server)
+                single_instance.serve(window, server)
 
+        if pending is not None or (moved and launch.server is None):
             window.started.connect(serve_now)
         window.show()
         if files:
             window.open_files(files)  # imported once the window has painted
         return app.exec()
     finally:
-        if launch.pending is not None:
-            launch.pending.release()  # when the window never painted (a bad library)
+        if pending is not None:
+            pending.release()  # when the window never painted (a bad library)
         for server in servers:
             server.close()  # removes the socket: the next launch need not clean up
 
@@ -154,34 +167,36 @@ def _picture(
 
 
 def open_for_window(
-    path: Path, *, samples: bool, window: bool = False
+    path: Path, *, samples: bool, window: bool = False, busy_timeout_ms: int | None = None
 ) -> tuple[Library, Library | None] | None:
     """The library to show, migrated, and None; or, when it is empty and no files are
     coming, the samples' library (`ui.samples`) and the user's empty one. For the
-    `window`, the file is checked on its worker after the first paint; damage found
-    before (the schema does not read) gets the recovery dialog here, and any other
-    reason not to open, a message box."""
-    from kbapp.core.store.library import DamagedLibraryError, Library, LibraryError
+    `window`, the file is checked on its worker after the first paint, and a reason not
+    to open found here (damaged, foreign, unreadable, locked, newer) gets a dialog with
+    the ways out (`ui.open_failure`): a backup restored, another library chosen (opened
+    instead), Try again, or Quit. Without the window (`--screenshot`), and on Quit, the
+    reason is one line on stderr and the answer None. `busy_timeout_ms`: how long to wait
+    for another program's lock (the library's default, 5 s)."""
+    from kbapp.core.store.library import BUSY_TIMEOUT_MS, Library, LibraryError
 
-    log.info("library: %s", path)
-    try:
-        library = Library(path, check=not window)
-    except DamagedLibraryError as error:
-        if window:
-            from kbapp.ui.safety import recover_before_opening
+    while True:
+        log.info("library: %s", path)
+        try:
+            library = Library(
+                path, check=not window, busy_timeout_ms=busy_timeout_ms or BUSY_TIMEOUT_MS
+            )
+            break
+        except LibraryError as error:
+            chosen = None
+            if window:
+                from kbapp.ui.open_failure import way_out
 
-            print(f"kbapp: {error}", file=sys.stderr)
-            if recover_before_opening(error):
-                return open_for_window(path, samples=samples, window=True)
-            return None
-        print(f"kbapp: {error}", file=sys.stderr)
-        return None
-    except LibraryError as error:
-        if window:
-            _tell(str(error))
-        else:
-            print(f"kbapp: {error}", file=sys.stderr)
-        return None
+                log.info("the library does not open: %s", error)
+                chosen = way_out(path, error)
+            if chosen is None:
+                print(f"kbapp: {error}", file=sys.stderr)
+                return None
+            path = chosen
     if samples and not library.digests.dates():
         from kbapp.ui.samples import open_sample_library
 

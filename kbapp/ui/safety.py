@@ -1,6 +1,7 @@
 """Keeping the library safe from the window: File ▸ Back up now and Restore from backup…,
 Library ▸ Check library, the check right after the first paint, and the way back from a
-damaged library (restore a backup, or rebuild from the digest files).
+damaged library (restore a backup, or rebuild from the digest files), also before the
+window exists (`recover_before_opening`, `restore_before_opening`).
 
 `SafetyActions` is a controller of `MainWindow` (it holds no widget). The slow parts run
 on the worker: the check, the backup, listing backups with their counts, the rebuild.
@@ -255,10 +256,14 @@ class SafetyActions:
         return False
 
 
-def recover_before_opening(error: DamagedLibraryError) -> bool:
+def recover_before_opening(
+    error: DamagedLibraryError, dialog: RecoveryDialog | None = None
+) -> bool:
     """Damage found before the window exists (the file's schema does not read): the
-    recovery dialog on its own. True when a backup or a rebuilt library is in place."""
-    dialog = RecoveryDialog(error)
+    recovery dialog on its own (`dialog`, when the caller added buttons of its own to
+    it). True when a backup or a rebuilt library is in place."""
+    if dialog is None:
+        dialog = RecoveryDialog(error)
     path = error.path
     chosen: list[Callable[[], bool]] = []
     dialog.restore.connect(lambda backup: chosen.append(lambda: _restore_now(path, backup)))
@@ -269,13 +274,23 @@ def recover_before_opening(error: DamagedLibraryError) -> bool:
     return bool(chosen) and chosen[0]()
 
 
+def restore_before_opening(library: Path) -> bool:
+    """The library does not open and the window does not exist yet: its backups listed
+    (`BackupsDialog`), the one chosen put in its place. True when one is in place."""
+    dialog = BackupsDialog(backups.list_backups(library), backups.folder_of(library))
+    chosen: list[Path] = []
+    dialog.chosen.connect(chosen.append)
+    dialog.exec()
+    return bool(chosen) and _restore_now(library, chosen[0])
+
+
 def _restore_now(library: Path, backup: Path) -> bool:
     try:
         aside = backups.restore_backup(library, backup)
     except LibraryError as error:
         QMessageBox.warning(None, "Could not restore the backup", str(error))
         return False
-    log.info("restored %s; the damaged library is kept at %s", backup, aside)
+    log.info("restored %s; the library it replaced is kept at %s", backup, aside)
     return True
 
 
