@@ -37,7 +37,8 @@ def run_import(args: argparse.Namespace) -> int:
         if outcome.replaced is not None:
             print(
                 f"kbapp: warning: {outcome.date} was the day of {visible(outcome.replaced)}; "
-                f"{visible(str(outcome.path))} is under the date's own path and replaces it",
+                f"{visible(str(outcome.path))} replaces it (under the date's own path, or "
+                "changed more recently)",
                 file=sys.stderr,
             )
 

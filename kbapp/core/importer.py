@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -259,9 +260,11 @@ def _store(
         date = known.date if known else prepared.date
         return FileOutcome(path, Status.UNCHANGED, date, items=prepared.items)
     stored = library.digests.digest(prepared.rows.date)
-    replaced = _other_file(stored, prepared.source_path)
-    if replaced is not None and stored is not None and _day_stays(stored, prepared.rows):
-        return FileOutcome(path, Status.CONFLICT, prepared.date, reason=_kept_day(stored))
+    source = prepared.source_path
+    replaced = _other_file(stored, source)
+    if stored is not None and replaced is not None and _day_stays(stored, prepared.rows, source):
+        reason = _kept_day(stored, prepared.rows)
+        return FileOutcome(path, Status.CONFLICT, prepared.date, reason=reason)
     try:
         write = library.digests.write_rows(
             prepared.rows, content_hash=prepared.content_hash, source_path=prepared.source_path
@@ -301,16 +304,30 @@ def _other_file(stored: DigestInfo | None, source: str) -> str | None:
     return stored.source_path if Path(stored.source_path).is_file() else None
 
 
-def _day_stays(stored: DigestInfo, rows: DigestRows) -> bool:
+def _day_stays(stored: DigestInfo, rows: DigestRows, source: str) -> bool:
     """Whether the day stays with the other file (this one a conflict): one day, one
     file, the same at every import (two files of one date used to take turns). The file
     under the date's own path (`202103/0307.md` for 2021-03-07) wins over one that is
-    not; otherwise the day stays with the file it came from, while that is there."""
-    return not (rows.path_date == rows.date and stored.path_date != rows.date)
+    not; between equals, the one changed last (an edited copy dragged in replaces the
+    day; re-importing both changes nothing)."""
+    own, theirs = rows.path_date == rows.date, stored.path_date == rows.date
+    if own != theirs:
+        return theirs
+    return _changed_at(source) <= _changed_at(stored.source_path or "")
 
 
-def _kept_day(stored: DigestInfo) -> str:
-    why = "its date's own path" if stored.path_date == stored.date else "imported first"
+def _changed_at(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _kept_day(stored: DigestInfo, rows: DigestRows) -> str:
+    if stored.path_date == stored.date and rows.path_date != rows.date:
+        why = "it is under the date's own path"
+    else:
+        why = "it was changed more recently"
     return (
         f"{stored.date} is already the day of {stored.source_path} ({why}); "
         "this file was not imported"

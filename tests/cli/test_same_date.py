@@ -5,6 +5,7 @@ file it came from. The other is reported as a conflict (and nothing of it writte
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -63,22 +64,33 @@ def test_the_file_under_the_dates_own_path_stays_the_day(
             assert out.splitlines()[-1].endswith(", 1 not imported: another file has the date")
 
 
-def test_without_an_own_path_the_day_stays_with_its_first_file(
+def test_between_equals_the_file_changed_last_is_the_day(
     pair: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     own, other = pair
     first = tmp_path / "drafts" / "first.md"
     own.rename(first)  # two drafts of one date, neither under the date's path
+    os.utime(other, (1_600_000_000, 1_600_000_000))  # the other draft is older
     library = tmp_path / "library.sqlite"
-    assert run_import(capsys, library, first)[0] == 0
-    for _ in range(3):
-        status, out, _ = run_import(capsys, library, other, first)
-        assert status == 0 and source_of_the_day(library) == str(first.resolve())
-        assert f"conflict: {DATE} is already the day of {first.resolve()} (imported first)" in out
+    assert run_import(capsys, library, other, first)[0] == 0  # the older, then replaced
+    assert source_of_the_day(library) == str(first.resolve())
+    for _ in range(3):  # from now on, whatever the order and however often
+        for order in ((other, first), (first, other)):
+            status, out, _ = run_import(capsys, library, *order)
+            assert status == 0 and source_of_the_day(library) == str(first.resolve())
+            assert (
+                f"conflict: {DATE} is already the day of {first.resolve()} "
+                "(it was changed more recently)"
+            ) in out
     with Library(library) as opened:  # nothing of the other file was written
         info = opened.digests.digest(DATE)
         assert info is not None
         assert info.content_hash == hashlib.sha256(first.read_bytes()).hexdigest()
+    other.write_text(other.read_text(encoding="utf-8") + "- edited now\n", encoding="utf-8")
+    status, out, err = run_import(capsys, library, other)  # an edited copy dragged in
+    assert status == 0 and out.startswith("updated")
+    assert source_of_the_day(library) == str(other.resolve())
+    assert f"was the day of {first.resolve()}" in err
 
 
 def test_when_the_days_file_is_gone_another_takes_over(
