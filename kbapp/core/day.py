@@ -14,7 +14,19 @@ from kbapp.core.digest.model import Entry, Image, Link, Section, Video
 
 
 def entry_from_dict(data: dict[str, Any]) -> Entry:
-    """The inverse of `Entry.to_dict` (links live in their own table)."""
+    """The inverse of `Entry.to_dict` (links live in their own table). Iterative, so a
+    stored tree of any depth reads back; any key may be missing (older rows)."""
+    top = _entry(data)
+    stack = [(top, data)]
+    while stack:
+        entry, raw = stack.pop()
+        children = raw.get("children") or []
+        entry.children = [_entry(child) for child in children]
+        stack.extend(zip(entry.children, children, strict=True))
+    return top
+
+
+def _entry(data: dict[str, Any]) -> Entry:
     return Entry(
         text=data.get("text", ""),
         line=data.get("line", 0),
@@ -22,7 +34,6 @@ def entry_from_dict(data: dict[str, Any]) -> Entry:
         label=data.get("label"),
         field=data.get("field"),
         group=data.get("group"),
-        children=[entry_from_dict(child) for child in data.get("children", [])],
     )
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 from kbapp.core.digest.identities import arxiv_ref, github_ref
 from kbapp.core.digest.labels import Labelled, bare_label, split_label, unwrap
 from kbapp.core.digest.links import build_links
-from kbapp.core.digest.model import LINK_FIELDS, Diagnostic, Entry, Link
+from kbapp.core.digest.model import (
+    LINK_FIELDS,
+    VERBATIM,
+    Diagnostic,
+    Entry,
+    Link,
+    walk_entries,
+)
 from kbapp.core.digest.text import is_compat
+
+__all__ = ["MAX_DEPTH", "VERBATIM", "EntryBuilder", "finish_entries", "walk_entries"]
 
 # URL kinds that contradict a label (spec §4.5): kept, but reported.
 _KIND_MISMATCH = {
@@ -16,6 +25,13 @@ _KIND_MISMATCH = {
 }
 
 
+# How many levels of bullets nest as entries (a root is the first). The corpus nests
+# three; a bullet deeper still is kept as a written line (VERBATIM) among the children of
+# the entry at the last level, so no tree, no recursion over one and no JSON document of
+# one (json recurses once per `[` or `{`, and Python stops at 1,000) goes deeper.
+MAX_DEPTH = 100
+
+
 class EntryBuilder:
     """Collects the bullets and paragraphs of one body into ordered trees.
 
@@ -23,25 +39,35 @@ class EntryBuilder:
     whatever came before: the digests mix 0- and 3-space bullets in one item (spec
     §4.1), so "deeper than the previous bullet" would nest them wrongly. Without it
     (other sections) nesting follows ordinary Markdown.
+
+    A bullet that would nest deeper than `MAX_DEPTH` levels becomes a VERBATIM entry
+    holding `written`, its whole line as written, under the entry at the last level.
+    The stack still tracks its indent, so the bullets after it find their parents as
+    ever, and the written lines keep all that their nesting said.
     """
 
     def __init__(self, top_indent: int | None) -> None:
         self.top_indent = top_indent
         self.roots: list[Entry] = []
-        self._stack: list[tuple[int, Entry]] = []
+        self._stack: list[tuple[int, Entry]] = []  # the open bullets, one per level
 
-    def bullet(self, indent: int, text: str, line: int) -> None:
-        entry = Entry(text, line, kind="bullet")
+    def bullet(self, indent: int, text: str, line: int, written: str | None = None) -> None:
         top = self.top_indent is not None and indent <= self.top_indent
         if not top:
             while self._stack and self._stack[-1][0] >= indent:
                 self._stack.pop()
         if top or not self._stack:
+            entry = Entry(text, line, kind="bullet")
             self.roots.append(entry)
             self._stack = [(indent, entry)]
-        else:
+            return
+        if len(self._stack) < MAX_DEPTH:
+            entry = Entry(text, line, kind="bullet")
             self._stack[-1][1].children.append(entry)
-            self._stack.append((indent, entry))
+        else:
+            entry = Entry(text if written is None else written, line, kind=VERBATIM)
+            self._stack[MAX_DEPTH - 1][1].children.append(entry)
+        self._stack.append((indent, entry))
 
     def paragraph(self, text: str, line: int) -> None:
         self.roots.append(Entry(text, line, kind="paragraph"))
@@ -49,14 +75,32 @@ class EntryBuilder:
 
 
 def finish_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> None:
-    """Label, link and check every entry of a body, depth first."""
-    for entry in entries:
-        _finish(entry, None, diagnostics)
+    """Label, link and check every entry of a body, depth first (iteratively)."""
+    # (entry, the field its parent gives it, whether it opens a run of written lines)
+    stack: list[tuple[Entry, str | None, bool]] = [(e, None, False) for e in reversed(entries)]
+    while stack:
+        entry, parent_field, opens_run = stack.pop()
+        if entry.field == "head_extra":
+            continue
+        if entry.kind == VERBATIM:
+            if opens_run:
+                detail = f"bullets nested deeper than {MAX_DEPTH} levels kept as written"
+                diagnostics.append(Diagnostic("nesting_too_deep", entry.line, detail))
+            entry.links = _links(entry, "inline", diagnostics, context=parent_field or "point")
+            for link in entry.links:
+                _check_identity(link, diagnostics)
+            continue
+        _finish(entry, parent_field, diagnostics)
+        below = entry.field or parent_field
+        children = entry.children
+        for n in range(len(children) - 1, -1, -1):
+            child = children[n]
+            run = child.kind == VERBATIM and (n == 0 or children[n - 1].kind != VERBATIM)
+            stack.append((child, below, run))
 
 
 def _finish(entry: Entry, parent_field: str | None, diagnostics: list[Diagnostic]) -> None:
-    if entry.field == "head_extra":
-        return
+    """Label, link and check one entry (not its children)."""
     labelled = _label_of(entry)
     if labelled is not None:
         _apply_label(entry, labelled, diagnostics)
@@ -78,8 +122,6 @@ def _finish(entry: Entry, parent_field: str | None, diagnostics: list[Diagnostic
         diagnostics.append(Diagnostic("empty_value", entry.line, entry.label))
     for link in entry.links:
         _check_identity(link, diagnostics)
-    for child in entry.children:
-        _finish(child, entry.field or parent_field, diagnostics)
 
 
 def _label_of(entry: Entry) -> Labelled | None:

@@ -9,6 +9,7 @@ lossless record.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
@@ -92,7 +93,7 @@ class Entry:
 
     text: str
     line: int
-    kind: str = "bullet"  # "bullet" or "paragraph"
+    kind: str = "bullet"  # "bullet", "paragraph" or VERBATIM (a line kept as written)
     label: str | None = None
     field: str | None = None
     group: int | None = None
@@ -100,29 +101,65 @@ class Entry:
     children: list[Entry] = _field(default_factory=list)
 
     def walk(self) -> list[Entry]:
-        out = [self]
-        for child in self.children:
-            out.extend(child.walk())
-        return out
+        """The entry and all below it, in file order."""
+        return [entry for _, entry in walk_entries([self])]
 
     def plain(self, depth: int = 0) -> str:
-        """The entry and its children as indented plain-text lines."""
-        head = f"{self.label}: {self.text}" if self.label and depth else self.text
-        lines = [("  " * (depth - 1) + "- " if depth else "") + head] if head or depth else []
-        for child in self.children:
-            lines.append(child.plain(depth + 1))
+        """The entry and its children as indented plain-text lines (a verbatim line as
+        it was written)."""
+        lines = []
+        for below, entry in walk_entries([self]):
+            at = depth + below
+            if entry.kind == VERBATIM:
+                lines.append(entry.text)
+                continue
+            head = f"{entry.label}: {entry.text}" if entry.label and at else entry.text
+            if at:
+                lines.append("  " * (at - 1) + "- " + head)
+            elif head:
+                lines.append(head)
         return "\n".join(line for line in lines if line)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "line": self.line,
-            "label": self.label,
-            "field": self.field,
-            "group": self.group,
-            "text": self.text,
-            "children": [child.to_dict() for child in self.children],
-        }
+        return tree_data(self, _entry_fields)
+
+
+# A line kept exactly as written, indentation and marker included: a bullet nested
+# deeper than `entries.MAX_DEPTH` levels, so that no tree (and no JSON of one) is deeper.
+VERBATIM = "verbatim"
+
+
+def walk_entries(roots: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
+    """Every entry of the trees `roots` in file order (depth first), with its depth
+    below its root (0 for a root). Iterative, so no depth of nesting can overflow it."""
+    stack = [(0, entry) for entry in reversed(list(roots))]
+    while stack:
+        depth, entry = stack.pop()
+        yield depth, entry
+        stack.extend((depth + 1, child) for child in reversed(entry.children))
+
+
+def tree_data(entry: Entry, node: Callable[[Entry], dict[str, Any]]) -> dict[str, Any]:
+    """The tree of `entry` as nested dicts, `node(e)` for each entry with its
+    `"children"` list added last. Iterative (whatever the depth)."""
+    top = node(entry)
+    stack = [(entry, top)]
+    while stack:
+        current, data = stack.pop()
+        data["children"] = children = [node(child) for child in current.children]
+        stack.extend(zip(current.children, children, strict=True))
+    return top
+
+
+def _entry_fields(entry: Entry) -> dict[str, Any]:
+    return {
+        "kind": entry.kind,
+        "line": entry.line,
+        "label": entry.label,
+        "field": entry.field,
+        "group": entry.group,
+        "text": entry.text,
+    }
 
 
 @dataclass(slots=True)
@@ -140,6 +177,9 @@ class Item:
     images: list[Image] = _field(default_factory=list)
     videos: list[Video] = _field(default_factory=list)
     flags: list[str] = _field(default_factory=list)
+    # The line after the article link as written: the gap and the stars (`:star:`, ⭐,
+    # ⭐️ or ★), so that the head can be written back exactly.
+    stars_raw: str = ""
 
     # -- views over the entries (spec §5) ------------------------------------------------
     def _with_field(self, name: str) -> list[Entry]:

@@ -25,8 +25,13 @@ _H1 = re.compile(r"^#\s+(.*)$")
 _H2 = re.compile(r"^##\s+(?::[a-z_]+:\s*)?(.+?)\s*$")
 _RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 _ITEM = re.compile(r"^(\d{1,9})\.\s+\[")
-_UNNUMBERED = re.compile(r"^\s+\[.*\]\(\s*https?://mp\.weixin\.qq\.com[^)]*\)[\s]*(?::star:\s*)+$")
-_STARS = re.compile(r"((?:\s*:star:)*)\s*$")
+# A star: `:star:`, or ⭐ (U+2B50) or ★ (U+2605), each maybe with a variation selector.
+_STAR = ":star:|[\u2b50\u2605][\ufe0e\ufe0f]?"
+_STAR_TOKEN = re.compile(_STAR)
+_UNNUMBERED = re.compile(
+    rf"^\s+\[.*\]\(\s*https?://mp\.weixin\.qq\.com[^)]*\)[\s]*(?:(?:{_STAR})\s*)+$"
+)
+_STARS = re.compile(rf"((?:\s*(?:{_STAR}))*)\s*$")
 _DIV_CLOSE = re.compile(r"^\s*</div>\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^( *)[-*+](?:\s+(.*))?$")
 
@@ -134,7 +139,7 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
         if not content:
             digest.structure.append(number)  # an empty bullet: valid and ignored
             return
-        state.builder.bullet(len(bullet.group(1)), content, number)
+        state.builder.bullet(len(bullet.group(1)), content, number, line)
     else:
         state.builder.paragraph(line.strip(), number)
 
@@ -146,8 +151,10 @@ def _start_item(state: _State, line: str, number: int) -> None:
     head = line[numbered.end() - 1 :] if numbered else line.strip()
     stars_match = _STARS.search(head)
     assert stars_match is not None  # it matches at the end of any text, stars or none
-    stars = stars_match.group(1).count(":star:")
-    head = head[: stars_match.start()].rstrip()
+    tokens = _STAR_TOKEN.findall(stars_match.group(1))
+    stars = len(tokens)
+    content = head[: stars_match.start()].rstrip()
+    stars_raw, head = head[len(content) :], content
     link_at = head.rfind("](")
     close = head.rfind(")")
     if link_at > 0 and close > link_at:
@@ -165,6 +172,7 @@ def _start_item(state: _State, line: str, number: int) -> None:
         article_url=url,
         article_key=article_key(url),
         stars=stars,
+        stars_raw=stars_raw,
     )
     if extra.strip():
         item.entries.append(Entry(extra.strip(), number, kind="paragraph", field="head_extra"))
@@ -174,12 +182,25 @@ def _start_item(state: _State, line: str, number: int) -> None:
         digest.diagnostics.append(Diagnostic("duplicate_index", number, str(index)))
     if stars == 0:
         digest.diagnostics.append(Diagnostic("missing_stars", number, item.title))
+    if any(token != ":star:" for token in tokens):
+        digest.diagnostics.append(Diagnostic("unicode_stars", number, _stars_detail(tokens)))
     if is_compat(item.title):
         digest.diagnostics.append(Diagnostic("compat_char_normalised", number, "title"))
     state.item = item
     state.item_last_line = number
     state.builder = EntryBuilder(top_indent=max(4, len(str(index)) + 2) if index else 4)
     digest.items.append(item)
+
+
+def _stars_detail(tokens: list[str]) -> str:
+    """`stars written as ⭐ (U+2B50) counted as 3 stars`: each form, in order met."""
+    forms = [
+        token if token == ":star:" else f"{token} ({' '.join(f'U+{ord(c):04X}' for c in token)})"
+        for token in dict.fromkeys(tokens)
+    ]
+    shown = forms[0] if len(forms) == 1 else ", ".join(forms[:-1]) + " and " + forms[-1]
+    noun = "star" if len(tokens) == 1 else "stars"
+    return f"stars written as {shown} counted as {len(tokens)} {noun}"
 
 
 def _end_item(state: _State) -> None:

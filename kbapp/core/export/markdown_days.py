@@ -140,13 +140,21 @@ def _rewrite(digest: dict[str, Any]) -> str:
 
 
 def _entries(entries: list[dict[str, Any]], indent: str) -> list[str]:
+    """Entries as markdown lines, each level two spaces in; a verbatim line (nested
+    deeper than the parser keeps as a tree) as it was written. Iterative: no depth of
+    nesting can overflow it."""
     lines = []
-    for entry in entries:
+    stack = [(indent, entry) for entry in reversed(entries)]
+    while stack:
+        at, entry = stack.pop()
         text = entry.get("text") or ""
         head = f"{entry['label']}: {text}" if entry.get("label") else text
-        if entry.get("kind") == "paragraph":  # a line of text, not a point: as it was
-            lines.append(f"{indent}{head}".rstrip())
+        if entry.get("kind") == "verbatim":  # its indentation and marker are its own
+            lines.append(text.rstrip())
+        elif entry.get("kind") == "paragraph":  # a line of text, not a point: as it was
+            lines.append(f"{at}{head}".rstrip())
         else:
-            lines.append(f"{indent}- {head}".rstrip())
-        lines += _entries(entry.get("children") or [], indent + "  " if indent else "  ")
+            lines.append(f"{at}- {head}".rstrip())
+        below = at + "  " if at else "  "
+        stack.extend((below, child) for child in reversed(entry.get("children") or []))
     return lines
