@@ -3,7 +3,8 @@
 The HTML is written for Qt's rich-text engine (tables for cards, no script, no remote
 loads): icons are `icon:` resources and in-app links use the `kb:` scheme, both served
 by the window. Prose (abstracts, tips, points) goes through `prose`; titles are escaped,
-never interpreted (`1*1` is not emphasis).
+never interpreted (`1*1` is not emphasis); a digest's address is a link only when the
+reader would follow it (`links.anchor`).
 
 Qt breaks a line after every inline picture and ignores `white-space: nowrap` on a span,
 so what must stay in one piece is text (the stars), or starts its own line (a chip with
@@ -20,6 +21,7 @@ from urllib.parse import quote
 from kbapp.core.day import Day, DayItem, MyLink
 from kbapp.core.digest.model import LINK_FIELDS, Entry, Image, Link, Video
 from kbapp.core.render.caps import FULL, VIEW, Budget, Caps
+from kbapp.core.render.links import anchor
 from kbapp.core.render.media import render_image, render_video
 from kbapp.core.render.notes import WIKI_LINK, note_html, render_note
 from kbapp.core.render.prose import looks_like_url, prose, url_text_html
@@ -279,8 +281,7 @@ def render_card(
     number = item.index if item.index is not None else "·"
     select = f"kb:select/{quote(item.key, safe='/:~=-_.')}"
     title = html.escape(budget.text(item.title))
-    if item.article_url:
-        title = f'<a class="title" href="{html.escape(item.article_url)}">{title}</a>'
+    title = anchor(item.article_url, title, css="title")
     removed = ' <span class="removed">(removed from the file)</span>' if item.removed else ""
     body = [
         f'<a name="item-{html.escape(item.key)}"></a>',
@@ -397,10 +398,7 @@ def _chip_link(link: Link) -> str:
         shown = url_text_html(raw)
     else:
         shown = html.escape(raw if len(raw) <= 70 else raw[:67] + "…")
-    if not link.url:
-        return shown
-    target = html.escape(link.url)
-    return f'<a href="{target}" title="{target}">{shown}</a>'
+    return anchor(link.url, shown, tooltip=True)
 
 
 def render_section(

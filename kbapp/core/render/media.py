@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from kbapp.core.digest.model import Image, Video
+from kbapp.core.render.links import anchor
 from kbapp.core.render.prose import url_text_html
 
 
@@ -33,13 +34,9 @@ def render_video(video: Video) -> str:
             f'<p class="placeholder video" align="center">&nbsp;<br>▶ Video · {where}'
             " (no address)<br>&nbsp;</p>"
         )
-    href = html.escape(video.src)
-    return (
-        f'<p class="placeholder video" align="center">&nbsp;<br>'
-        f'<a href="{href}" title="{href}"><b>▶&nbsp;Video&nbsp;·&nbsp;{where}</b></a><br>'
-        f'<a class="muted" href="{href}" title="{href}">{url_text_html(video.src)}</a>'
-        "<br>&nbsp;</p>"
-    )
+    box = anchor(video.src, f"<b>▶&nbsp;Video&nbsp;·&nbsp;{where}</b>", tooltip=True)
+    address = anchor(video.src, url_text_html(video.src), css="muted", tooltip=True)
+    return f'<p class="placeholder video" align="center">&nbsp;<br>{box}<br>{address}<br>&nbsp;</p>'
 
 
 def max_image_width(reader_width: int, zoom: int | None) -> int:

@@ -1,5 +1,6 @@
-"""The user's notes as HTML: markdown (raw HTML shown as text), `[[...]]` as in-app links,
-lists written the way people type them.
+"""The user's notes as HTML: markdown (raw HTML shown as text, links only to what the
+reader follows: `markup`), `[[...]]` as in-app links, lists written the way people type
+them.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ import html
 import re
 from urllib.parse import quote
 
-from kbapp.core.render.prose import markdown_converter, md_text, short_url_texts
+from kbapp.core.render.markup import convert, notes_converter
+from kbapp.core.render.prose import md_text, short_url_texts
 
 # `[[...]]` in a note: a link to an item, a paper or a day, resolved when followed.
 WIKI_LINK = re.compile(r"\[\[([^\[\]\n]{1,200})\]\]")
@@ -65,9 +67,7 @@ def note_html(text: str) -> str:
         pieces.append(f"[{md_text(words)}](kb:resolve?q={quote(words, safe='')})")
         pos = found.end()
     pieces.append(html.escape(text[pos:], quote=False))
-    md = markdown_converter()
-    md.reset()
-    return short_url_texts(str(md.convert(markdown_lists("".join(pieces)))))
+    return short_url_texts(convert(notes_converter(), markdown_lists("".join(pieces))))
 
 
 def render_note(text: str) -> str:

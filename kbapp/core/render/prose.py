@@ -1,36 +1,37 @@
 """Digest text as inline HTML: markdown with raw HTML shown as text, links as links, and
 URLs shown as text shortened to their host and path tail.
 
-Titles are escaped elsewhere, never passed here (`1*1` in a title is not emphasis).
+Every character of the text is escaped before markdown sees it (`markup`); a link's
+address never meets markdown at all: markdown gets a token in its place and the link's
+HTML is written here (`links.anchor`), so that a URL with `<h1>` or `"` in it is an
+address, not markup. Titles are escaped elsewhere, never passed here (`1*1` in a title
+is not emphasis).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
 
+from kbapp.core.digest.identities import normalise_url
 from kbapp.core.digest.links import Found, find_links
 from kbapp.core.render.caps import VIEW, too_nested
-
-if TYPE_CHECKING:  # imported on the first markdown text, not at start-up
-    from markdown import Markdown
+from kbapp.core.render.links import anchor
+from kbapp.core.render.markup import convert, prose_converter
 
 # Text with none of these has no markdown in it: it is escaped, not converted (most
 # abstracts; markdown costs ~0.1 ms a call and ~25 ms to import at start-up).
 _MARKUP = re.compile(r"[*_`\[\]<>&\\#!\n]|^\s|^[-+]\s|^\d+[.)]\s|https?:|www\.", re.IGNORECASE)
-_md: Markdown | None = None
-
-
-def markdown_converter() -> Markdown:
-    """The one Markdown instance (made on first use); call `reset()` before `convert`."""
-    global _md
-    if _md is None:
-        import markdown
-
-        _md = markdown.Markdown(output_format="html")
-    return _md
-
+# What markdown gets in a link's place: an entity of no HTML, which markdown passes on as
+# it is and the text cannot hold (its own `&` reaches markdown as `&amp;`).
+_ADDRESS = "&kbl{};"  # the address of the link numbered so: `[label](&kbl0;)`
+_BARE = "&kbu{};"  # a bare URL, the whole link
+_TOKEN = re.compile(r"&kbl(\d+);|&kbu(\d+);")
+_MADE_LINK = re.compile(r'<a href="&kbl(\d+);">(.*?)</a>', re.DOTALL)
+_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)  # as markdown reads it
+_RULE_LINE = re.compile(r"^( {0,3})([-*_])(?=(?: *\2){2,} *$)", re.MULTILINE)  # `* * *`
 
 # A link whose URL has only these characters comes out of markdown as `href="URL"` with
 # `&` escaped: no quotes (a title), parentheses or brackets (nesting), spaces or markup.
@@ -51,22 +52,67 @@ def prose(text: str, nesting: int = VIEW.brackets) -> str:
 
 
 def markdown_prose(text: str, links: list[Found]) -> str:
-    """`prose` by the markdown package: the links marked up as markdown links."""
+    """`prose` by the markdown package, the links' addresses kept from it (tokens)."""
     pieces: list[str] = []
+    targets: list[tuple[str, str]] = []  # each link's address and its URL as written
     pos = 0
-    for found in links:
-        pieces.append(html.escape(text[pos : found.start], quote=False))
-        url = found.url_raw.strip().replace(" ", "%20")
-        label = found.text.strip() or url
-        pieces.append(f"[{md_text(label)}]({url or '#'})" if found.markdown else f"<{url}>")
-        pos = found.end
-    pieces.append(html.escape(text[pos:], quote=False))
-    md = markdown_converter()
-    md.reset()
-    out = md.convert("".join(pieces))
+    for found in _outside_code(text, links):
+        pieces.append(_escaped(text[pos : found.start]))
+        end = found.end
+        if found.markdown:
+            written = url = found.url_raw.strip()
+            if url.startswith("<") and url.endswith(">"):  # `[label](<url>)`
+                url = url[1:-1]
+            url = url.replace(" ", "%20")
+            label = md_text(found.text.strip()) if found.text.strip() else md_literal(url)
+            pieces.append(f"[{label}]({_ADDRESS.format(len(targets))})")
+            targets.append((url or "#", written))
+        else:
+            url = found.url_raw.strip()
+            if url.endswith(">") and text[found.start - 1 : found.start] == "<":  # `<url>`
+                url, end = url[:-1], end - 1
+            pieces.append(_BARE.format(len(targets)))
+            targets.append((normalise_url(url) or url, url))
+        pos = end
+    pieces.append(_escaped(text[pos:]))
+    # A line that is a rule's characters (`* * *`) is text: no rule, no list of lists.
+    out = convert(prose_converter(), _RULE_LINE.sub(r"\1\\\2", "".join(pieces)))
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
-    return out
+    return _links_in(out, targets)
+
+
+def _outside_code(text: str, links: list[Found]) -> list[Found]:
+    """The links not inside a code span: in one, a URL is code like the rest."""
+    if "`" not in text:
+        return links
+    spans = [(span.start(), span.end()) for span in _CODE_SPAN.finditer(text)]
+    kept, next_span = [], 0
+    for link in links:  # both in text order; code spans do not overlap
+        while next_span < len(spans) and spans[next_span][1] <= link.start:
+            next_span += 1
+        if next_span == len(spans) or link.end <= spans[next_span][0]:
+            kept.append(link)
+    return kept
+
+
+def _links_in(out: str, targets: list[tuple[str, str]]) -> str:
+    """Markdown's output with each link's token replaced by the link: a link in a code
+    span is its text; a markdown link markdown did not take is its text too."""
+
+    def text(found: re.Match[str]) -> str:
+        return html.escape(targets[int(found.group(1) or found.group(2))][1], quote=False)
+
+    def link(found: re.Match[str]) -> str:
+        if found.group(1) is not None:
+            return text(found)
+        href, written = targets[int(found.group(2))]
+        return anchor(href, html.escape(written, quote=False))
+
+    if "<code>" in out:
+        out = _CODE.sub(lambda code: _TOKEN.sub(text, code.group(0)), out)
+    out = _MADE_LINK.sub(lambda made: anchor(targets[int(made.group(1))][0], made.group(2)), out)
+    return _TOKEN.sub(link, out)
 
 
 def _plain_links(text: str, links: list[Found]) -> str | None:
@@ -98,9 +144,19 @@ def _plain_links(text: str, links: list[Found]) -> str | None:
     return "".join(out)
 
 
+def _escaped(text: str) -> str:
+    """Digest text for markdown: HTML-escaped (quotes are harmless outside a tag)."""
+    return html.escape(text, quote=False)
+
+
 def md_text(text: str) -> str:
-    """Text for a markdown link label: escaped, its brackets taken literally."""
-    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+    """Text for a markdown link label: escaped, its brackets and backslashes literal."""
+    return _escaped(text.replace("\\", "\\\\")).replace("[", "\\[").replace("]", "\\]")
+
+
+def md_literal(text: str) -> str:
+    """Text markdown shows as it is: escaped, every character markdown reads escaped."""
+    return _escaped(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 # -- URLs shown as text ---------------------------------------------------------------
