@@ -149,7 +149,7 @@ class ImagePresenter(QObject):
             )
         width = max_image_width(self._width, image.zoom)
         waiting = state is None or state.status == "pending"
-        fetching = waiting and not image.is_local and load_remote_images(self._settings)
+        fetching = waiting and _is_web(image) and load_remote_images(self._settings)
         # A box the size of a typical picture while one may come; a short note otherwise.
         height = int(width * PLACEHOLDER_RATIO) if fetching else NOTE_HEIGHT
         self._placeholders[key] = (self._placeholder_text(image, state), width, height)
@@ -171,6 +171,8 @@ class ImagePresenter(QObject):
             return f"{problem}\nClick to try again"
         if image.is_local:
             return f"Local image not in the library\n{where}"
+        if not _is_web(image):  # file:, data:, javascript:: never fetched nor read
+            return f"Not loaded: kbapp loads pictures from http and https addresses only\n{where}"
         if not load_remote_images(self._settings):
             return f"Remote images are off (Settings)\n{where}"
         return f"Loading image…\n{where}"
@@ -385,3 +387,8 @@ def _draw_placeholder(text: str, width: int, height: int, dpr: float = 1.0) -> Q
     painter.drawText(QRectF(8, 8, width - 16, height - 16), flags, text)
     painter.end()
     return image
+
+
+def _is_web(image: Image) -> bool:
+    """Whether the picture is a remote one the cache may fetch (http or https)."""
+    return not image.is_local and image.src.split(":", 1)[0].lower() in ("http", "https")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QProgressDialog, QToolTip
@@ -119,6 +120,19 @@ def test_with_remote_images_off_nothing_is_requested(
     text = window.images.resource(f"kb-wait:{image_key(DATE, url, False)}")
     assert text is not None
     assert window.images._placeholders[url][0].startswith("Remote images are off")
+    window.close()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "data:image/png;base64,AAAA"])
+def test_a_picture_that_is_not_on_the_web_is_never_loaded_and_says_so(
+    qtbot, tmp_path: Path, server: ImageServer, url: str
+) -> None:
+    window = _window(qtbot, tmp_path, url)
+    qtbot.waitUntil(lambda: window.images._ready)
+    assert window.images.resource(f"kb-wait:{image_key(DATE, url, False)}") is not None
+    text = window.images._placeholders[url][0]
+    assert text.startswith("Not loaded: kbapp loads pictures from http and https addresses only")
+    assert window.images._asked == set() and server.total == 0
     window.close()
 
 
