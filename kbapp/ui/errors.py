@@ -21,6 +21,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QStatusBar, QWidget
 
 from kbapp.core.images.urls import shown
+from kbapp.core.render.links import LINK_SCHEMES
 
 log = logging.getLogger("kbapp")
 # How core/images/urls.py's reasons begin (a bad address, or a redirect to one).
@@ -146,7 +147,7 @@ def _body_problem(lower: str, host: str) -> str | None:
 
 # -- links the system cannot open -----------------------------------------------------
 Opener = Callable[[QUrl], bool]
-OPENED_SCHEMES = ("http", "https", "mailto")  # what the system is ever asked to open
+OPENED_SCHEMES = LINK_SCHEMES  # what the system is ever asked to open: what the reader links
 
 
 def open_in_browser(
