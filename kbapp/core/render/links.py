@@ -2,10 +2,11 @@
 
 An address is digest text like any other: always escaped, and a link only when the
 reader would follow it. `http`, `https` and `mailto` it opens (`LINK_SCHEMES`, which
-`kbapp.ui.errors.open_in_browser` applies too); an address without a scheme (`#`, a relative path) it
-never follows, harmlessly. Any other scheme (`javascript:`, `file:`, `data:`, and `kb:`,
-the reader's own actions, which only the renderer writes) is not made a link: its text
-is shown, the address kept as the text's tooltip with the reason it is not a link.
+`kbapp.ui.errors.open_in_browser` applies too); an address without a scheme (`#`, a
+relative path) it never follows, harmlessly. Any other scheme (`javascript:`, `file:`,
+`data:`, and `kb:`, the reader's own actions, which only the renderer writes) is not
+made a link: its text is shown, the address kept as the text's tooltip with the reason
+it is not a link.
 """
 
 from __future__ import annotations
