@@ -124,6 +124,14 @@ def item_facets(stars: int, has: Iterable[str]) -> str:
     return " ".join(_FACET + token for token in found)
 
 
+# The facet tokens a filter can ask either way (`facet_sides`): stars, and code, paper
+# and image links.
+SIDED_FACETS = tuple(
+    [f"{_FACET}{side}{n}" for side in "su" for n in range(1, 6)]
+    + [f"{_FACET}{side}{kind}" for kind in _FACET_HAS for side in "hn"]
+)
+
+
 def facet_sides(query: Query) -> list[tuple[str, str, str]]:
     """(filter, its facet token, the token of the items it leaves out) for each filter
     that can be asked either way: stars>=2 is s2, or NOT u2. bm25 counts the items of

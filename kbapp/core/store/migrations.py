@@ -352,6 +352,18 @@ def paper_ratings(db: Database) -> None:
     )
 
 
+def search_facets(db: Database) -> None:
+    """Migration 0013: the index made again with a prefix index of first characters
+    (one-character queries), and how many items have each of the filters' two-sided
+    facet tokens (`search_facets`), so that a search asks a filter from its rarer side;
+    counted from the index, then kept by its writes (`store.search_index`)."""
+    from kbapp.core.store.search_index import FACETS_TABLE, count_facets, remake_table
+
+    remake_table(db.conn)
+    db.execute(FACETS_TABLE)
+    count_facets(db.conn)
+
+
 MIGRATIONS = (
     ("0001_initial", initial_schema),
     ("0002_day_counts", day_counts),
@@ -365,4 +377,5 @@ MIGRATIONS = (
     ("0010_removable_days", removable_days),
     ("0011_paper_ratings", paper_ratings),
     ("0012_checked_user_tables", checked_user_tables),
+    ("0013_search_facets", search_facets),
 )

@@ -25,7 +25,7 @@ from kbapp.core.store.backups import make_backup
 from kbapp.core.store.connection import Part
 from kbapp.core.store.migrations import ITEM_HAS_USER_DATA
 from kbapp.core.store.rows import Changes
-from kbapp.core.store.search_index import INSERT, index_rows, renote
+from kbapp.core.store.search_index import index_items, renote, unindex
 
 _CHUNK = 500  # values per `IN (...)`
 
@@ -111,7 +111,7 @@ class Removal(Part):
             days = tuple(self._snapshot(conn, date, ids[date]) for date in wanted)
             keys = frozenset(key for day in days for key in day.keys)
             links = _link_ends(conn, keys)
-            conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in item_ids])
+            unindex(conn, item_ids)  # (and out of the filters' facet counts)
             conn.executemany("DELETE FROM digests WHERE id = ?", [(i,) for i in digest_ids])
             conn.execute(
                 "UPDATE digests SET near_duplicate_of = NULL, near_duplicate_ratio = NULL "
@@ -137,7 +137,7 @@ class Removal(Part):
             new_items: list[int] = []
             for day in days:
                 new_items += _write_back(conn, day)
-            conn.executemany(INSERT, index_rows(conn, new_items))
+            index_items(conn, new_items)
             neighbours = _neighbours(conn, new_items)
             if _has_paper_notes(conn):
                 renote(conn, sorted(neighbours))

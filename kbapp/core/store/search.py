@@ -11,9 +11,11 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kbapp.core.search.text import Query, facet_sides, fts_match, parse_query
+from kbapp.core.search.text import SIDED_FACETS, Query, facet_sides, fts_match, parse_query
 from kbapp.core.store.connection import Part
 from kbapp.core.store.search_index import (
+    facet_counts,
+    indexed_rows,
     make_index,
     notes_text,
     paper_notes_of,
@@ -22,7 +24,6 @@ from kbapp.core.store.search_index import (
 _WEIGHTS = "10.0, 3.0, 2.0, 1.0, 5.0, 3.0, 2.0, 0.0"  # bm25 weights in FIELDS order, facets
 _OPEN, _CLOSE = "\x02", "\x03"  # around matches in a snippet, before they become HTML
 CANDIDATES = 500  # matches ranked at most (the newest): see `search`
-_FACET_CAP = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class Hit:
 
 class Search(Part):
     """The full-text index: made again on request, and queried."""
+
+    _recounted: tuple[int, dict[str, int]] | None = None  # (`_facet_items`)
 
     def rebuild(self) -> int:
         """The whole index made again from the items (one transaction); items indexed."""
@@ -69,8 +72,10 @@ class Search(Part):
             return [
                 Hit(key, date, title, 0.0, abstract[:120]) for key, date, title, abstract in rows
             ]
-        absent = {name for name, yes, no in facet_sides(parsed)
-                  if self._facet_count(yes) > self._facet_count(no)}  # fmt: skip
+        sides = facet_sides(parsed)
+        counts = self._facet_items() if sides else {}
+        absent = {name for name, yes, no in sides
+                  if counts.get(yes, 0) > counts.get(no, 0)}  # fmt: skip
         within = None
         if parsed.date_from is not None:  # (one MIN and one MAX: each an index lookup)
             first, last = conn.execute(
@@ -123,15 +128,25 @@ class Search(Part):
             for i, key, date, score in rows
         ]
 
-    def _facet_count(self, token: str) -> int:
-        """How many items have this facet token, counted up to `_FACET_CAP` (enough to
-        tell a rare side from a common one)."""
-        return int(
-            self._conn.execute(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
-                (f'facets : "{token}"', _FACET_CAP),
-            ).fetchone()[0]
-        )
+    def _facet_items(self) -> dict[str, int]:
+        """How many items have each two-sided facet token: the counts the index's writes
+        keep (`search_index.facet_counts`), or, when a write went around them (they count
+        other than the index's rows), counted again from the index's vocabulary and kept
+        until the index changes. Either side of a filter gives the same matches: the
+        counts only choose the faster one."""
+        counts, rows = facet_counts(self._conn)
+        now = indexed_rows(self._conn)
+        if rows == now:
+            return counts
+        cached = self._recounted
+        if cached is None or cached[0] != now:
+            self._conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
+                               "USING fts5vocab(main, search, row)")  # fmt: skip
+            found = dict(self._conn.execute(
+                f"SELECT term, doc FROM temp.search_terms WHERE term IN "
+                f"({', '.join('?' * len(SIDED_FACETS))})", SIDED_FACETS).fetchall())  # fmt: skip
+            cached = self._recounted = (now, found)
+        return cached[1]
 
     def _texts(self, item_ids: list[int]) -> dict[int, tuple[str, str, str, str]]:
         """Title, abstract, tips and note of these items: what a snippet is cut from

@@ -1,29 +1,49 @@
 """What the search index holds for each item, kept inside the writes that change it: its
 row (`index_rows`; `reindex` at each import write), the note column with the user's notes
 on the papers it links (`paper_notes_of`, `renote`; `index_note`, `index_paper_note` at
-each note save), and the table made anew (`make_index`). Queries are `store.search`'s."""
+each note save), the table made anew (`make_index`), and how many items have each
+facet token of the filters (`search_facets`: `reindex` keeps it, `count_facets` makes it
+again; `facet_counts` reads it). Queries are `store.search`'s."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from kbapp.core.papers import paper_of
-from kbapp.core.search.text import day_facets, facet_text, index_text, item_text
+from kbapp.core.search.text import (
+    SIDED_FACETS,
+    day_facets,
+    facet_text,
+    index_text,
+    item_text,
+)
 from kbapp.core.store.papers import evidence, join_among_library
 
-# No prefix index (prefix='1' made one-character queries ~2x faster but a 3,650-day
-# import ~1.1 s slower, over its 10 s budget).
+# A prefix index of each token's first character (migration 0013): a one-character CJK
+# query is a prefix query ("检" matches 检测, 检索, ...), which without it merges the
+# lists of every pair the character starts (hundreds, 15-150 ms at 100,000 items); with
+# it, one list (5-18x faster, measured). It costs the index about 80% more pages.
 SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
-    "facets, tokenize = 'unicode61 remove_diacritics 2')"
+    "facets, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')"
 )
+_COLUMNS = "title, abstract, tips, links, paper, note, code, facets"
 INSERT = (
     "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code, facets) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _CHUNK = 500
+# How many indexed items have each of the filters' two-sided facet tokens
+# (`search.text.SIDED_FACETS`), and under '' how many items the counts are of.
+FACETS_TABLE = (
+    "CREATE TABLE search_facets (token TEXT PRIMARY KEY, items INTEGER NOT NULL) WITHOUT ROWID"
+)
+_ADD_FACETS = (
+    "INSERT INTO search_facets (token, items) VALUES (?, ?) "
+    "ON CONFLICT (token) DO UPDATE SET items = items + excluded.items"
+)
 
 
 def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[object, ...]]:
@@ -132,7 +152,77 @@ def make_index(conn: sqlite3.Connection) -> int:
     ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE removed = 0")]
     conn.executemany(INSERT, index_rows(conn, ids))
     conn.execute("INSERT INTO search (search) VALUES ('optimize')")  # one b-tree, compact
+    if _has_facets(conn):  # (the migrations before 0013 make the index without it)
+        count_facets(conn)
     return len(ids)
+
+
+def remake_table(conn: sqlite3.Connection) -> None:
+    """Inside a write: the index made again as `SEARCH_TABLE` says, from the rows it
+    holds (copied as they are, not recomputed from the items)."""
+    conn.execute("DROP TABLE IF EXISTS search_new")
+    conn.execute(SEARCH_TABLE.replace("TABLE search USING", "TABLE search_new USING"))
+    conn.execute(f"INSERT INTO search_new (rowid, {_COLUMNS}) SELECT rowid, {_COLUMNS} FROM search")
+    conn.execute("INSERT INTO search_new (search_new) VALUES ('optimize')")
+    conn.execute("DROP TABLE search")
+    conn.execute("ALTER TABLE search_new RENAME TO search")
+
+
+def count_facets(conn: sqlite3.Connection) -> None:
+    """Inside a write: `search_facets` counted again from the index itself (its
+    vocabulary: how many rows hold each token)."""
+    conn.execute("DELETE FROM search_facets")
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
+                 "USING fts5vocab(main, search, row)")  # fmt: skip
+    marks = ", ".join("?" * len(SIDED_FACETS))
+    conn.execute(
+        f"INSERT INTO search_facets (token, items) SELECT term, doc FROM temp.search_terms "
+        f"WHERE term IN ({marks})",
+        SIDED_FACETS,
+    )
+    conn.execute("INSERT INTO search_facets VALUES ('', (SELECT COUNT(*) FROM search_docsize))")
+
+
+def facet_counts(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+    """(items with each two-sided facet token, how many items the index held when they
+    were counted): `search_facets` as the last index write left it."""
+    if not _has_facets(conn):  # a library before migration 0013
+        return {}, -1
+    counts = dict(conn.execute("SELECT token, items FROM search_facets").fetchall())
+    return counts, counts.pop("", -1)
+
+
+def _has_facets(conn: sqlite3.Connection) -> bool:
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_facets'"
+    return conn.execute(sql).fetchone() is not None
+
+
+def indexed_rows(conn: sqlite3.Connection) -> int:
+    """How many rows the index holds now (its own total, read from its averages record:
+    one lookup, where COUNT(*) would walk every row)."""
+    row = conn.execute("SELECT block FROM search_data WHERE id = 1").fetchone()
+    block: bytes = row[0] if row is not None and row[0] else b"\x00"
+    value = 0
+    for byte in block[:8]:  # an SQLite varint, most significant 7 bits first
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value
+    return (value << 8) | block[8]
+
+
+def _count_change(
+    conn: sqlite3.Connection, gone: Iterable[str], new: Iterable[str], rows: int
+) -> None:
+    """Inside a write: `search_facets` told of the rows left (their facets texts `gone`)
+    and made (`new`); `rows` is how many more items the index holds."""
+    counts = Counter(t for text in new for t in text.split() if t in _SIDED)
+    counts.subtract(t for text in gone for t in text.split() if t in _SIDED)
+    changes = [(token, n) for token, n in counts.items() if n] + ([("", rows)] if rows else [])
+    if changes and _has_facets(conn):
+        conn.executemany(_ADD_FACETS, changes)
+
+
+_SIDED = frozenset(SIDED_FACETS)
 
 
 def reindex(
@@ -143,7 +233,7 @@ def reindex(
 ) -> None:
     """Inside a write: drop the index rows of the items a digest had, add those of
     the items its file has now: (item id, `store.rows.search_row`, note), on `date`."""
-    conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in before])
+    gone = _unindex(conn, list(before))
     day = day_facets(date)
     after = list(after)
     papers = paper_notes_of(conn, [item_id for item_id, _, _ in after])
@@ -152,6 +242,34 @@ def reindex(
         [(item_id, *row[:5], note_text(note, papers.get(item_id)), row[5], f"{day} {row[6]}")
          for item_id, row, note in after],
     )  # fmt: skip
+    _count_change(conn, gone, [row[6] for _, row, _ in after], len(after) - len(gone))
+
+
+def _unindex(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[str]:
+    """Inside a write: these items' rows dropped; the facets texts they had."""
+    gone: list[str] = []
+    for start in range(0, len(item_ids), _CHUNK):
+        chunk = list(item_ids[start : start + _CHUNK])
+        gone += [row[0] for row in conn.execute(
+            f"SELECT facets FROM search WHERE rowid IN ({', '.join('?' * len(chunk))})",
+            chunk)]  # fmt: skip
+    conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in item_ids])
+    return gone
+
+
+def unindex(conn: sqlite3.Connection, item_ids: Sequence[int]) -> None:
+    """Inside a write: these items' rows dropped from the index, and from its facet
+    counts (a day's removal)."""
+    gone = _unindex(conn, item_ids)
+    _count_change(conn, gone, [], -len(gone))
+
+
+def index_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> None:
+    """Inside a write: rows for these items (not in the index), made from what the
+    library holds, and counted (a removed day put back)."""
+    rows = index_rows(conn, item_ids)
+    conn.executemany(INSERT, rows)
+    _count_change(conn, [], [str(row[-1]) for row in rows], len(rows))
 
 
 def index_note(conn: sqlite3.Connection, item_key: str) -> None:
