@@ -20,7 +20,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QStatusBar, QWidget
 
-from kbapp.core.images.urls import shown
 from kbapp.core.render.links import LINK_SCHEMES
 
 log = logging.getLogger("kbapp")
@@ -160,6 +159,8 @@ def open_in_browser(
     system, and the status bar says why."""
     address = url.toString()
     if url.scheme().lower() not in OPENED_SCHEMES:
+        from kbapp.core.images.urls import shown  # loads httpx: not before the first paint
+
         status_bar.showMessage(
             f"Not opened: {shown(address)} is not a web link (kbapp opens only http and https).",
             10_000,
