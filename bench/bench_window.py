@@ -1,24 +1,29 @@
-"""Window benchmark: time to the first painted window, and switching days in the reader.
+"""Window benchmark: first paint, window memory and day switches, each beside its floor.
 
-    python bench/bench_window.py [--days 3650] [--runs 5]
+    python bench/bench_window.py [--days 3650] [--runs 5] [--only paint,switch,memory]
 
 In one run: generates (or reuses, from bench/out/) the synthetic library of `--days` daily
 digests and imports it once into bench/out/library-synthetic-<days>d-seed1.sqlite
 (reused while the notes and kbapp/core are unchanged), then measures
 
 * first paint: from just before `Popen` to the first Paint event of the child's
-  QMainWindow, for `kbapp.ui.app.run(library)` and for a bare PySide6 window (a
+  QMainWindow, for `kbapp.cli.main(["--library", ...])` and for a bare PySide6 window (a
   QMainWindow with a QLabel), each started the same way as a fresh `sys.executable`
-  process, `--runs` times each after one untimed warm-up, under QT_QPA_PLATFORM=offscreen
-  and, when `Xvfb` is on PATH, under xcb on an Xvfb server started for the run;
+  process, `--runs` times each after one untimed warm-up, interleaved, under
+  QT_QPA_PLATFORM=offscreen and, when `Xvfb` is on PATH, under xcb on an Xvfb server
+  started for the run; each with XDG_RUNTIME_DIR set (a fresh private folder) and unset;
+* window memory: VmRSS of 3 fresh kbapp processes after showing 100 seeded random days,
+  and of 3 bare windows once painted, interleaved (offscreen);
 * day switching: in this process (offscreen), a MainWindow on the library, shown, switching
   to 200 seeded random days with `window.show_date(date)`; each switch is timed with the
   library read, the HTML, `setHtml`, a full layout (`reader.document().size()`) and one
-  `QApplication.processEvents()` (the paint); the same for the real corpus
-  (../shared/corpus/notes, imported once into bench/out/) when it is there.
+  `QApplication.processEvents()` (the paint), and right after it a bare QTextBrowser of
+  the reader's size and font is given the same HTML and timed the same way; the same for
+  the real corpus (../shared/corpus/notes, imported once into bench/out/) when it is there.
 
-Prints the tables and the targets (first paint < 1.5 s and within 2x the bare window; switch
-p95 < 50 ms) with PASS/FAIL; the exit status is 1 when a target fails.
+Prints the tables and the targets (first paint < 1.5 s and within 1.8x the bare window on
+each platform; switch p95 within 1.2x the bare browser's; memory within 1.8x the bare
+window's) with PASS/FAIL; the exit status is 1 when a target fails.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,16 +53,18 @@ import bench_import
 
 REPO = bench_import.REPO
 OUT = bench_import.OUT
-CORPUS_NOTES = bench_import.CORPUS_NOTES
+CORPUS_NOTES = REPO.parent / "shared" / "corpus" / "notes"
 SEED = 1
 SWITCHES = 200
-TARGET_DAYS = bench_import.TARGET_DAYS
+TARGET_DAYS = 3650
 TARGET_PAINT_S = 1.5
-TARGET_PAINT_RATIO = 2.0
-TARGET_SWITCH_P95_MS = 50.0
+TARGET_PAINT_RATIO = 1.8
 CHILD_TIMEOUT_S = 120
 T0_ENV = "KBAPP_BENCH_T0_NS"
 MILESTONES = ("python", "qapp", "shown", "paint", "done")
+MEMORY_DAYS = 100
+TARGET_MEMORY_RATIO = 1.8
+TARGET_SWITCH_RATIO = 1.2
 
 # The child process of the first-paint measure: `python -c CHILD bare|kbapp [LIBRARY]`.
 # It prints "<milestone> <ms since the parent's Popen>" for: the interpreter running this
@@ -95,6 +103,30 @@ class FirstPaint(QObject):
         return False
 first_paint = FirstPaint()
 app.installEventFilter(first_paint)
+MEMORY = os.environ.get("KBAPP_BENCH_MEMORY_DAYS")
+def rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+def memory():
+    # RSS once the window has shown MEMORY seeded random days (the bare window: as painted)
+    if sys.argv[1] == "kbapp":
+        import random
+        from kbapp.ui.main_window import MainWindow
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+        dates = window.library.digests.dates()
+        rng = random.Random(1)
+        for date in [rng.choice(dates) for _ in range(int(MEMORY))]:
+            window.show_date(date)
+            for _ in range(3):
+                app.processEvents()
+    print(f"rss {rss_mb():.1f}", flush=True)
+if MEMORY:
+    done_paint = done
+    def done():
+        memory()
+        done_paint()
 if sys.argv[1] == "bare":
     window = QMainWindow()
     window.setCentralWidget(QLabel("A bare PySide6 window"))
@@ -144,16 +176,21 @@ def library_file(name: str, notes: Path) -> Path:
         return target
     for stale in (target, stamp_file, *(Path(f"{target}{s}") for s in ("-wal", "-shm"))):
         stale.unlink(missing_ok=True)
-    open_library, import_paths = bench_import.load_api()
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from kbapp.core.importer import import_paths
+    from kbapp.core.store.library import Library
+
     print(f"importing {notes} into {target.relative_to(REPO)} ...", flush=True)
     started = time.perf_counter()
-    library = open_library(target)
+    library = Library(target)
     try:
         report = import_paths(library, [notes])
     finally:
         library.close()
-    outcomes = bench_import.statuses(report)
-    print(f"  {bench_import.counts(outcomes)} in {time.perf_counter() - started:.1f} s")
+    outcomes = Counter(str(getattr(o.status, "value", o.status)) for o in report.outcomes)
+    listed = " ".join(f"{status}={n}" for status, n in sorted(outcomes.items()))
+    print(f"  {listed} in {time.perf_counter() - started:.1f} s")
     stamp_file.write_text(json.dumps({"stamp": stamp}) + "\n", encoding="utf-8")
     return target
 
@@ -163,8 +200,15 @@ def library_file(name: str, notes: Path) -> Path:
 
 @dataclass
 class Platform:
-    name: str  # "offscreen" or "xcb"
+    name: str  # "offscreen" or "xcb", with "+xdg" or "-xdg"
     env: dict[str, str]
+    unset: tuple[str, ...] = ()  # variables removed from the child's environment
+
+    def variant(self, runtime_dir: str | None) -> Platform:
+        """This platform with XDG_RUNTIME_DIR set to `runtime_dir`, or unset (None)."""
+        if runtime_dir is None:
+            return Platform(f"{self.name} -xdg", dict(self.env), ("XDG_RUNTIME_DIR",))
+        return Platform(f"{self.name} +xdg", {**self.env, "XDG_RUNTIME_DIR": runtime_dir})
 
 
 @dataclass
@@ -179,12 +223,19 @@ class StartRow:
         return statistics.median(values) if values else None
 
 
-def start_child(platform: Platform, window: str, library: Path) -> dict[str, float]:
-    """One fresh process to its first painted window: milestone -> ms since Popen."""
+def start_child(
+    platform: Platform, window: str, library: Path, memory_days: int = 0
+) -> dict[str, float]:
+    """One fresh process to its first painted window: milestone -> ms since Popen. With
+    `memory_days`, the window then shows that many days and reports its RSS ("rss", MB)."""
     with tempfile.TemporaryDirectory(prefix="kbapp-bench-config-") as config:
         # Remote pictures off: the bench never downloads (bench_images measures that).
         (Path(config) / "kbapp.ini").write_text("[images]\nload_remote=false\n", encoding="utf-8")
         env = {**os.environ, **platform.env, "KBAPP_CONFIG_DIR": config}
+        for name in platform.unset:
+            env.pop(name, None)
+        if memory_days:
+            env["KBAPP_BENCH_MEMORY_DAYS"] = str(memory_days)
         args = [sys.executable, "-c", CHILD, window, str(library)]
         env[T0_ENV] = str(now_ns())
         child = subprocess.Popen(
@@ -200,9 +251,9 @@ def start_child(platform: Platform, window: str, library: Path) -> dict[str, flo
     marks = {}
     for line in out.splitlines():
         name, _, value = line.partition(" ")
-        if name in MILESTONES:
+        if name in (*MILESTONES, "rss"):
             marks[name] = float(value)
-    if "paint" not in marks:
+    if "paint" not in marks or (memory_days and "rss" not in marks):
         tail = "\n".join(err.strip().splitlines()[-5:])
         raise RuntimeError(f"exit status {child.returncode}, no paint; stderr: {tail}")
     return marks
@@ -237,6 +288,17 @@ def measure_starts(platform: Platform, library: Path, runs: int) -> list[StartRo
             if n > 0:
                 row.runs.append(marks)
     return list(rows.values())
+
+
+def measure_memory(platform: Platform, library: Path, runs: int) -> dict[str, list[float]]:
+    """RSS (MB) of a fresh kbapp window after showing MEMORY_DAYS days, and of the bare
+    window once painted, `runs` times each, interleaved."""
+    print(f"{platform.name}: memory after {MEMORY_DAYS} days, {runs} runs of each ...", flush=True)
+    found: dict[str, list[float]] = {"bare": [], "kbapp": []}
+    for _ in range(runs):
+        for window, values in found.items():
+            values.append(start_child(platform, window, library, MEMORY_DAYS)["rss"])
+    return found
 
 
 def free_display() -> int:
@@ -296,9 +358,10 @@ class SwitchRow:
     totals_ms: list[float] = field(default_factory=list)
     phases_ms: dict[str, list[float]] = field(default_factory=dict)
     html_kb: list[float] = field(default_factory=list)
+    bare_ms: list[float] = field(default_factory=list)  # the bare QTextBrowser, same HTML
 
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.totals_ms)
+    def percentile(self, q: float, bare: bool = False) -> float:
+        ordered = sorted(self.bare_ms if bare else self.totals_ms)
         return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]  # nearest rank
 
 
@@ -337,7 +400,7 @@ def quiet_qt_messages() -> None:
 
 def measure_switches(name: str, library_path: Path) -> SwitchRow:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QTextBrowser
 
     from kbapp.core.store.library import Library
     from kbapp.ui.main_window import MainWindow
@@ -365,13 +428,28 @@ def measure_switches(name: str, library_path: Path) -> SwitchRow:
             reader._render = timed(spent, "_render", reader._render)  # type: ignore[method-assign]
             set_html = reader.setHtml
 
+            shown_html: list[str] = []
+
             def set_html_sized(text: str) -> None:
                 row.html_kb.append(len(text.encode("utf-8")) / 1024)
+                shown_html.append(text)
                 set_html(text)
+
+            # The floor: a bare QTextBrowser at the reader's size and font, given the same
+            # HTML, day by day right after kbapp's switch (interleaved).
+            bare = QTextBrowser()
+            bare.setVerticalScrollBarPolicy(reader.verticalScrollBarPolicy())
+            bare.document().setDefaultFont(reader.document().defaultFont())
+            bare.resize(reader.size())
+            bare.show()
+            for _ in range(5):
+                app.processEvents()
 
             reader.setHtml = timed(spent, "setHtml", set_html_sized)  # type: ignore[method-assign]
             for date in switch_dates(dates, SWITCHES, SEED):
                 spent.clear()
+                shown_html.clear()
+                app.processEvents()  # nothing left over from the bare browser
                 started = time.perf_counter()
                 window.show_date(date)
                 shown = time.perf_counter()
@@ -391,6 +469,15 @@ def measure_switches(name: str, library_path: Path) -> SwitchRow:
                 row.totals_ms.append(total * 1000)
                 for phase, seconds in phases.items():
                     row.phases_ms.setdefault(phase, []).append(seconds * 1000)
+                if shown_html:
+                    app.processEvents()  # nothing left over from kbapp
+                    started = time.perf_counter()
+                    bare.setHtml(shown_html[-1])
+                    bare.document().size()
+                    app.processEvents()
+                    row.bare_ms.append((time.perf_counter() - started) * 1000)
+            bare.close()
+            bare.deleteLater()
         finally:
             window.close()
             window.deleteLater()
@@ -457,6 +544,9 @@ def print_switches(rows: Sequence[SwitchRow]) -> None:
         "p50 ms",
         "p95 ms",
         "max ms",
+        "bare p50",
+        "bare p95",
+        "p95/bare",
         "html KB",
         *(f"{p}" for p in PHASES),
     )
@@ -470,6 +560,9 @@ def print_switches(rows: Sequence[SwitchRow]) -> None:
                 ms(r.percentile(0.50)),
                 ms(r.percentile(0.95)),
                 ms(max(r.totals_ms)),
+                ms(r.percentile(0.50, bare=True)),
+                ms(r.percentile(0.95, bare=True)),
+                f"{r.percentile(0.95) / r.percentile(0.95, bare=True):.2f}x",
                 f"{statistics.median(r.html_kb):.0f}",
                 *(ms(statistics.median(r.phases_ms[p])) for p in PHASES),
             )
@@ -477,13 +570,16 @@ def print_switches(rows: Sequence[SwitchRow]) -> None:
     print_table(header, lines)
     print(
         "(per switch; html KB and the phases are medians, ms: read = library.days.day, render ="
-        " the HTML,\n layout = reader.document().size(), paint = one processEvents(), other ="
-        " the sidebar and the rest)"
+        " the HTML,\n bare = a bare QTextBrowser given the same HTML at the same size and font"
+        " right after each switch,\n layout = reader.document().size(), paint = one"
+        " processEvents(), other = the sidebar and the rest)"
     )
 
 
 def verdicts(
-    starts: Sequence[StartRow], switches: Sequence[SwitchRow]
+    starts: Sequence[StartRow],
+    switches: Sequence[SwitchRow],
+    memory: dict[str, dict[str, list[float]]],
 ) -> list[tuple[str, bool, str]]:
     results = []
     platforms = dict.fromkeys(r.platform for r in starts)
@@ -512,12 +608,22 @@ def verdicts(
             )
         )
     for r in switches:
-        p95 = r.percentile(0.95)
+        p95, base = r.percentile(0.95), r.percentile(0.95, bare=True)
         results.append(
             (
-                f"{r.dataset}: day switch p95 < {TARGET_SWITCH_P95_MS:g} ms",
-                p95 < TARGET_SWITCH_P95_MS,
-                f"{ms(p95)} ms",
+                f"{r.dataset}: day switch p95 within {TARGET_SWITCH_RATIO:g}x the bare browser's",
+                p95 <= TARGET_SWITCH_RATIO * base,
+                f"{ms(p95)} / {ms(base)} ms = {p95 / base:.2f}x",
+            )
+        )
+    for platform, found in memory.items():
+        kb, base = statistics.median(found["kbapp"]), statistics.median(found["bare"])
+        results.append(
+            (
+                f"{platform}: window memory after {MEMORY_DAYS} days within"
+                f" {TARGET_MEMORY_RATIO:g}x the bare window's",
+                kb <= TARGET_MEMORY_RATIO * base,
+                f"{kb:.0f} / {base:.0f} MB = {kb / base:.2f}x",
             )
         )
     return results
@@ -527,9 +633,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=TARGET_DAYS, help="synthetic library size")
     parser.add_argument("--runs", type=int, default=5, help="timed starts of each window")
+    parser.add_argument(
+        "--only",
+        default="paint,switch,memory",
+        help="comma-separated measures to run (paint, switch, memory); targets of the others"
+        " are not judged",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    only = set(args.only.split(","))
     synthetic_name = f"synthetic {args.days}d"
     notes = bench_import.synthetic_library(args.days, SEED)
     libraries = {synthetic_name: library_file(f"synthetic-{args.days}d-seed{SEED}", notes)}
@@ -539,28 +652,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"corpus row skipped: {CORPUS_NOTES} not found")
 
     compile_bytecode()
-    starts = measure_starts(
-        Platform("offscreen", {"QT_QPA_PLATFORM": "offscreen"}),
-        libraries[synthetic_name],
-        args.runs,
-    )
-    with xvfb() as platform:
-        if platform is not None:
-            starts += measure_starts(platform, libraries[synthetic_name], args.runs)
+    offscreen = Platform("offscreen", {"QT_QPA_PLATFORM": "offscreen"})
+    starts: list[StartRow] = []
+    memory: dict[str, dict[str, list[float]]] = {}
+    # XDG_RUNTIME_DIR set (a fresh private folder, as a login session has) and unset
+    # (the instance socket then goes elsewhere, see kbapp.ui.instance_dir)
+    with tempfile.TemporaryDirectory(prefix="kbapp-bench-runtime-") as runtime:
+        os.chmod(runtime, 0o700)
+        if "paint" in only:
+            for variant in (offscreen.variant(runtime), offscreen.variant(None)):
+                starts += measure_starts(variant, libraries[synthetic_name], args.runs)
+            with xvfb() as platform:
+                if platform is not None:
+                    for variant in (platform.variant(runtime), platform.variant(None)):
+                        starts += measure_starts(variant, libraries[synthetic_name], args.runs)
+        if "memory" in only:
+            variant = offscreen.variant(runtime)
+            memory[variant.name] = measure_memory(variant, libraries[synthetic_name], 3)
 
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before this process's QApplication
-    quiet_qt_messages()
-    speed = [machine_speed()]
-    switches = [measure_switches(name, path) for name, path in libraries.items()]
-    speed.append(machine_speed())
+    switches = []
+    speed = []
+    if "switch" in only:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before this process's QApplication
+        quiet_qt_messages()
+        speed.append(machine_speed())
+        switches = [measure_switches(name, path) for name, path in libraries.items()]
+        speed.append(machine_speed())
 
-    print_starts(starts)
-    print_switches(switches)
-    print(
-        f"machine speed: sum(range(10**7)) took {speed[0]:.0f} ms before the switches and "
-        f"{speed[1]:.0f} ms after (the switch times are absolute: read them with these)"
-    )
-    return 0 if bench_import.print_verdicts(verdicts(starts, switches), args.days) else 1
+    if starts:
+        print_starts(starts)
+    if switches:
+        print_switches(switches)
+        print(
+            f"machine speed: sum(range(10**7)) took {speed[0]:.0f} ms before the switches and"
+            f" {speed[1]:.0f} ms after (the switch times are absolute: read them with these)"
+        )
+    for platform_name, found in memory.items():
+        print(
+            f"\nwindow memory ({platform_name}, RSS MB, 3 fresh processes each): kbapp after"
+            f" {MEMORY_DAYS} days {found['kbapp']}, bare window {found['bare']}"
+        )
+    results = verdicts(starts, switches, memory)
+    print()
+    if args.days != TARGET_DAYS:
+        print(f"(the targets are set for {TARGET_DAYS} days; this run used {args.days})")
+    for target, passed, detail in results:
+        print(f"{'PASS' if passed else 'FAIL'}  {target}: {detail}")
+    return 0 if all(passed for _, passed, _ in results) else 1
 
 
 if __name__ == "__main__":
