@@ -84,6 +84,8 @@ def _not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
 
 def _refuse_binary(text: str) -> None:
     sample = text[:65536]
+    if _CONTROL.search(sample) is None:
+        return  # the usual case: no list of matches to build
     controls = len(_CONTROL.findall(sample))
     if controls > max(8, len(sample) // 100):
         raise DigestError("binary content: the file holds control characters, it is not text")

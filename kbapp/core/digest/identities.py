@@ -50,6 +50,8 @@ def normalise_url(raw: str) -> str | None:
     url = raw.strip().strip("*").strip()
     if not url:
         return None
+    if url.startswith(("https://", "http://")):
+        return url  # the usual case: none of the rules below changes such a URL
     url = _SCHEME_SPACE.sub(r"\1://", url)
     if _EMAIL.match(url):
         return "mailto:" + url

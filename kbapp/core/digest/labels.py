@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kbapp.core.digest.text import label_key
 
@@ -63,6 +64,7 @@ def unwrap(text: str) -> tuple[str, list[str]]:
     return text, flags
 
 
+@lru_cache(maxsize=4096)
 def lookup(label: str) -> tuple[str | None, int | None]:
     """The canonical field and group index of a raw label, (None, None) if unknown."""
     k = label_key(label)

@@ -71,10 +71,15 @@ def bare_urls(value: str, taken: list[Found]) -> list[Found]:
     """Bare `http(s)://` and `www.` URLs outside the markdown links already found."""
     if not _MAYBE_URL.search(value):
         return []
-    masked = list(value)
-    for link in taken:
-        masked[link.start : link.end] = " " * (link.end - link.start)
-    text = "".join(masked)
+    text = value
+    if taken:  # each markdown link blanked out (they come in order, none overlapping)
+        pieces: list[str] = []
+        at = 0
+        for link in taken:
+            pieces += (value[at : link.start], " " * (link.end - link.start))
+            at = link.end
+        pieces.append(value[at:])
+        text = "".join(pieces)
     found = []
     for match in _BARE_URL.finditer(text):
         url = _trim_bare(match.group(0))

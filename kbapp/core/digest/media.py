@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from kbapp.core.digest.identities import host_of
@@ -31,11 +32,17 @@ _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 _DIV_TAG = re.compile(r"</?div\b[^>]*>?", re.IGNORECASE)
 
 
-def _tags(line: str) -> list[re.Match[str]]:
+def _tags(line: str) -> tuple[re.Match[str], ...]:
     """`<img>`/`<video>` tags that name a source; a bare `<img` is just text."""
     if "<" not in line:
-        return []
-    return [m for m in _TAG.finditer(line) if _SRC_ATTR.search(m.group(2))]
+        return ()
+    return _tags_of(line)
+
+
+@lru_cache(maxsize=16)
+def _tags_of(line: str) -> tuple[re.Match[str], ...]:
+    # Cached: a media line is asked three times in a row (is_media_line, parse, strip).
+    return tuple(m for m in _TAG.finditer(line) if _SRC_ATTR.search(m.group(2)))
 
 
 def is_media_line(line: str) -> bool:

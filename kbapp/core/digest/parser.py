@@ -27,11 +27,11 @@ _RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 _ITEM = re.compile(r"^(\d{1,9})\.\s+\[")
 # A star: `:star:`, or ⭐ (U+2B50) or ★ (U+2605), each maybe with a variation selector.
 _STAR = ":star:|[\u2b50\u2605][\ufe0e\ufe0f]?"
-_STAR_TOKEN = re.compile(_STAR)
 _UNNUMBERED = re.compile(
     rf"^\s+\[.*\]\(\s*https?://mp\.weixin\.qq\.com[^)]*\)[\s]*(?:(?:{_STAR})\s*)+$"
 )
-_STARS = re.compile(rf"((?:\s*(?:{_STAR}))*)\s*$")
+_STAR_CHARS = "\u2b50\u2605"
+_SELECTORS = "\ufe0e\ufe0f"
 _DIV_CLOSE = re.compile(r"^\s*</div>\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^( *)[-*+](?:\s+(.*))?$")
 
@@ -149,11 +149,8 @@ def _start_item(state: _State, line: str, number: int) -> None:
     numbered = _ITEM.match(line)
     index = int(numbered.group(1)) if numbered else None
     head = line[numbered.end() - 1 :] if numbered else line.strip()
-    stars_match = _STARS.search(head)
-    assert stars_match is not None  # it matches at the end of any text, stars or none
-    tokens = _STAR_TOKEN.findall(stars_match.group(1))
+    content, tokens = _trailing_stars(head)
     stars = len(tokens)
-    content = head[: stars_match.start()].rstrip()
     stars_raw, head = head[len(content) :], content
     link_at = head.rfind("](")
     close = head.rfind(")")
@@ -190,6 +187,28 @@ def _start_item(state: _State, line: str, number: int) -> None:
     state.item_last_line = number
     state.builder = EntryBuilder(top_indent=max(4, len(str(index)) + 2) if index else 4)
     digest.items.append(item)
+
+
+def _trailing_stars(head: str) -> tuple[str, list[str]]:
+    """The head without the run of stars (and spaces) that ends it, and those stars in
+    order. Taken from the right: a regular expression for the run tried every position
+    of the head."""
+    content = head.rstrip()
+    tokens: list[str] = []
+    while content:
+        last = content[-1]
+        if content.endswith(":star:"):
+            size = 6
+        elif last in _STAR_CHARS:
+            size = 1
+        elif last in _SELECTORS and len(content) > 1 and content[-2] in _STAR_CHARS:
+            size = 2
+        else:
+            break
+        tokens.append(content[-size:])
+        content = content[:-size].rstrip()
+    tokens.reverse()
+    return content, tokens
 
 
 def _stars_detail(tokens: list[str]) -> str:

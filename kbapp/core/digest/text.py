@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Invisible characters removed everywhere before matching (spec §1).
 INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060"
@@ -57,6 +58,7 @@ def key(text: str) -> str:
     return _NON_ALNUM.sub(" ", folded).strip()
 
 
+@lru_cache(maxsize=4096)
 def label_key(label: str) -> str:
     """The lookup form of a label: NFKC, trimmed, without `*`, case-folded (spec §4.2)."""
     return unicodedata.normalize("NFKC", label).strip().strip("*").strip().casefold()

@@ -137,8 +137,12 @@ def now() -> str:
 
 def to_json(value: Any) -> str:
     if not value and isinstance(value, list):
-        return "[]"  # most flag lists: skips the encoder's setup, a tenth of a row's cost
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return "[]"  # most flag lists
+    return _ENCODER.encode(value)
+
+
+# One encoder: `json.dumps` with options makes a new one at every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def digest_rows(digest: Digest) -> DigestRows:
@@ -260,7 +264,8 @@ def item_rows(item: Item, key: str) -> ItemRows:
         hashlib.sha1(_LINE_FIELD.sub("", body).encode()).hexdigest() if item.entries else None
     )
     title_key = identities.title_key(item.title)
-    links = item.links
+    links = item.links  # each view once: they walk the entries
+    abstract, tips = item.abstract, item.tips
     return ItemRows(
         key=key,
         title_key=title_key,
@@ -273,8 +278,8 @@ def item_rows(item: Item, key: str) -> ItemRows:
             item.article_key,
             title_key,
             item.stars,
-            item.abstract,
-            item.tips,
+            abstract,
+            tips,
             body,
             body_hash,
             to_json(item.flags),
@@ -285,17 +290,24 @@ def item_rows(item: Item, key: str) -> ItemRows:
         images=[_image_row(image) for image in item.images],
         videos=[_video_row(video) for video in item.videos],
         identities=[(n, *ident) for n, link in enumerate(links) for ident in link_identities(link)],
-        search=search_row(item),
+        search=search_row(item, links, abstract, tips),
     )
 
 
-def search_row(item: Item) -> Row:
+def search_row(
+    item: Item,
+    links: list[Link] | None = None,
+    abstract: str | None = None,
+    tips: str | None = None,
+) -> Row:
     """The item's search index text (`search.text.item_text`), made here so an import's
-    worker processes do it, and its facets but the day's (the store adds those)."""
-    links = ((link.field, link.text, link.url) for link in item.links)
-    has = [link.field for link in item.links] + (["image"] if item.images else [])
+    worker processes do it, and its facets but the day's (the store adds those).
+    `links`, `abstract` and `tips` are the item's, when the caller has them already."""
+    if links is None:
+        links, abstract, tips = item.links, item.abstract, item.tips
+    has = [link.field for link in links] + (["image"] if item.images else [])
     return (
-        *item_text(item.title, item.abstract, item.tips, links),
+        *item_text(item.title, abstract, tips, ((lk.field, lk.text, lk.url) for lk in links)),
         item_facets(item.stars, has),
     )
 
