@@ -13,7 +13,6 @@ text exactly.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -218,12 +217,11 @@ def test_the_deep_digest_becomes_rows():
     assert json_depth(sections) <= 2 * MAX_DEPTH + 8
 
 
-def test_deep_nesting_takes_linear_time():
+def test_2000_levels_parse_store_and_walk():
     # 2,000 levels are 4 MB of text (the indentation grows with the depth, so a digest
-    # nested n levels is n² long: 10,000 levels are 100 MB and parse in about 3 s, linear
-    # in the text; too big for the suite). Everything after the parse is linear too.
+    # nested n levels is n² long: 10,000 levels are 100 MB, too big for the suite). How
+    # long it takes is measured by hand, not asserted here: the suite has no timings.
     text = deep_digest(2_000)
-    started = time.perf_counter()
     digest = parse(text, PATH)
     item = digest.items[0]
     data = json.loads(json.dumps([entry.to_dict() for entry in item.entries]))
@@ -231,21 +229,18 @@ def test_deep_nesting_takes_linear_time():
     plain = back[0].plain()
     walked = back[0].walk()
     links = item.links
-    elapsed = time.perf_counter() - started
     assert len(walked) == 2_000 and plain.count("\n") == 1_999 and links
-    assert elapsed < 1.0, f"2,000 levels took {elapsed:.2f} s"
 
 
 def test_entry_trees_of_any_depth_need_no_recursion():
     # A tree no parse makes (the parser stops at MAX_DEPTH), built by hand 10,000 deep:
-    # every function over entry trees still works, in linear time.
+    # every function over entry trees still works (none recurses once per level).
     levels = 10_000
     root = entry = Entry("Tips: 0", 1)
     for depth in range(1, levels):
         child = Entry(f"point {depth}", depth + 1)
         entry.children.append(child)
         entry = child
-    started = time.perf_counter()
     diagnostics: list[Diagnostic] = []
     finish_entries([root], diagnostics)
     walked = root.walk()
@@ -258,8 +253,6 @@ def test_entry_trees_of_any_depth_need_no_recursion():
     assert [(e.line, e.text) for e in back.walk()] == [(e.line, e.text) for e in walked]
     assert tree_data(root, lambda e: {"line": e.line})["children"][0]["line"] == 2
     assert (root.field, diagnostics) == ("tips", [])
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{levels} levels took {elapsed:.2f} s"
 
 
 def test_a_deep_digest_imports_reads_back_renders_and_exports(tmp_path: Path):
