@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from kbapp.core.store.rows import Changes
 
@@ -35,10 +36,34 @@ class FileOutcome:
     replaced: str | None = None  # the other file that was its day's until now
 
 
+# Keys of changed items, dates and the like an import's report keeps for the window; past
+# this many it says "everything changed" instead (the window then reads all again), so a
+# 300,000-item import does not hold every item's key until it ends.
+CHANGES_KEPT = 20_000
+_KINDS = tuple(f.name for f in fields(Changes) if f.name != "everything")
+
+
 @dataclass(slots=True)
 class ImportReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     cancelled: bool = False
+    _changed: dict[str, set[str]] = field(default_factory=dict)  # see `add`
+    _everything: bool = False
+
+    def add(self, outcome: FileOutcome) -> None:
+        """One file's outcome, its changes merged into the report's and dropped from it
+        (so memory does not grow with every item key of a long import)."""
+        changes = outcome.changes
+        if changes:
+            if changes.everything:
+                self._everything = True
+            if not self._everything:
+                for kind in _KINDS:
+                    self._changed.setdefault(kind, set()).update(getattr(changes, kind))
+                if sum(map(len, self._changed.values())) > CHANGES_KEPT:
+                    self._everything, self._changed = True, {}
+            outcome = replace(outcome, changes=Changes())
+        self.outcomes.append(outcome)
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status is status)
@@ -63,10 +88,12 @@ class ImportReport:
 
     @property
     def changes(self) -> Changes:
-        total = Changes()
-        for outcome in self.outcomes:
-            total = total | outcome.changes
-        return total
+        """What the import changed, for the window's views (`everything` past
+        `CHANGES_KEPT` keys)."""
+        if self._everything:
+            return Changes(everything=True)
+        kept: dict[str, Any] = {kind: frozenset(keys) for kind, keys in self._changed.items()}
+        return Changes(**kept)
 
     def summary(self) -> str:
         """`N imported, N updated, N unchanged, N skipped, N failed` (and `, N with

@@ -145,7 +145,7 @@ def _write_batch(
             _tell(report, written, start, len(plan), progress)
         raise
     _tell(report, written, start, len(plan), progress)
-    plan[start:n] = written  # the files' outcomes, in the report too: their paths freed
+    plan[start:n] = report.outcomes[len(report.outcomes) - len(written) :]  # paths freed
     return n
 
 
@@ -188,7 +188,7 @@ def _tell(
 ) -> None:
     """Outcomes of a committed batch into the report and to `progress`, in order."""
     for k, outcome in enumerate(outcomes, start=before + 1):
-        report.outcomes.append(outcome)
+        report.add(outcome)
         if progress is not None:
             progress(k, total, outcome)
 
