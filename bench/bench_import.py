@@ -272,12 +272,8 @@ def synthetic_library(days: int, seed: int) -> Path:
     """bench/out/synthetic-<days>d-seed<seed>, generated unless an identical one is there."""
     out_dir = OUT / f"synthetic-{days}d-seed{seed}"
     options = generate.Options(days=days, seed=seed)
-    manifest = out_dir / generate.MANIFEST
-    if manifest.exists():
-        recorded = json.loads(manifest.read_text(encoding="utf-8"))
-        wanted = {"generator": generate.generator_hash(), **generate.asdict(options)}
-        if all(recorded.get(key) == value for key, value in wanted.items()):
-            return out_dir / "notes"
+    if generate.up_to_date(out_dir, options):
+        return out_dir / "notes"
     summary = generate.generate(out_dir, options, force=True)
     print(f"generated {out_dir.relative_to(REPO)}: {summary.files:,} files, "
           f"{summary.items:,} items, {summary.bytes / 1e6:.1f} MB")  # fmt: skip

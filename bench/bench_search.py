@@ -58,12 +58,8 @@ def synthetic_items(items: int) -> Path:
     """bench/out/synthetic-<items>i-seed1/notes: digests of exactly `items` items."""
     out_dir = OUT / f"synthetic-{items}i-seed1"
     options = generate.Options(days=0, seed=1, items_total=items)
-    manifest = out_dir / generate.MANIFEST
-    if manifest.exists():
-        recorded = json.loads(manifest.read_text(encoding="utf-8"))
-        wanted = {"generator": generate.generator_hash(), **generate.asdict(options)}
-        if all(recorded.get(key) == value for key, value in wanted.items()):
-            return out_dir / "notes"
+    if generate.up_to_date(out_dir, options):
+        return out_dir / "notes"
     summary = generate.generate(out_dir, options, force=True)
     print(f"generated {out_dir.name}: {summary.files:,} files, {summary.items:,} items, "
           f"{summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s", flush=True)  # fmt: skip

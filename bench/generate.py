@@ -523,6 +523,17 @@ def generate(out_dir: Path, options: Options, force: bool = False) -> Summary:
     return summary
 
 
+def up_to_date(out_dir: Path, options: Options) -> bool:
+    """Whether OUT_DIR holds what `generate(out_dir, options)` would write (its manifest
+    names the same options and this generator's code): the benches reuse it then."""
+    manifest = out_dir / MANIFEST
+    if not manifest.exists():
+        return False
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    wanted = {"generator": generator_hash(), **asdict(options)}
+    return all(recorded.get(key) == value for key, value in wanted.items())
+
+
 def parse_args(argv: Sequence[str] | None) -> tuple[Path, Options, bool]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path, help="the library root; notes/ is written in it")

@@ -30,7 +30,7 @@ from kbapp.core.images.cache import (
 )
 from kbapp.core.images.check import Decoder
 from kbapp.core.import_report import FileOutcome, ImportReport, Progress, Status
-from kbapp.core.store.digests import DigestInfo
+from kbapp.core.store.digests import DayFile
 from kbapp.core.store.library import Library, LibraryError
 from kbapp.core.store.rows import DigestRows
 
@@ -209,7 +209,7 @@ def _store(
     if known is not None or prepared.rows is None:
         date = known.date if known else prepared.date
         return FileOutcome(path, Status.UNCHANGED, date, items=prepared.items)
-    stored = library.digests.digest(prepared.rows.date)
+    stored = library.digests.day_file(prepared.rows.date)
     source = prepared.source_path
     replaced = _other_file(stored, source)
     if stored is not None and replaced is not None and _day_stays(stored, prepared.rows, source):
@@ -251,14 +251,14 @@ def _unexpected(error: Exception) -> str:
     return f"kbapp could not take this file ({type(error).__name__}: {detail}); please report it"
 
 
-def _other_file(stored: DigestInfo | None, source: str) -> str | None:
+def _other_file(stored: DayFile | None, source: str) -> str | None:
     """The other file, still there, whose day this file's date is; None if none."""
     if stored is None or not stored.source_path or stored.source_path == source:
         return None
     return stored.source_path if Path(stored.source_path).is_file() else None
 
 
-def _day_stays(stored: DigestInfo, rows: DigestRows, source: str) -> bool:
+def _day_stays(stored: DayFile, rows: DigestRows, source: str) -> bool:
     """Whether the day stays with the other file (this one a conflict): one day, one
     file, the same at every import (two files of one date used to take turns). The file
     under the date's own path (`202103/0307.md` for 2021-03-07) wins over one that is
@@ -277,7 +277,7 @@ def _changed_at(path: str) -> float:
         return 0.0
 
 
-def _kept_day(stored: DigestInfo, rows: DigestRows) -> str:
+def _kept_day(stored: DayFile, rows: DigestRows) -> str:
     if stored.path_date == stored.date and rows.path_date != rows.date:
         why = "it is under the date's own path"
     else:

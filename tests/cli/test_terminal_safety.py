@@ -18,13 +18,19 @@ DIGEST = (
 )
 
 
-def test_search_prints_control_characters_as_text(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """A library holding the hostile day."""
     (tmp_path / "0107.md").write_text(DIGEST, encoding="utf-8")
-    lib = str(tmp_path / "lib.sqlite")
-    assert main(["import", str(tmp_path / "0107.md"), "--library", lib]) == 0
+    path = str(tmp_path / "lib.sqlite")
+    assert main(["import", str(tmp_path / "0107.md"), "--library", path]) == 0
     capsys.readouterr()
+    return path
+
+
+def test_search_prints_control_characters_as_text(
+    lib: str, capsys: pytest.CaptureFixture[str]
+) -> None:
 
     assert main(["search", "title", "--library", lib]) == 0
     out = capsys.readouterr().out
@@ -75,12 +81,8 @@ def _on_a_terminal(*args: str) -> str:
 
 
 def test_an_export_shown_on_a_terminal_escapes_and_a_piped_one_is_exact(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    lib: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "0107.md").write_text(DIGEST, encoding="utf-8")
-    lib = str(tmp_path / "lib.sqlite")
-    assert main(["import", str(tmp_path / "0107.md"), "--library", lib]) == 0
-    capsys.readouterr()
     for form in ("markdown", "json"):
         args = ["--library", lib, "export", "--format", form, "--date", "2022-01-07"]
         if form == "json":

@@ -121,7 +121,7 @@ class Entry:
         return "\n".join(line for line in lines if line)
 
     def to_dict(self) -> dict[str, Any]:
-        return tree_data(self, _entry_fields)
+        return tree_data(self, entry_fields)
 
 
 # A line kept exactly as written, indentation and marker included: a bullet nested
@@ -151,7 +151,8 @@ def tree_data(entry: Entry, node: Callable[[Entry], dict[str, Any]]) -> dict[str
     return top
 
 
-def _entry_fields(entry: Entry) -> dict[str, Any]:
+def entry_fields(entry: Entry) -> dict[str, Any]:
+    """An entry's own fields as data, its children not included (`tree_data` adds them)."""
     return {
         "kind": entry.kind,
         "line": entry.line,

@@ -77,7 +77,15 @@ class DigestInfo:
     items: int  # items still in the file (not removed)
     imported_at: str
     near_duplicate_of: str | None
-    path_date: str | None = None  # the date its file's path gives (`notes/202103/0307.md`)
+
+
+@dataclass(frozen=True, slots=True)
+class DayFile:
+    """The file a day came from, and the date its path gives (`notes/202103/0307.md`)."""
+
+    date: str
+    source_path: str | None
+    path_date: str | None
 
 
 class Digests(Part):
@@ -103,12 +111,19 @@ class Digests(Part):
     def digest(self, date: str) -> DigestInfo | None:
         return self._digest_where("d.date = ?", date)
 
+    def day_file(self, date: str) -> DayFile | None:
+        """Where the day `date` came from: one lookup on the date (an import asks it of
+        every file it writes, to keep one day to one file)."""
+        row = self._conn.execute(
+            "SELECT date, source_path, path_date FROM digests WHERE date = ?", (date,)
+        ).fetchone()
+        return DayFile(*row) if row else None
+
     def _digest_where(self, condition: str, value: str) -> DigestInfo | None:
         row = self._conn.execute(
             "SELECT d.date, d.source_path, d.content_hash, d.title, "
             "(SELECT COUNT(*) FROM items i WHERE i.digest_id = d.id AND i.removed = 0), "
-            f"d.imported_at, d.near_duplicate_of, d.path_date FROM digests d WHERE {condition} "
-            "LIMIT 1",
+            f"d.imported_at, d.near_duplicate_of FROM digests d WHERE {condition} LIMIT 1",
             (value,),
         ).fetchone()
         return DigestInfo(*row) if row else None

@@ -18,7 +18,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kbapp.core.digest import identities
-from kbapp.core.digest.model import Digest, Entry, Image, Item, Link, Section, Video, tree_data
+from kbapp.core.digest.model import (
+    Digest,
+    Entry,
+    Image,
+    Item,
+    Link,
+    Section,
+    Video,
+    entry_fields,
+    tree_data,
+)
 from kbapp.core.search.text import item_facets, item_text
 
 KEY_TITLE_CHARS = 60
@@ -230,15 +240,9 @@ def entry_data(entry: Entry) -> dict[str, Any]:
 
 
 def _entry_node(entry: Entry) -> dict[str, Any]:
-    return {
-        "kind": entry.kind,
-        "line": entry.line,
-        "label": entry.label,
-        "field": entry.field,
-        "group": entry.group,
-        "text": entry.text,
-        "links": [_fields(link) for link in entry.links],
-    }
+    node = entry_fields(entry)
+    node["links"] = [_fields(link) for link in entry.links]
+    return node
 
 
 def _fields(obj: Link | Image | Video) -> dict[str, Any]:
