@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kbapp.core.digest.identities import arxiv_ref, github_ref
 from kbapp.core.digest.labels import Labelled, bare_label, split_label, unwrap
-from kbapp.core.digest.links import build_links
+from kbapp.core.digest.links import build_links, may_hold_links
 from kbapp.core.digest.model import (
     LINK_FIELDS,
     VERBATIM,
@@ -160,16 +160,20 @@ def _links(
     context: str | None = None,
     name: str | None = None,
 ) -> list[Link]:
-    links = build_links(
-        entry.text,
-        field=field,
-        line=entry.line,
-        diagnostics=diagnostics,
-        label=entry.label,
-        name=name,
-        group=entry.group,
-        context=context,
-    )
+    text = entry.text
+    if not may_hold_links(text):
+        links = []  # the usual prose: no call with its keywords and lists
+    else:
+        links = build_links(
+            text,
+            field=field,
+            line=entry.line,
+            diagnostics=diagnostics,
+            label=entry.label,
+            name=name,
+            group=entry.group,
+            context=context,
+        )
     if not links and field == "paper" and entry.text:
         # A paper named by its title alone (spec §4.3): still a paper, by title key.
         links = [Link("paper", entry.text, "", None, "other", entry.line, label=entry.label)]

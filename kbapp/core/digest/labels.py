@@ -54,7 +54,7 @@ class Labelled:
 def unwrap(text: str) -> tuple[str, list[str]]:
     """Strip a wrapping bold pair and one stray leading `-` (spec §4.2 steps 1-2)."""
     flags: list[str] = []
-    match = _BOLD_WRAP.match(text)
+    match = _BOLD_WRAP.match(text) if text.startswith("**") else None
     if match:
         text = match.group(1).strip()
         flags.append("bold_wrapped")

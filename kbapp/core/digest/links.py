@@ -87,6 +87,11 @@ def bare_urls(value: str, taken: list[Found]) -> list[Found]:
     return found
 
 
+def may_hold_links(value: str) -> bool:
+    """False when `find_links` would find nothing: no `](` and nothing URL-shaped."""
+    return "](" in value or _MAYBE_URL.search(value) is not None
+
+
 def find_links(value: str) -> list[Found]:
     links = markdown_links(value)
     links += bare_urls(value, links)

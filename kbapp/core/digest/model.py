@@ -107,6 +107,8 @@ class Entry:
     def plain(self, depth: int = 0) -> str:
         """The entry and its children as indented plain-text lines (a verbatim line as
         it was written)."""
+        if not depth and not self.children:
+            return self.text  # most abstracts: what the walk below gives, without it
         lines = []
         for below, entry in walk_entries([self]):
             at = depth + below
@@ -143,6 +145,9 @@ def tree_data(entry: Entry, node: Callable[[Entry], dict[str, Any]]) -> dict[str
     """The tree of `entry` as nested dicts, `node(e)` for each entry with its
     `"children"` list added last. Iterative (whatever the depth)."""
     top = node(entry)
+    if not entry.children:  # most entries: no stack to walk
+        top["children"] = []
+        return top
     stack = [(entry, top)]
     while stack:
         current, data = stack.pop()

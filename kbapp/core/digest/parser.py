@@ -95,7 +95,8 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
         if date is None and dates.mentions_date(title):
             digest.diagnostics.append(Diagnostic("invalid_heading_date", number, title))
         return
-    if heading := _H2.match(line):
+    first = line[0]
+    if first == "#" and (heading := _H2.match(line)):
         _close_div(state, number)
         _end_item(state)
         _end_section(state)
@@ -108,7 +109,13 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
             state.section = Section(name=name, line=number)
             state.builder = EntryBuilder(top_indent=None)
         return
-    starts_item = _ITEM.match(line) or (state.in_items and _UNNUMBERED.match(line))
+    # Cheap necessary conditions first: most lines are bullets, which match neither.
+    starts_item = (first.isdigit() and _ITEM.match(line)) or (
+        state.in_items
+        and first.isspace()
+        and "mp.weixin.qq.com" in line
+        and _UNNUMBERED.match(line)
+    )
     if starts_item and state.section is None:
         # Items right after the rule count even without a 今日要点 heading; inside
         # another section a numbered link is that section's own text.
@@ -117,7 +124,7 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
         _end_item(state)
         _start_item(state, line, number)
         return
-    if _DIV_CLOSE.match(line):
+    if "</" in line and _DIV_CLOSE.match(line):
         digest.structure.append(number)
         state.open_div = None
         return

@@ -74,7 +74,13 @@ def _pairs(run: re.Match[str]) -> str:
 def index_text(text: str | None) -> str:
     """A field's text as the index stores it: NFKC, CJK runs as overlapping pairs (a
     function per run: 3x faster here than one regular expression per character)."""
-    return _RUN.sub(_pairs, unicodedata.normalize("NFKC", text or ""))
+    if not text:
+        return ""
+    if text.isascii():
+        return text  # NFKC leaves ASCII alone, and it holds no CJK run
+    if not unicodedata.is_normalized("NFKC", text):  # the check is cheap, the fold is not
+        text = unicodedata.normalize("NFKC", text)
+    return _RUN.sub(_pairs, text)
 
 
 def item_text(
