@@ -11,6 +11,7 @@ from typing import Any
 from kbapp.core.day import Day, DayItem, DaySummary, entry_from_dict
 from kbapp.core.digest.model import Image, Link, Section, Video
 from kbapp.core.store.connection import Part
+from kbapp.core.store.packing import unpack_body
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,7 @@ class Days(Part):
             " WHERE i.digest_id = ? ORDER BY i.removed, i.ordinal",
             (digest_id,),
         ):
-            entries = [entry_from_dict(entry) for entry in json.loads(body)]
+            entries = [entry_from_dict(entry) for entry in json.loads(unpack_body(body))]
             item = DayItem(
                 key, ordinal, idx, item_title, url, stars, entries, removed=bool(removed)
             )

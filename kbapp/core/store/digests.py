@@ -16,7 +16,12 @@ from typing import Any
 
 from kbapp.core.digest.model import Digest
 from kbapp.core.store.connection import Part
-from kbapp.core.store.migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
+from kbapp.core.store.migrations import (
+    ITEM_HAS_USER_DATA,
+    SRC_OWN,
+    UPDATE_DAY_COUNTS,
+    URL_OWN,
+)
 from kbapp.core.store.rows import (
     DigestRows,
     DigestWrite,
@@ -31,19 +36,22 @@ NEAR_DUPLICATE_RATIO = 0.8
 NEAR_DUPLICATE_DAYS = 7
 
 _ITEM_COLUMNS = (
-    "ordinal, idx, title, article_url_raw, article_url, article_key, title_key, "
+    "ordinal, idx, title, article_url_raw, article_url_own, article_key, title_key, "
     "author_stars, abstract, tips, body, body_hash, flags, line_start, line_end"
 )
 _DIGEST_COLUMNS = (
     "source_path, content_hash, imported_at, title, date_source, heading_date, path_date, "
     "sections, preamble, structure, diagnostics"
 )
+# A link's `url` and an image's `src` are read from generated columns (migration 0015):
+# what is stored is only how they differ from `url_raw` and `src_raw` (`URL_OWN`, `SRC_OWN`).
 _CHILD_INSERTS = {
     "links": "INSERT INTO links (item_id, ordinal, field, label, name, grp, text, url_raw, "
-    "url, url_kind, note, line, context, title_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "images": "INSERT INTO images (item_id, digest_id, src_raw, src, is_local, host, "
+    f"url_own, url_kind, note, line, context, title_key) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
+    f"{URL_OWN.format(url='?9', raw='?8')},?10,?11,?12,?13,?14)",
+    "images": "INSERT INTO images (item_id, digest_id, src_raw, src_own, is_local, host, "
     "format_hint, zoom, alt, wrapped_in_div, resolved_path, flags, line) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    f"VALUES (?1,?2,?3,{SRC_OWN.format(src='?4', raw='?3')},?5,?6,?7,?8,?9,?10,?11,?12,?13)",
     "videos": "INSERT INTO videos (item_id, digest_id, src_raw, src, host, wrapped_in_div, "
     "line) VALUES (?,?,?,?,?,?,?)",
     "identities": "INSERT INTO identities (item_id, link_ordinal, kind, value, version, "
@@ -64,6 +72,29 @@ def _marks(columns: str) -> str:
 
 def _sets(columns: str) -> str:
     return ", ".join(f"{column.strip()} = ?" for column in columns.split(","))
+
+
+def _item_marks(first: int) -> list[str]:
+    """The parameters of `_ITEM_COLUMNS` numbered from `first`: `article_url_own` is
+    worked out from the URL and its raw form (`URL_OWN`), as a link's `url_own` is."""
+    names = [column.strip() for column in _ITEM_COLUMNS.split(",")]
+    at = {name: f"?{first + n}" for n, name in enumerate(names)}
+    own = URL_OWN.format(url=at["article_url_own"], raw=at["article_url_raw"])
+    return [own if name == "article_url_own" else at[name] for name in names]
+
+
+_ITEM_INSERT = (
+    f"INSERT INTO items (key, digest_id, {_ITEM_COLUMNS}) "
+    f"VALUES (?1, ?2, {', '.join(_item_marks(3))})"
+)
+_ITEM_UPDATE = (
+    "UPDATE items SET "
+    + ", ".join(
+        f"{name.strip()} = {mark}"
+        for name, mark in zip(_ITEM_COLUMNS.split(","), _item_marks(1), strict=True)
+    )
+    + f", removed = 0 WHERE id = ?{len(_ITEM_COLUMNS.split(',')) + 1}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,13 +244,9 @@ class Digests(Part):
             )
 
         added = [item for item, target in zip(rows.items, targets, strict=True) if not target]
+        conn.executemany(_ITEM_INSERT, [(item.key, digest_id, *item.values) for item in added])
         conn.executemany(
-            f"INSERT INTO items (key, digest_id, {_ITEM_COLUMNS}) "
-            f"VALUES (?, ?, {_marks(_ITEM_COLUMNS)})",
-            [(item.key, digest_id, *item.values) for item in added],
-        )
-        conn.executemany(
-            f"UPDATE items SET {_sets(_ITEM_COLUMNS)}, removed = 0 WHERE id = ?",
+            _ITEM_UPDATE,
             [(*item.values, t[0]) for item, t in zip(rows.items, targets, strict=True) if t],
         )
         ids = dict(conn.execute("SELECT key, id FROM items WHERE digest_id = ?", (digest_id,)))

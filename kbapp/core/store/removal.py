@@ -178,6 +178,12 @@ class Removal(Part):
         )
 
 
+def _generated_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The table's generated columns (`links.url`, `images.src`: migration 0015), which
+    `SELECT *` reads and an INSERT may not name."""
+    return {row[1] for row in conn.execute(f"PRAGMA table_xinfo({table})") if row[6] in (2, 3)}
+
+
 def _write_back(conn: sqlite3.Connection, day: RemovedDay) -> list[int]:
     """One day's rows inserted again (new ids, each reference mapped to them); the ids
     of its items that were in the file, for the search index."""
@@ -186,7 +192,8 @@ def _write_back(conn: sqlite3.Connection, day: RemovedDay) -> list[int]:
     live: list[int] = []
     for table, _ in _TABLES:
         stored = day.rows[table]
-        columns = [column for column in stored.columns if column != "id"]
+        generated = _generated_columns(conn, table)
+        columns = [c for c in stored.columns if c != "id" and c not in generated]
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(columns)})"
         for row in stored.rows:
             values = dict(zip(stored.columns, row, strict=True))

@@ -30,6 +30,7 @@ from kbapp.core.digest.model import (
     tree_data,
 )
 from kbapp.core.search.text import item_facets, item_text
+from kbapp.core.store.packing import pack_body
 
 KEY_TITLE_CHARS = 60
 Row = tuple[Any, ...]
@@ -284,7 +285,7 @@ def item_rows(item: Item, key: str) -> ItemRows:
             item.stars,
             abstract,
             tips,
-            body,
+            pack_body(body),
             body_hash,
             to_json(item.flags),
             item.line_start,

@@ -12,6 +12,7 @@ from typing import Any
 
 from kbapp.core.store.connection import Part
 from kbapp.core.store.constraints import UNKNOWN_TIME
+from kbapp.core.store.packing import unpack_body
 from kbapp.core.store.rows import Changes
 from kbapp.core.store.search_index import index_note, index_paper_note
 
@@ -49,7 +50,7 @@ class Transfer(Part):
         ):
             item = dict(zip(_ITEM_KEYS, row[2:], strict=True))
             item["removed"] = bool(item["removed"])
-            item["body"] = json.loads(item["body"])
+            item["body"] = json.loads(unpack_body(item["body"]))
             item["links"] = links.get(row[0], [])
             item["images"] = images.get(row[0], [])
             items[row[1]].append(item)

@@ -74,7 +74,8 @@ def test_the_store_own_writes_still_pass(library: Library) -> None:
 
 def test_bad_values_from_before_are_mended_as_the_library_opens(tmp_path: Path) -> None:
     before = build_migrations()
-    before._migrations = [m for m in before._migrations if m.name < "0012"]
+    # (with 0014-0015: the columns this version's writer, used below, writes)
+    before._migrations = [m for m in before._migrations if not "0012" <= m.name < "0014"]
     path = tmp_path / "old.sqlite"
     with Library(path, migrations=before) as old:
         write(old, digest("2021-03-07", item(1, "A", "a"), item(2, "B", "b")))
