@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
     QMenu,
+    QToolTip,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -42,6 +53,8 @@ class Sidebar(QWidget):
         # The current day is highlighted by the model (`DaysModel.set_current`), not
         # selected: a selection costs every repaint a third more.
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # Nothing here is edited (the model's day cells keep Qt's default flags).
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAlternatingRowColors(False)
         self.tree.setAllColumnsShowFocus(True)
         header = self.tree.header()
@@ -65,6 +78,8 @@ class Sidebar(QWidget):
         self.filter_edit.textChanged.connect(lambda _text: self._debounce.start())
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self._connect_selection()
+        self.tree.expanded.connect(self._expanded)
+        self.tree.viewport().installEventFilter(self)  # a day's tooltip, made on hover
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
 
@@ -89,12 +104,26 @@ class Sidebar(QWidget):
         if date:
             return [date]
         dates: list[str] = []
+        self.model.ensure_children(index)  # a year or month not expanded yet
         for row in range(self.model.rowCount(index)):
             dates += self.dates_under(self.model.index(row, 0, index))
         return sorted(dates)
 
     def _connect_selection(self) -> None:
         self.tree.selectionModel().currentChanged.connect(self._on_current)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.model.tooltip(self.tree.indexAt(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.tree.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _expanded(self, index: QModelIndex) -> None:
+        self.model.ensure_children(index)  # a month's days, read as it opens
 
     def set_model(self, model: DaysModel) -> None:
         """Show another library's days (File ▸ Open library)."""
@@ -147,6 +176,7 @@ class Sidebar(QWidget):
         """The newest day the tree shows (its first year, month and day)."""
         parent = QModelIndex()
         for _level in range(3):
+            self.model.ensure_children(parent)
             if self.model.rowCount(parent) == 0:
                 return None
             parent = self.model.index(0, 0, parent)

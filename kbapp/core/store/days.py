@@ -60,6 +60,13 @@ def _filter_sql(text: str) -> tuple[str, list[Any]]:
     return sql, [*params, pattern, pattern, pattern]
 
 
+def _prefix_range(prefix: str) -> list[str]:
+    """Bounds of the dates that start with `prefix` (ASCII dates: every one of them sorts
+    below the prefix and U+10FFFF), so that SQLite seeks the date index instead of
+    testing each date with LIKE (which a ten-year library pays 3,650 times a month)."""
+    return [prefix, prefix + "\U0010ffff"]
+
+
 class Days(Part):
     def period_counts(self, length: int, prefix: str = "", text: str = "") -> list[Period]:
         """Years (length 4) or months (length 7) under `prefix`, newest first."""
@@ -68,8 +75,9 @@ class Days(Part):
         rows = self._conn.execute(
             "SELECT substr(d.date, 1, ?) AS period, COUNT(*), SUM(d.item_count),"
             " MAX(d.best_stars), COUNT(DISTINCT substr(d.date, 1, ?)) FROM digests d"
-            f" WHERE d.date LIKE ? {where} GROUP BY period ORDER BY period DESC",
-            [length, child, f"{prefix}%", *params],
+            " WHERE d.date >= ? AND d.date < ? AND d.date LIKE ?"
+            f" {where} GROUP BY period ORDER BY period DESC",
+            [length, child, *_prefix_range(prefix), f"{prefix}%", *params],
         )
         return [Period(*row) for row in rows]
 
@@ -83,8 +91,8 @@ class Days(Part):
             " EXISTS (SELECT 1 FROM items i JOIN notes n ON n.item_key = i.key"
             "  WHERE i.digest_id = d.id)"
             " FROM digests d"
-            f" WHERE d.date LIKE ? {where} ORDER BY d.date DESC",
-            [f"{prefix}%", *params],
+            f" WHERE d.date >= ? AND d.date < ? AND d.date LIKE ? {where} ORDER BY d.date DESC",
+            [*_prefix_range(prefix), f"{prefix}%", *params],
         )
         return [DaySummary(d, n, best, mine, bool(notes)) for d, n, best, mine, notes in rows]
 
