@@ -128,13 +128,13 @@ class Digests(Part):
         return self._digest_where("d.content_hash = ?", content_hash)
 
     def imported_hashes(self) -> dict[str, tuple[str, int]]:
-        """Each imported file's content hash → (its date, its items not removed), in one
-        query: an import settles its unchanged files from this (`digest_by_hash` each
-        cost a re-import of ten years five times reading the files)."""
+        """Each imported file's content hash → (its date, its items not removed: the day's
+        `item_count`), in one query: an import settles its unchanged files from this
+        (`digest_by_hash` each cost a re-import of ten years five times reading the files;
+        counting each day's items here, a fifth of what is left)."""
         found: dict[str, tuple[str, int]] = {}
         for content_hash, date, items in self._conn.execute(
-            "SELECT d.content_hash, d.date, (SELECT COUNT(*) FROM items i "
-            "WHERE i.digest_id = d.id AND i.removed = 0) FROM digests d ORDER BY d.id"
+            "SELECT content_hash, date, item_count FROM digests ORDER BY id"
         ):
             found.setdefault(content_hash, (date, items))
         return found
