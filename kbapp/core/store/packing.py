@@ -27,6 +27,11 @@ PACK_MAX = 16_384  # bytes of JSON; longer bodies stay text (see the module doc)
 _FORMAT_1 = 1
 _LEVEL = 6
 _WBITS = -15  # raw deflate: the format byte says what it is, no zlib header or checksum
+# Packing uses an 8 KB window and a smaller hash (memory level 8): making a compressor
+# for the full 32 KB costs most of its time (79 against 29 µs a body, measured) for the
+# same size; what it writes reads back with the 32 KB window `unpack_body` uses.
+_PACK_WBITS = -13
+_PACK_MEMORY = 8
 
 _ENTRY = '{"kind":"bullet","line":%d,"label":%s,"field":%s,"group":null,"text":"%s","children":[]}'
 _FIELDS = (
@@ -78,8 +83,9 @@ def pack_body(body: str) -> str | bytes:
     data = body.encode()
     if len(data) > PACK_MAX or body == "[]":
         return body
-    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS, 9, zlib.Z_DEFAULT_STRATEGY,
-                              _DICTIONARY_1)  # fmt: skip
+    packer = zlib.compressobj(
+        _LEVEL, zlib.DEFLATED, _PACK_WBITS, _PACK_MEMORY, zlib.Z_DEFAULT_STRATEGY, _DICTIONARY_1
+    )
     return bytes((_FORMAT_1,)) + packer.compress(data) + packer.flush()
 
 
