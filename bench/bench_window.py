@@ -71,7 +71,8 @@ TARGET_SWITCH_RATIO = 1.2
 # code, the QApplication made, the first Show and the first Paint of a QMainWindow, and the
 # next event-loop turn after that paint (the frame done); then it closes and quits.
 CHILD = """
-import os, sys, time
+import faulthandler, os, sys, time
+faulthandler.enable()  # a crash prints its Python stack to stderr, which the bench shows
 CLOCK = getattr(time, "CLOCK_MONOTONIC", None)
 now_ns = (lambda: time.clock_gettime_ns(CLOCK)) if CLOCK is not None else time.time_ns
 T0 = int(os.environ["KBAPP_BENCH_T0_NS"])
@@ -254,7 +255,7 @@ def start_child(
         if name in (*MILESTONES, "rss"):
             marks[name] = float(value)
     if "paint" not in marks or (memory_days and "rss" not in marks):
-        tail = "\n".join(err.strip().splitlines()[-5:])
+        tail = "\n".join(err.strip().splitlines()[-5 if child.returncode >= 0 else -40 :])
         raise RuntimeError(f"exit status {child.returncode}, no paint; stderr: {tail}")
     return marks
 
