@@ -15,13 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kbapp.core.digest.model import Digest
+from kbapp.core.store.addresses import SRC_OWN, URL_OWN
 from kbapp.core.store.connection import Part
-from kbapp.core.store.migrations import (
-    ITEM_HAS_USER_DATA,
-    SRC_OWN,
-    UPDATE_DAY_COUNTS,
-    URL_OWN,
-)
+from kbapp.core.store.migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
 from kbapp.core.store.rows import (
     DigestRows,
     DigestWrite,

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kbapp.core.store.addresses import fewer_copies
 from kbapp.core.store.constraints import KEEP_USER_DATA_TRIGGER, checked_user_tables
+from kbapp.core.store.packing import packed_bodies
 
 if TYPE_CHECKING:  # sqlite-utils: imported by whoever migrates
     from sqlite_utils import Database
@@ -362,87 +364,6 @@ def search_facets(db: Database) -> None:
     remake_table(db.conn)
     db.execute(FACETS_TABLE)
     count_facets(db.conn)
-
-
-def packed_bodies(db: Database) -> None:
-    """Migration 0014: the items' bodies packed (`store.packing`: a third of their JSON
-    text), each converted in place; `unpack_body` gives back the exact text, so what the
-    library reads and exports is unchanged. In steps of ids, not all bodies at once."""
-    from kbapp.core.store.packing import pack_body
-
-    last = 0
-    while True:
-        rows = db.conn.execute(
-            "SELECT id, body FROM items WHERE id > ? AND typeof(body) = 'text' "
-            "ORDER BY id LIMIT 2000",
-            (last,),
-        ).fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        db.conn.executemany(
-            "UPDATE items SET body = ? WHERE id = ?",
-            [(packed, item_id) for item_id, body in rows
-             if (packed := pack_body(body)) is not body],
-        )  # fmt: skip
-
-
-# What `links.url_own` (and `items.article_url_own`) holds (SQL, given the URL and its
-# raw form): NULL when the URL is the raw one, an empty BLOB when there is none, else the
-# URL; the generated `links.url` (`items.article_url`) reads it back.
-URL_OWN = "(CASE WHEN {url} IS NULL THEN X'' WHEN {url} = {raw} THEN NULL ELSE {url} END)"
-_URL = (
-    "{name} TEXT GENERATED ALWAYS AS (CASE WHEN {name}_own IS NULL THEN {name}_raw "
-    "WHEN typeof({name}_own) = 'blob' THEN NULL ELSE {name}_own END) VIRTUAL"
-)
-# `images.src_own`: NULL when the address is the raw one (`images.src` reads it).
-SRC_OWN = "NULLIF({src}, {raw})"
-
-
-def fewer_copies(db: Database) -> None:
-    """Migration 0015: an item's article URL, a link's URL and an image's address stored
-    only where they differ from what the file wrote (nearly never): `items.article_url`,
-    `links.url` and `images.src` are generated columns over `article_url_own`, `url_own`
-    and `src_own` (SQL `URL_OWN`, `SRC_OWN`), read as before."""
-    conn = db.conn
-    conn.execute("ALTER TABLE items RENAME COLUMN article_url TO article_url_own")
-    own = URL_OWN.format(url="article_url_own", raw="article_url_raw")
-    conn.execute(f"UPDATE items SET article_url_own = {own}")
-    conn.execute(f"ALTER TABLE items ADD COLUMN {_URL.format(name='article_url')}")
-    conn.execute("DROP INDEX links_paper_url")
-    conn.execute("ALTER TABLE links RENAME COLUMN url TO url_own")
-    conn.execute(f"UPDATE links SET url_own = {URL_OWN.format(url='url_own', raw='url_raw')}")
-    conn.execute(f"ALTER TABLE links ADD COLUMN {_URL.format(name='url')}")
-    conn.execute("CREATE INDEX links_paper_url ON links(url) WHERE field = 'paper'")
-    columns = ("id, item_id, digest_id, src_raw, is_local, host, format_hint, zoom, alt, "
-               "wrapped_in_div, resolved_path, flags, line")  # fmt: skip
-    conn.execute(
-        """CREATE TABLE images_new (
-        id INTEGER PRIMARY KEY,
-        item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
-        digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,
-        src_raw TEXT NOT NULL,
-        src_own TEXT,
-        src TEXT NOT NULL GENERATED ALWAYS AS (COALESCE(src_own, src_raw)) VIRTUAL,
-        is_local INTEGER NOT NULL,
-        host TEXT,
-        format_hint TEXT,
-        zoom INTEGER,
-        alt TEXT,
-        wrapped_in_div INTEGER NOT NULL,
-        resolved_path TEXT,
-        flags TEXT NOT NULL DEFAULT '[]',
-        line INTEGER NOT NULL
-    )"""
-    )
-    conn.execute(
-        f"INSERT INTO images_new ({columns}, src_own) SELECT {columns}, "
-        f"{SRC_OWN.format(src='src', raw='src_raw')} FROM images"
-    )
-    conn.execute("DROP TABLE images")
-    conn.execute("ALTER TABLE images_new RENAME TO images")
-    conn.execute("CREATE INDEX images_item ON images(item_id)")
-    conn.execute("CREATE INDEX images_digest ON images(digest_id)")
 
 
 MIGRATIONS = (

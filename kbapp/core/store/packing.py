@@ -22,6 +22,10 @@ a new format byte, and `unpack_body` keeps reading every format it ever wrote.
 from __future__ import annotations
 
 import zlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # sqlite-utils: imported by whoever migrates
+    from sqlite_utils import Database
 
 PACK_MAX = 16_384  # bytes of JSON; longer bodies stay text (see the module doc)
 _FORMAT_1 = 1
@@ -100,3 +104,24 @@ def unpack_body(stored: str | bytes) -> str:
     if not unpacker.eof:
         raise ValueError("body cut short")
     return data.decode()
+
+
+def packed_bodies(db: Database) -> None:
+    """Migration 0014: the items' bodies packed (`store.packing`: a third of their JSON
+    text), each converted in place; `unpack_body` gives back the exact text, so what the
+    library reads and exports is unchanged. In steps of ids, not all bodies at once."""
+    last = 0
+    while True:
+        rows = db.conn.execute(
+            "SELECT id, body FROM items WHERE id > ? AND typeof(body) = 'text' "
+            "ORDER BY id LIMIT 2000",
+            (last,),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        db.conn.executemany(
+            "UPDATE items SET body = ? WHERE id = ?",
+            [(packed, item_id) for item_id, body in rows
+             if (packed := pack_body(body)) is not body],
+        )  # fmt: skip
