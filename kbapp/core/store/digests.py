@@ -26,7 +26,7 @@ from kbapp.core.store.rows import (
     match_items,
     now,
 )
-from kbapp.core.store.search_index import reindex
+from kbapp.core.store.search_index import reindex, rows_as_indexed
 
 NEAR_DUPLICATE_RATIO = 0.8
 NEAR_DUPLICATE_DAYS = 7
@@ -226,6 +226,7 @@ class Digests(Part):
             "FROM items i WHERE i.digest_id = ? ORDER BY i.ordinal",
             (digest_id,),
         ).fetchall()
+        indexed = rows_as_indexed(conn, [r[0] for r in existing])  # (before they change)
         targets, unmatched = match_items(rows.items, existing)
         removed = [(r[0], r[1]) for r in unmatched if r[4]]
         deleted = [(r[0], r[1]) for r in unmatched if not r[4]]
@@ -262,7 +263,7 @@ class Digests(Part):
         notes = dict(conn.execute(
             "SELECT n.item_key, n.text FROM notes n JOIN items i ON i.key = n.item_key "
             "WHERE i.digest_id = ?", (digest_id,)).fetchall())  # fmt: skip
-        reindex(conn, [r[0] for r in existing], [
+        reindex(conn, indexed, [
             (target[0] if target else ids[item.key], item.search, notes.get(item.key))
             for item, target in zip(rows.items, targets, strict=True)
         ], rows.date)  # fmt: skip

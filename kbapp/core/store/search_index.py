@@ -3,13 +3,24 @@ row (`index_rows`; `reindex` at each import write), the note column with the use
 on the papers it links (`paper_notes_of`, `renote`; `index_note`, `index_paper_note` at
 each note save), the table made anew (`make_index`), and how many items have each
 facet token of the filters (`search_facets`: `reindex` keeps it, `count_facets` makes it
-again; `facet_counts` reads it). Queries are `store.search`'s."""
+again; `facet_counts` reads it). Queries are `store.search`'s.
+
+The index is contentless (migration 0016): FTS5 keeps its tokens, not a second copy of
+the text (that copy was a fifth of the library). A row leaves the index by a 'delete'
+given the very values it was indexed with, which `rows_as_indexed` makes again from the
+items as they are stored (their texts and links never change without the row being
+dropped first: `reindex` is given them before a write changes the items), except the
+note column, which depends on other items' papers and is kept as indexed in
+`search_notes`. So `search.text`'s functions must give what they gave when a row was
+indexed: a change to them comes with a migration that calls `make_index`
+(tests/core/store/test_search_contentless.py holds their fingerprint)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from kbapp.core.papers import paper_of
 from kbapp.core.search.text import (
@@ -27,13 +38,19 @@ from kbapp.core.store.papers import evidence, join_among_library
 # it, one list (5-18x faster, measured). It costs the index about 80% more pages.
 SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE search USING fts5(title, abstract, tips, links, paper, note, code, "
-    "facets, tokenize = 'unicode61 remove_diacritics 2', prefix = '1')"
+    "facets, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '1')"
 )
-_COLUMNS = "title, abstract, tips, links, paper, note, code, facets"
 INSERT = (
     "INSERT INTO search (rowid, title, abstract, tips, links, paper, note, code, facets) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_DELETE = (
+    "INSERT INTO search (search, rowid, title, abstract, tips, links, paper, note, code, "
+    "facets) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# The note column of each row that has one, as it was indexed (for the row's 'delete').
+NOTES_TABLE = "CREATE TABLE search_notes (item_id INTEGER PRIMARY KEY, note TEXT NOT NULL)"
+_NOTE = 6  # the note column's place in a row after its rowid
 _CHUNK = 500
 # How many indexed items have each of the filters' two-sided facet tokens
 # (`search.text.SIDED_FACETS`), and under '' how many items the counts are of.
@@ -46,9 +63,12 @@ _ADD_FACETS = (
 )
 
 
-def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[object, ...]]:
-    """The index rows of these items (live ones), from what the library holds."""
-    rows: list[tuple[object, ...]] = []
+def index_rows(
+    conn: sqlite3.Connection, item_ids: Sequence[int], notes: Mapping[int, str] | None = None
+) -> list[tuple[Any, ...]]:
+    """The index rows of these items (live ones), from what the library holds; the note
+    column made from the notes now, or taken from `notes` (item id → indexed note)."""
+    rows: list[tuple[Any, ...]] = []
     for start in range(0, len(item_ids), _CHUNK):
         chunk = list(item_ids[start : start + _CHUNK])
         marks = ", ".join("?" * len(chunk))
@@ -61,7 +81,7 @@ def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[
             links[item_id].append((kind, text, url))
         pictured = {row[0] for row in conn.execute(
             f"SELECT DISTINCT item_id FROM images WHERE item_id IN ({marks})", chunk)}  # fmt: skip
-        papers = paper_notes_of(conn, chunk)
+        papers = paper_notes_of(conn, chunk) if notes is None else {}
         for item_id, title, abstract, tips, note, date, stars in conn.execute(
             "SELECT i.id, i.title, i.abstract, i.tips, n.text, d.date, i.author_stars "
             "FROM items i JOIN digests d ON d.id = i.digest_id "
@@ -71,9 +91,43 @@ def index_rows(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[
             own = links.get(item_id, [])
             text = item_text(title, abstract, tips, own)
             has = [kind for kind, _, _ in own] + (["image"] if item_id in pictured else [])
-            rows.append((item_id, *text[:5], note_text(note, papers.get(item_id)), text[5],
-                         facet_text(date, stars, has)))  # fmt: skip
+            indexed = (
+                note_text(note, papers.get(item_id)) if notes is None else notes.get(item_id, "")
+            )
+            rows.append((item_id, *text[:5], indexed, text[5], facet_text(date, stars, has)))
     return rows
+
+
+def rows_as_indexed(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """The rows the index holds for these items, as they were indexed (for their
+    'delete'): the live ones among them, the note column from `search_notes`."""
+    return index_rows(conn, item_ids, _indexed_notes(conn, item_ids)) if item_ids else []
+
+
+def _indexed_notes(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, str]:
+    notes: dict[int, str] = {}
+    for start in range(0, len(item_ids), _CHUNK):
+        chunk = list(item_ids[start : start + _CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT item_id, note FROM search_notes WHERE item_id IN ({marks})"
+        notes.update(conn.execute(sql, chunk).fetchall())
+    return notes
+
+
+def _add(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Inside a write: these rows into the index, their notes into `search_notes`."""
+    conn.executemany(INSERT, rows)
+    noted = [(row[0], row[_NOTE]) for row in rows if row[_NOTE]]
+    if noted:
+        conn.executemany("INSERT INTO search_notes (item_id, note) VALUES (?, ?)", noted)
+
+
+def _drop(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Inside a write: these rows (`rows_as_indexed`) out of the index and `search_notes`."""
+    conn.executemany(_DELETE, rows)
+    noted = [(row[0],) for row in rows if row[_NOTE]]
+    if noted:
+        conn.executemany("DELETE FROM search_notes WHERE item_id = ?", noted)
 
 
 def notes_text(own: str | None, papers: Sequence[str] | None = None) -> str:
@@ -113,17 +167,19 @@ def paper_notes_of(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[in
 
 def renote(conn: sqlite3.Connection, item_ids: Sequence[int]) -> None:
     """Inside a write: the `note` column of these items again, from their own notes and
-    their papers'."""
+    their papers'. (A contentless index changes a row by dropping and adding it.)"""
     papers = paper_notes_of(conn, item_ids)
     for start in range(0, len(item_ids), _CHUNK):
         chunk = list(item_ids[start : start + _CHUNK])
         own = dict(conn.execute(
             "SELECT i.id, n.text FROM items i JOIN notes n ON n.item_key = i.key "
             f"WHERE i.id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())  # fmt: skip
-        conn.executemany(
-            "UPDATE search SET note = ? WHERE rowid = ?",
-            [(note_text(own.get(i), papers.get(i)), i) for i in chunk],
-        )
+        was = _indexed_notes(conn, chunk)
+        notes = {i: note_text(own.get(i), papers.get(i)) for i in chunk}
+        changed = [i for i in chunk if notes[i] != was.get(i, "")]
+        old = rows_as_indexed(conn, changed)
+        _drop(conn, old)
+        _add(conn, [(*row[:_NOTE], notes[row[0]], *row[_NOTE + 1 :]) for row in old])
 
 
 def items_of_paper(conn: sqlite3.Connection, paper_key: str) -> set[int]:
@@ -146,26 +202,17 @@ def items_of_paper(conn: sqlite3.Connection, paper_key: str) -> set[int]:
 
 def make_index(conn: sqlite3.Connection) -> int:
     """Inside a write: the index made anew from the items; how many it holds. (A new
-    table, not DELETE: deleting from FTS5 reads every row's text back to unindex it.)"""
+    table, not one emptied: the quickest way to an index of one compact b-tree.)"""
     conn.execute("DROP TABLE IF EXISTS search")
+    conn.execute("DROP TABLE IF EXISTS search_notes")
     conn.execute(SEARCH_TABLE)
+    conn.execute(NOTES_TABLE)
     ids = [row[0] for row in conn.execute("SELECT id FROM items WHERE removed = 0")]
-    conn.executemany(INSERT, index_rows(conn, ids))
+    _add(conn, index_rows(conn, ids))
     conn.execute("INSERT INTO search (search) VALUES ('optimize')")  # one b-tree, compact
     if _has_facets(conn):  # (the migrations before 0013 make the index without it)
         count_facets(conn)
     return len(ids)
-
-
-def remake_table(conn: sqlite3.Connection) -> None:
-    """Inside a write: the index made again as `SEARCH_TABLE` says, from the rows it
-    holds (copied as they are, not recomputed from the items)."""
-    conn.execute("DROP TABLE IF EXISTS search_new")
-    conn.execute(SEARCH_TABLE.replace("TABLE search USING", "TABLE search_new USING"))
-    conn.execute(f"INSERT INTO search_new (rowid, {_COLUMNS}) SELECT rowid, {_COLUMNS} FROM search")
-    conn.execute("INSERT INTO search_new (search_new) VALUES ('optimize')")
-    conn.execute("DROP TABLE search")
-    conn.execute("ALTER TABLE search_new RENAME TO search")
 
 
 def count_facets(conn: sqlite3.Connection) -> None:
@@ -227,48 +274,36 @@ _SIDED = frozenset(SIDED_FACETS)
 
 def reindex(
     conn: sqlite3.Connection,
-    before: Iterable[int],
+    before: Sequence[Sequence[Any]],
     after: Iterable[tuple[int, Sequence[str], str | None]],
     date: str,
 ) -> None:
-    """Inside a write: drop the index rows of the items a digest had, add those of
-    the items its file has now: (item id, `store.rows.search_row`, note), on `date`."""
-    gone = _unindex(conn, list(before))
+    """Inside a write: drop the index rows a digest's items had (`rows_as_indexed`, taken
+    before the write changed them), add those of the items its file has now: (item id,
+    `store.rows.search_row`, note), on `date`."""
+    _drop(conn, before)
     day = day_facets(date)
     after = list(after)
     papers = paper_notes_of(conn, [item_id for item_id, _, _ in after])
-    conn.executemany(
-        INSERT,
-        [(item_id, *row[:5], note_text(note, papers.get(item_id)), row[5], f"{day} {row[6]}")
-         for item_id, row, note in after],
-    )  # fmt: skip
-    _count_change(conn, gone, [row[6] for _, row, _ in after], len(after) - len(gone))
-
-
-def _unindex(conn: sqlite3.Connection, item_ids: Sequence[int]) -> list[str]:
-    """Inside a write: these items' rows dropped; the facets texts they had."""
-    gone: list[str] = []
-    for start in range(0, len(item_ids), _CHUNK):
-        chunk = list(item_ids[start : start + _CHUNK])
-        gone += [row[0] for row in conn.execute(
-            f"SELECT facets FROM search WHERE rowid IN ({', '.join('?' * len(chunk))})",
-            chunk)]  # fmt: skip
-    conn.executemany("DELETE FROM search WHERE rowid = ?", [(i,) for i in item_ids])
-    return gone
+    _add(conn, [(item_id, *row[:5], note_text(note, papers.get(item_id)), row[5], f"{day} {row[6]}")
+                for item_id, row, note in after])  # fmt: skip
+    gone = [str(row[-1]) for row in before]
+    _count_change(conn, gone, [row[6] for _, row, _ in after], len(after) - len(before))
 
 
 def unindex(conn: sqlite3.Connection, item_ids: Sequence[int]) -> None:
     """Inside a write: these items' rows dropped from the index, and from its facet
-    counts (a day's removal)."""
-    gone = _unindex(conn, item_ids)
-    _count_change(conn, gone, [], -len(gone))
+    counts (a day's removal; the items still stored)."""
+    gone = rows_as_indexed(conn, item_ids)
+    _drop(conn, gone)
+    _count_change(conn, [str(row[-1]) for row in gone], [], -len(gone))
 
 
 def index_items(conn: sqlite3.Connection, item_ids: Sequence[int]) -> None:
     """Inside a write: rows for these items (not in the index), made from what the
     library holds, and counted (a removed day put back)."""
     rows = index_rows(conn, item_ids)
-    conn.executemany(INSERT, rows)
+    _add(conn, rows)
     _count_change(conn, [], [str(row[-1]) for row in rows], len(rows))
 
 

@@ -15,10 +15,14 @@ from kbapp.core.store.search_index import facet_counts
 
 
 def recounted(library: Library) -> tuple[dict[str, int], int]:
-    """The counts made from scratch: every index row's facets, token by token."""
-    rows = [row[0] for row in library.db.conn.execute("SELECT facets FROM search")]
-    counts = Counter(t for text in rows for t in str(text).split() if t in SIDED_FACETS)
-    return dict(counts), len(rows)
+    """The counts made from scratch: the rows holding each facet token in their facets
+    column, as the index itself lists them (it keeps no text to read back)."""
+    conn = library.db.conn
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.facet_terms "
+                 "USING fts5vocab(main, search, col)")  # fmt: skip
+    rows = conn.execute("SELECT term, doc FROM temp.facet_terms WHERE col = 'facets'")
+    counts = Counter({term: doc for term, doc in rows if term in SIDED_FACETS})
+    return dict(counts), conn.execute("SELECT COUNT(*) FROM search").fetchone()[0]
 
 
 def kept(library: Library) -> tuple[dict[str, int], int]:
