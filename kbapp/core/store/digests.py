@@ -221,24 +221,28 @@ class Digests(Part):
                 f"UPDATE digests SET {_sets(_DIGEST_COLUMNS)} WHERE id = ?", (*values, digest_id)
             )
 
-        existing = conn.execute(
+        existing = [] if row is None else conn.execute(
             f"SELECT i.id, i.key, i.title_key, i.removed, {ITEM_HAS_USER_DATA} "
             "FROM items i WHERE i.digest_id = ? ORDER BY i.ordinal",
             (digest_id,),
-        ).fetchall()
+        ).fetchall()  # fmt: skip
         indexed = rows_as_indexed(conn, [r[0] for r in existing])  # (before they change)
         targets, unmatched = match_items(rows.items, existing)
         removed = [(r[0], r[1]) for r in unmatched if r[4]]
         deleted = [(r[0], r[1]) for r in unmatched if not r[4]]
-        conn.executemany("UPDATE items SET removed = 1 WHERE id = ?", [(i,) for i, _ in removed])
-        conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i, _ in deleted])
-        kept_ids = [(target[0],) for target in targets if target is not None]
-        for table in ("links", "images", "videos", "identities"):
-            conn.executemany(f"DELETE FROM {table} WHERE item_id = ?", kept_ids)
-        for table in ("images", "videos"):
-            conn.execute(
-                f"DELETE FROM {table} WHERE digest_id = ? AND item_id IS NULL", (digest_id,)
+        if existing:  # (a new day has nothing stored to take back)
+            conn.executemany(
+                "UPDATE items SET removed = 1 WHERE id = ?", [(i,) for i, _ in removed]
             )
+            conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i, _ in deleted])
+            kept_ids = [(target[0],) for target in targets if target is not None]
+            for table in ("links", "images", "videos", "identities"):
+                conn.executemany(f"DELETE FROM {table} WHERE item_id = ?", kept_ids)
+        if row is not None:
+            for table in ("images", "videos"):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE digest_id = ? AND item_id IS NULL", (digest_id,)
+                )
 
         added = [item for item, target in zip(rows.items, targets, strict=True) if not target]
         conn.executemany(_ITEM_INSERT, [(item.key, digest_id, *item.values) for item in added])

@@ -262,9 +262,10 @@ def _count_change(
 ) -> None:
     """Inside a write: `search_facets` told of the rows left (their facets texts `gone`)
     and made (`new`); `rows` is how many more items the index holds."""
-    counts = Counter(t for text in new for t in text.split() if t in _SIDED)
-    counts.subtract(t for text in gone for t in text.split() if t in _SIDED)
-    changes = [(token, n) for token, n in counts.items() if n] + ([("", rows)] if rows else [])
+    counts = Counter(" ".join(new).split())
+    counts.subtract(" ".join(gone).split())
+    changes = [(token, n) for token, n in counts.items() if n and token in _SIDED]
+    changes += [("", rows)] if rows else []
     if changes and _has_facets(conn):
         conn.executemany(_ADD_FACETS, changes)
 
