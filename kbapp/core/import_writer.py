@@ -306,9 +306,12 @@ def cache_local_images(
     try again later (`kbapp images fetch`) a picture that was missing then.
     """
     results: list[FetchResult] = []
+    keys = list(dict.fromkeys(keys))
+    if not keys:  # (most days: no picture beside the note)
+        return results
     files = ImageFiles(library.images.folder)
     folders: dict[str, Path | None] = {}
-    for key in dict.fromkeys(keys):
+    for key in keys:
         date = split_local_key(key)[0]
         if date not in folders:
             digest = library.digests.digest(date)

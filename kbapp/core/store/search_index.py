@@ -138,7 +138,7 @@ def notes_text(own: str | None, papers: Sequence[str] | None = None) -> str:
 
 def note_text(own: str | None, papers: Sequence[str] | None = None) -> str:
     """The `note` column (`notes_text`, indexed)."""
-    return index_text(notes_text(own, papers))
+    return index_text(notes_text(own, papers)) if own or papers else ""
 
 
 def paper_notes_of(conn: sqlite3.Connection, item_ids: Sequence[int]) -> dict[int, list[str]]:
