@@ -16,6 +16,7 @@ from pathlib import Path
 APP_NAME = "kbapp"
 LIBRARY_ENV = "KBAPP_LIBRARY"
 CONFIG_ENV = "KBAPP_CONFIG_DIR"
+CACHE_ENV = "KBAPP_CACHE_DIR"
 LIBRARY_FILE = "library.sqlite"
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,18 @@ def config_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_config_path(APP_NAME)
+
+
+def cache_dir() -> Path:
+    """kbapp's cache folder, for what can be made again (the window's icons):
+    `KBAPP_CACHE_DIR`, else the platform's user cache folder (`~/.cache/kbapp` on
+    Linux); not created here."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP_NAME)
 
 
 def samples_dir() -> Path:
@@ -64,9 +77,11 @@ def library_path(
 
 __all__ = [
     "APP_NAME",
+    "CACHE_ENV",
     "CONFIG_ENV",
     "LIBRARY_ENV",
     "LIBRARY_FILE",
+    "cache_dir",
     "config_dir",
     "default_library_path",
     "library_path",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from kbapp.core.store.library import Library
-from kbapp.paths import CONFIG_ENV, LIBRARY_ENV
+from kbapp.paths import CACHE_ENV, CONFIG_ENV, LIBRARY_ENV
 
 if TYPE_CHECKING:
     from tests.core.images.image_server import ImageServer
@@ -45,11 +45,13 @@ def library(tmp_path: Path) -> Iterator[Library]:
 def _no_user_library(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test may open the user's real library or read their settings (the backup
-    policy): the defaults point into tmp."""
+    """No test may open the user's real library, read their settings (the backup
+    policy) or write their cache (the icons): the defaults point into tmp, the cache
+    one folder for the whole run (a test of the cache itself sets its own)."""
     default = tmp_path_factory.mktemp("default-library") / "library.sqlite"
     monkeypatch.setenv(LIBRARY_ENV, str(default))
     monkeypatch.setenv(CONFIG_ENV, str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture

@@ -14,23 +14,14 @@ its traceback.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from kbapp import logs
-from kbapp.cli.backups import add_backup_commands
-from kbapp.cli.check import add_check_commands
-from kbapp.cli.desktop import add_desktop_commands
-from kbapp.cli.export import add_export_commands
-from kbapp.cli.images import add_image_commands
-from kbapp.cli.library_import import add_import_command, describe_outcome
-from kbapp.cli.remove import add_remove_command
-from kbapp.cli.search import add_search_command
 from kbapp.cli.shared import EXIT_ENVIRONMENT, EXIT_OK
-from kbapp.cli.stats import add_stats_command
 from kbapp.cli.window import (
     DEBUG_HELP,
     FILES_HELP,
@@ -44,7 +35,8 @@ from kbapp.cli.window import build_window_parser as _build_window_parser
 from kbapp.core.store.library import LibraryError
 
 # The sub-commands' names, known before building their parsers (a test holds them equal
-# to `build_parser`'s): a launch of the window builds only the window's small parser.
+# to `build_parser`'s): a launch of the window builds only the window's small parser, and
+# never imports the commands' modules (`build_parser` does).
 COMMANDS = (
     "backup",
     "backups",
@@ -98,6 +90,8 @@ def _nothing_to_open(files: Sequence[Path]) -> str | None:
     window on the library). A missing file among real ones is reported by the import."""
     if not files or any(path.exists() for path in files):
         return None
+    import difflib
+
     lines = []
     for path in files:
         word = str(path)
@@ -134,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     """Every command's parser. `--library` and `--debug` are accepted before or after
     the command: the sub-parsers repeat them with a SUPPRESS default, so one given
     before the command is not overwritten."""
+    from kbapp.cli.backups import add_backup_commands
+    from kbapp.cli.check import add_check_commands
+    from kbapp.cli.desktop import add_desktop_commands
+    from kbapp.cli.export import add_export_commands
+    from kbapp.cli.images import add_image_commands
+    from kbapp.cli.library_import import add_import_command
+    from kbapp.cli.remove import add_remove_command
+    from kbapp.cli.search import add_search_command
+    from kbapp.cli.stats import add_stats_command
+
     parser = argparse.ArgumentParser(
         prog="kbapp",
         usage=USAGE,
@@ -156,6 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_commands(commands, common)
     add_check_commands(commands, common)
     return parser
+
+
+def __getattr__(name: str) -> Any:
+    """`describe_outcome`, from the import command's module when first asked for."""
+    if name == "describe_outcome":
+        from kbapp.cli.library_import import describe_outcome
+
+        return describe_outcome
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["build_parser", "build_window_parser", "describe_outcome", "main", "parse_args"]

@@ -1,14 +1,17 @@
 """Icons: drawn by qtawesome for actions and link chips, by hand for rating stars.
 
-qtawesome (and the Qt modules it pulls in) costs about 200 ms to import and load its
-fonts, so it is loaded after the window's first paint (`load()`); until then the reader
-shows stars (drawn here, cheaply) and leaves chip icons blank, and the window fills them
-in when `load()` returns. qtawesome also returns an empty icon before a QApplication
+qtawesome (and the Qt modules qtpy pulls in with it) costs about 200 ms and 25 MB of
+the window's memory, so what it draws is kept on disk (`icon_cache`) and a start that
+finds its pictures there never imports it. The icons are set after the window's first
+paint (`load()`); until then the reader shows stars (drawn here, cheaply) and leaves
+chip icons blank, and the window fills them in when `load()` returns. An action's icon
+is drawn when Qt first shows it (a menu opened), from the cache or, missing there, by
+qtawesome, imported then. qtawesome also returns an empty icon before a QApplication
 exists, another reason to keep it out of import time.
 
-Every icon here is Font Awesome 5 (`fa5`, `fa5s`, `fa5b`), so `load()` makes its own
-`qtawesome.IconicFont` of those three fonts only: `qtawesome.icon` would load all twelve
-fonts qtawesome ships (~25 MB of the window's memory).
+Every icon here is Font Awesome 5 (`fa5`, `fa5s`, `fa5b`), so `qtawesome_fonts()` makes
+its own `qtawesome.IconicFont` of those three fonts only: `qtawesome.icon` would load
+all twelve fonts qtawesome ships.
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ import importlib
 import logging
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPolygonF
+from PySide6.QtGui import QColor, QImage, QPainter, QPolygonF
+from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:  # QIcon and the cache load after the first paint (Qt makes each
+    # class's enums when it is first imported: QIcon's are ~2 ms)
+    from PySide6.QtGui import QIcon, QPixmap
 
 # Reader images (`icon:NAME`) → Font Awesome 5 names and the theme colour to draw them in.
 READER_ICONS: dict[str, tuple[str, str]] = {
@@ -103,11 +111,19 @@ FONTS = (
         "fontawesome5-brands-webfont-charmap-5.15.4.json",
     ),
 )
-_qta: Any = None  # the qtawesome.IconicFont of FONTS, once loaded
+_qta: Any = None  # the qtawesome.IconicFont of FONTS, once a picture was not cached
+_loaded = False  # load() has run: the reader's chips get their glyphs
 
 
 def load() -> None:
-    """Import qtawesome and load FONTS (once). Call after the first paint."""
+    """From now on the reader's chips are drawn (from the cache, else by qtawesome).
+    Call after the first paint."""
+    global _loaded
+    _loaded = True
+
+
+def qtawesome_fonts() -> Any:
+    """Import qtawesome and load FONTS (once): only when a picture is not cached."""
     global _qta
     if _qta is None:
         qtawesome = importlib.import_module("qtawesome")
@@ -116,12 +132,28 @@ def load() -> None:
         except Exception:  # a qtawesome whose files are named otherwise: all its fonts
             logging.getLogger(__name__).warning("icon fonts not found, loading all")
             _qta = qtawesome
+    return _qta
 
 
 def action_icon(name: str) -> QIcon:
-    load()
-    assert _qta is not None
-    return _qta.icon(ACTION_ICONS[name])
+    """The action's glyph in the palette's text colour (disabled: its disabled text
+    colour), as qtawesome's defaults have it; drawn when Qt first asks for a size."""
+    from PySide6.QtGui import QIcon, QPalette
+
+    from kbapp.ui import icon_cache
+
+    palette = QApplication.palette()
+    colour = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    return QIcon(icon_cache.CachedIconEngine(ACTION_ICONS[name], colour, disabled, _draw_action))
+
+
+def _draw_action(
+    glyph: str, colour: QColor, disabled: QColor, size: QSize, mode: QIcon.Mode, state: QIcon.State
+) -> QPixmap:
+    """qtawesome's own pixmap of the glyph at `size` device pixels (a cache miss)."""
+    icon = qtawesome_fonts().icon(glyph, color=colour, color_disabled=disabled)
+    return icon.pixmap(size, 1.0, mode, state)
 
 
 def image(name: str, theme: Mapping[str, str], size: int = 28) -> QImage | None:
@@ -130,7 +162,7 @@ def image(name: str, theme: Mapping[str, str], size: int = 28) -> QImage | None:
         return _star(STAR_COLOURS[name], size)
     if name not in READER_ICONS:
         return None
-    if _qta is None:
+    if not _loaded:
         return _blank(size)
     glyph, colour = READER_ICONS[name]
     return _glyph(glyph, theme.get(colour, colour), size)
@@ -138,8 +170,17 @@ def image(name: str, theme: Mapping[str, str], size: int = 28) -> QImage | None:
 
 @lru_cache(maxsize=128)
 def _glyph(glyph: str, colour: str, size: int) -> QImage:
-    assert _qta is not None
-    return _qta.icon(glyph, color=colour).pixmap(QSize(size, size)).toImage()
+    from kbapp.ui import icon_cache
+
+    app = QApplication.instance()
+    ratio = app.devicePixelRatio() if isinstance(app, QApplication) else 1.0
+    cached = f"{glyph}.{icon_cache.colour_name(QColor(colour))}.{size}@{ratio:g}.image"
+
+    def draw() -> QImage:
+        icon = qtawesome_fonts().icon(glyph, color=colour)
+        return icon.pixmap(QSize(size, size)).toImage()
+
+    return icon_cache.picture(cached, draw)
 
 
 @lru_cache(maxsize=8)
@@ -177,6 +218,8 @@ def app_icon() -> QIcon:
     the window's own icon (X11); Wayland desktops take the desktop entry's. PNGs, not the
     SVG: they need no image plugin, in the bundle or out."""
     from importlib import resources
+
+    from PySide6.QtGui import QIcon
 
     icon = QIcon()
     folder = resources.files("kbapp.resources") / "icons"

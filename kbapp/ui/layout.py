@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QStyle
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractScrollArea
+
     from kbapp.ui.main_window import MainWindow
 
 MIN_CHARS = 28  # the narrowest the reader goes: a title still reads on one or two lines
@@ -32,11 +33,18 @@ def char_width(window: MainWindow) -> int:
     return QFontMetrics(window.reader.document().defaultFont()).horizontalAdvance("中")
 
 
+def scroll_bar_width(view: QAbstractScrollArea) -> int:
+    """The width of the view's vertical scroll bar as its style draws it (the bar's size
+    hint: asking the style for PM_ScrollBarExtent would import QStyle, whose enums
+    PySide6 builds at import, ~5 ms before the first paint)."""
+    return view.verticalScrollBar().sizeHint().width()
+
+
 def reader_width_for(window: MainWindow, chars: int) -> int:
     """The reader's width that gives `chars` characters a line (cards' padding and
     margins and the scroll bar included)."""
     reader = window.reader
-    scroll_bar = reader.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, reader)
+    scroll_bar = scroll_bar_width(reader)
     margins = reader.viewport().width() - reader.text_width()  # the cards' padding
     return chars * char_width(window) + margins + scroll_bar + 2 * reader.frameWidth() + 4
 
@@ -48,7 +56,7 @@ def sidebar_width(window: MainWindow) -> int:
     header = tree.header()
     fixed = sum(header.sectionSize(column) for column in range(1, header.count()))
     label = tree.fontMetrics().horizontalAdvance("04-25  周日") + 3 * tree.indentation()
-    scroll_bar = tree.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, tree)
+    scroll_bar = scroll_bar_width(tree)
     return max(SIDEBAR_MIN, fixed + label + scroll_bar + 2 * tree.frameWidth() + 8)
 
 

@@ -8,15 +8,20 @@ httpx leaves several bad addresses to fail outside its `HTTPError`: `InvalidURL`
 `idna.IDNAError` when a host's `xn--` label is no punycode, `UnicodeError` from the
 resolver for a host label over 63 characters. Each is named here instead, in words that
 read both alone ("an address without a host: ...") and after "redirected to ".
+
+httpx (~70 ms, a few MB) is imported by the checks that parse an address, not by this
+module: `shown` (the window quotes a refused link with it) needs none of it.
 """
 
 from __future__ import annotations
 
 import unicodedata
-
-import httpx
+from typing import TYPE_CHECKING
 
 from kbapp.core.digest.text import visible
+
+if TYPE_CHECKING:
+    import httpx
 
 SCHEMES = ("http", "https")
 SHOWN = 120  # characters of a bad address quoted in its reason
@@ -35,6 +40,8 @@ def url_problem(url: str) -> str | None:
 def redirect_target(response: httpx.Response) -> tuple[str | None, str | None]:
     """Where a redirect points (absolute), or why it cannot be followed (the reason
     quotes the `Location` as sent, relative or not)."""
+    import httpx
+
     location = response.headers.get("Location", "")
     if not location:
         return None, f"HTTP {response.status_code} redirect without a Location"
@@ -55,6 +62,8 @@ def redirect_target(response: httpx.Response) -> tuple[str | None, str | None]:
 def _problem(url: str) -> str | None:
     if has_hidden_char(url):
         return HIDDEN
+    import httpx
+
     try:
         parsed = httpx.URL(url)
         host = parsed.host  # decodes the IDNA labels, which raises for a bad `xn--` one
