@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         return False
 
     def finish_startup(self) -> None:
-        """What can wait until the window has painted once: icons, the writing side."""
+        """What can wait until the window has painted once: icons, the watcher, notes."""
         if self.startup_finished:
             return
         self.startup_finished = True
@@ -200,7 +200,6 @@ class MainWindow(QMainWindow):
         self.notes.build()
         self.notes.editor.escaped.connect(self.user_actions.keyboard_back)
         self.watcher.start()
-        self.library.prepare_writes()
         if recovered := self.notes.recover():  # typed in a window that could not save them
             noun = "note" if recovered == 1 else "notes"
             self.statusBar().showMessage(

@@ -97,7 +97,9 @@ class Connection:
         self.conn.close()
 
     def prepare_writes(self) -> None:
-        """Load what writing needs now (sqlite-utils), so the first user action is quick."""
+        """Load what a write inside a batch needs (sqlite-utils' savepoints). A plain
+        transaction needs none of it: a window that only saves notes never loads it
+        (~110 ms and ~8 MB)."""
         if self._db is None:
             self._db = database(self.conn)
 
@@ -131,12 +133,12 @@ class Connection:
         the write lock first (`_begin`), waiting for another process (`kbapp import`
         while the window saves a note)."""
         self._refuse_if_damaged()
-        self.prepare_writes()
-        assert self._db is not None
         conn = self.conn
         try:
             if conn.in_transaction:  # inside `batch()`: a savepoint of its own
                 pending = self._pending
+                self.prepare_writes()
+                assert self._db is not None
                 try:
                     with self._db.atomic():
                         yield conn

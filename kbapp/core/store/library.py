@@ -103,10 +103,6 @@ class Library:
         self.db.refuse_writes(damage)
         return damage
 
-    def prepare_writes(self) -> None:
-        """Load what writing needs now (sqlite-utils), so the first user action is quick."""
-        self.db.prepare_writes()
-
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Many writes in one transaction, each still atomic (`Connection.batch`)."""
