@@ -65,6 +65,7 @@ class ReaderView(QTextBrowser):
         self._day: Day | None = None
         self._selected: str | None = None
         self._cards: dict[tuple[str, bool], str] = {}
+        self._icons: dict[str, Any] = {}  # `icon:` pictures, until a refresh (icons, theme)
         self._expanded: set[str] = set()  # items shown with the FULL caps (Show all)
         self._theme = render.LIGHT
         self._images: ImagePresenter | None = None
@@ -334,6 +335,7 @@ class ReaderView(QTextBrowser):
     def refresh(self) -> None:
         """Render again, same day, same scroll (icons loaded, theme changed)."""
         self._cards.clear()
+        self._icons.clear()
         if self._day is not None:
             self._render(keep_scroll=True)
 
@@ -416,7 +418,13 @@ class ReaderView(QTextBrowser):
         if kind != QTextDocument.ResourceType.ImageResource:
             return None
         if url.scheme() == "icon":
-            return icons.image(url.path(), self._theme)
+            # Qt forgets a document's loaded resources at every setHtml: the chips'
+            # icons are asked again each day, ~0.15 ms each from `icons`.
+            name = url.path()
+            image = self._icons.get(name)
+            if image is None:
+                image = self._icons[name] = icons.image(name, self._theme)
+            return image
         if url.scheme() in ("kb-image", "kb-wait") and self._images is not None:
             return self._images.resource(url.toString())
         return None  # the document never loads anything else, least of all remote

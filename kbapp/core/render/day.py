@@ -197,12 +197,23 @@ def render_header(day: Day) -> str:
 
 
 _NEVER_QUOTED = re.compile(r"[A-Za-z0-9_.~-]*")  # what `quote` leaves as it is, always
+_KEY_LIKE = re.compile(r"[A-Za-z0-9_.~/:=-]*")  # item keys: "2021-04-25/s:Abc_d-e"
 
 
 def _quoted(text: str) -> str:
     """`quote(text, safe="")`, without its cost for the keys and numbers that need none
-    (a day's cards make a hundred of these links)."""
-    return text if _NEVER_QUOTED.fullmatch(text) else quote(text, safe="")
+    or only their "/", ":" and "=" escaped (a day's cards make a hundred of these links)."""
+    if _NEVER_QUOTED.fullmatch(text):
+        return text
+    if _KEY_LIKE.fullmatch(text):
+        return text.replace("/", "%2F").replace(":", "%3A").replace("=", "%3D")
+    return quote(text, safe="")
+
+
+def _select_url(key: str) -> str:
+    """`kb:select/<key>`, the key quoted as `quote(key, safe="/:~=-_.")` would (an item
+    key has nothing to quote but in a hostile file)."""
+    return f"kb:select/{key if _KEY_LIKE.fullmatch(key) else quote(key, safe='/:~=-_.')}"
 
 
 def kb_url(action: str, **values: str | int) -> str:
@@ -289,7 +300,7 @@ def render_card(
     background = theme["card_selected"] if selected else theme["card"]
     border = theme["accent"] if selected else theme["border"]
     number = item.index if item.index is not None else "·"
-    select = f"kb:select/{quote(item.key, safe='/:~=-_.')}"
+    select = _select_url(item.key)
     title = html.escape(budget.text(item.title))
     title = anchor(item.article_url, title, css="title")
     removed = ' <span class="removed">(removed from the file)</span>' if item.removed else ""

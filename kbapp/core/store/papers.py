@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from kbapp.core.day import CrossRef
 from kbapp.core.papers import CrossLink, ItemEvidence, Occurrence, Paper, cross_links, join_papers
-from kbapp.core.store.connection import Part
+from kbapp.core.store.connection import Connection, Part
 from kbapp.core.store.rows import Changes
 
 _CHUNK = 500  # values per `IN (...)`
@@ -99,12 +99,14 @@ def evidence(conn: sqlite3.Connection, item_ids: Iterable[int] | None = None) ->
 def papers_by_title(conn: sqlite3.Connection, titles: set[str]) -> dict[str, set[str]]:
     """Title key → keys of the papers with an ID (live links) that carry it."""
     found: dict[str, set[str]] = defaultdict(set)
+    # `+x.kind`: from the titles' links, never from every arXiv and DOI identity of the
+    # library (with two or three titles SQLite chose that, ~85 ms a day switch).
     for chunk in _chunks(sorted(titles)):
         for title, kind, value in conn.execute(
             "SELECT l.title_key, x.kind, x.value FROM links l "
             "JOIN identities x ON x.item_id = l.item_id AND x.link_ordinal = l.ordinal "
             "JOIN items i ON i.id = l.item_id AND i.removed = 0 "
-            f"WHERE l.title_key IN ({_marks(chunk)}) AND x.kind IN ('arxiv', 'doi')",
+            f"WHERE l.title_key IN ({_marks(chunk)}) AND +x.kind IN ('arxiv', 'doi')",
             chunk,
         ):
             found[title].add(f"{kind}:{value}")
@@ -142,7 +144,23 @@ class PaperGraph:
     links: dict[str, list[CrossLink]]  # item key → its cross-links, decisions applied
 
 
+_KEPT_DAYS = 64  # days whose cross-links are kept while the library is unchanged
+
+
 class Papers(Part):
+    def __init__(self, db: Connection) -> None:
+        super().__init__(db)
+        # Item keys → their cross-links, while the library is as it was when they were
+        # worked out (`_version`): a day shown again costs three counters, not ~12 queries.
+        self._cross_kept: dict[tuple[str, ...], dict[str, list[CrossRef]]] = {}
+        self._cross_version: tuple[int, int, int] | None = None
+
+    def _version(self) -> tuple[int, int, int]:
+        """Moves with every write: this connection's commits and rows changed, and
+        SQLite's data_version (which moves when another connection, another thread's or
+        process's, commits)."""
+        return (self._db.commits, self._conn.total_changes, self._db.data_version())
+
     # -- evidence ---------------------------------------------------------------------------
     def item_evidence(self) -> list[ItemEvidence]:
         """What every item still in its file says about its papers and repositories."""
@@ -177,8 +195,25 @@ class Papers(Part):
     # -- one day's cross-links ------------------------------------------------------------------
     def cross_refs_for(self, item_keys: Iterable[str]) -> dict[str, list[CrossRef]]:
         """Item key → the other items it is cross-linked with, the user's decisions applied
-        (dismissed ones included: the card leaves them out, undo needs them)."""
-        keys = list(item_keys)
+        (dismissed ones included: the card leaves them out, undo needs them). Kept for
+        the last days asked while nothing is committed (each answer a fresh copy)."""
+        keys = tuple(item_keys)
+        if self._conn.in_transaction:  # what it reads may yet be rolled back
+            return self._cross_refs(list(keys))
+        version = self._version()
+        if version != self._cross_version:
+            self._cross_kept.clear()
+            self._cross_version = version
+        refs = self._cross_kept.pop(keys, None)
+        if refs is None:
+            refs = self._cross_refs(list(keys))
+        self._cross_kept[keys] = refs  # the newest last
+        while len(self._cross_kept) > _KEPT_DAYS:
+            del self._cross_kept[next(iter(self._cross_kept))]
+        return {key: list(found) for key, found in refs.items()}
+
+    def _cross_refs(self, keys: list[str]) -> dict[str, list[CrossRef]]:
+        """`cross_refs_for` worked out from the library."""
         seed_ids = [
             row[0]
             for chunk in _chunks(keys)
