@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kbapp.core.digest.identities import arxiv_ref, github_ref
 from kbapp.core.digest.labels import Labelled, bare_label, split_label, unwrap
 from kbapp.core.digest.links import build_links, may_hold_links
@@ -17,6 +19,7 @@ from kbapp.core.digest.text import is_compat
 
 __all__ = ["MAX_DEPTH", "VERBATIM", "EntryBuilder", "finish_entries", "walk_entries"]
 
+_LINK_FIELDS = frozenset(LINK_FIELDS)
 # URL kinds that contradict a label (spec §4.5): kept, but reported.
 _KIND_MISMATCH = {
     "paper": {"github", "wechat", "bilibili", "baidu_pan"},
@@ -101,11 +104,17 @@ def finish_entries(entries: list[Entry], diagnostics: list[Diagnostic]) -> None:
 
 def _finish(entry: Entry, parent_field: str | None, diagnostics: list[Diagnostic]) -> None:
     """Label, link and check one entry (not its children)."""
-    labelled = _label_of(entry)
+    text, labelled, problems = _label_parts(entry.text, entry.kind)
+    if labelled is None and entry.children:
+        labelled = bare_label(text)
+        problems = _label_problems(labelled) if labelled is not None else ()
     if labelled is not None:
-        _apply_label(entry, labelled, diagnostics)
+        entry.label, entry.text, entry.group = labelled.label, labelled.value, labelled.group
+        entry.field = labelled.field
+        for code, detail in problems:
+            diagnostics.append(Diagnostic(code, entry.line, detail))
     field = entry.field
-    if field in LINK_FIELDS:
+    if field in _LINK_FIELDS:
         entry.links = _links(entry, field, diagnostics)
         _check_kinds(entry, diagnostics)
     elif field in ("abstract", "tips"):
@@ -124,12 +133,14 @@ def _finish(entry: Entry, parent_field: str | None, diagnostics: list[Diagnostic
         _check_identity(link, diagnostics)
 
 
-def _label_of(entry: Entry) -> Labelled | None:
-    text, _ = unwrap(entry.text) if entry.kind == "bullet" else _unwrap_paragraph(entry.text)
-    labelled = split_label(text, known_only=entry.kind == "paragraph")
-    if labelled is None and entry.children:
-        labelled = bare_label(text)
-    return labelled
+@lru_cache(maxsize=8192)
+def _label_parts(text: str, kind: str) -> tuple[str, Labelled | None, tuple[tuple[str, str], ...]]:
+    """An entry's text unwrapped, its `Label: value` split (or None) and the (code,
+    detail) of the diagnostics the label earns: pure functions of the text, cached (the
+    same labels and values come back in every digest). Nobody changes a `Labelled`."""
+    text, _ = unwrap(text) if kind == "bullet" else _unwrap_paragraph(text)
+    labelled = split_label(text, known_only=kind == "paragraph")
+    return text, labelled, _label_problems(labelled) if labelled is not None else ()
 
 
 def _unwrap_paragraph(text: str) -> tuple[str, list[str]]:
@@ -139,17 +150,18 @@ def _unwrap_paragraph(text: str) -> tuple[str, list[str]]:
     return text, []
 
 
-def _apply_label(entry: Entry, labelled: Labelled, diagnostics: list[Diagnostic]) -> None:
-    entry.label, entry.text, entry.group = labelled.label, labelled.value, labelled.group
-    entry.field = labelled.field
+def _label_problems(labelled: Labelled) -> tuple[tuple[str, str], ...]:
+    """The (code, detail) of the diagnostics a label earns, in order."""
+    problems = []
     if labelled.typo:
-        diagnostics.append(Diagnostic("label_typo", entry.line, labelled.label))
+        problems.append(("label_typo", labelled.label))
     if labelled.double_colon:
-        diagnostics.append(Diagnostic("double_colon", entry.line, labelled.label))
+        problems.append(("double_colon", labelled.label))
     if is_compat(labelled.label.replace("：", ":")):
-        diagnostics.append(Diagnostic("compat_char_normalised", entry.line, labelled.label))
+        problems.append(("compat_char_normalised", labelled.label))
     if labelled.field is None:
-        diagnostics.append(Diagnostic("unknown_label", entry.line, labelled.label))
+        problems.append(("unknown_label", labelled.label))
+    return tuple(problems)
 
 
 def _links(
@@ -189,9 +201,19 @@ def _check_kinds(entry: Entry, diagnostics: list[Diagnostic]) -> None:
 
 
 def _check_identity(link: Link, diagnostics: list[Diagnostic]) -> None:
-    arxiv = arxiv_ref(link.url)
+    if link.url is not None:
+        for code, detail in _identity_problems(link.url):
+            diagnostics.append(Diagnostic(code, link.line, detail))
+
+
+@lru_cache(maxsize=8192)
+def _identity_problems(url: str) -> tuple[tuple[str, str], ...]:
+    """The (code, detail) of a URL's malformed arXiv ID or GitHub path, if any."""
+    problems = []
+    arxiv = arxiv_ref(url)
     if arxiv is not None and not arxiv.valid:
-        diagnostics.append(Diagnostic("malformed_arxiv_id", link.line, arxiv.id))
-    github = github_ref(link.url)
+        problems.append(("malformed_arxiv_id", arxiv.id))
+    github = github_ref(url)
     if github is not None and github.malformed:
-        diagnostics.append(Diagnostic("malformed_github_path", link.line, link.url or ""))
+        problems.append(("malformed_github_path", url))
+    return tuple(problems)

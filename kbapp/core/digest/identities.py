@@ -81,6 +81,12 @@ def url_kind(url: str | None) -> str:
     host = host_of(url)
     if not host:
         return "other"
+    return _host_kind(host)
+
+
+@lru_cache(maxsize=4096)
+def _host_kind(host: str) -> str:
+    """`url_kind` of a URL on `host` (not empty); cached: far fewer hosts than URLs."""
     if host in ("github.com", "www.github.com"):
         return "github"  # not gist.github.com or other subdomains (spec §7)
     for suffix, kind in _HOST_KINDS:

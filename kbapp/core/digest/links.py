@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kbapp.core.digest.identities import normalise_url, url_kind
 from kbapp.core.digest.model import Diagnostic, Link
@@ -23,17 +24,20 @@ class Found:
     markdown: bool = True
 
 
+_BRACKETS = {"[": re.compile(r"[\[\]]"), "(": re.compile(r"[()]")}
+
+
 def _match_close(value: str, start: int, open_: str, close: str) -> int:
-    """Index of the bracket closing the one at `start`, or -1 (nesting allowed)."""
+    """Index of the bracket closing the one at `start`, or -1 (nesting allowed). Only
+    the brackets are visited (a regular expression finds each), not every character."""
     depth = 0
-    for pos in range(start, len(value)):
-        char = value[pos]
-        if char == open_:
+    for match in _BRACKETS[open_].finditer(value, start):
+        if match.group() == open_:
             depth += 1
-        elif char == close:
+        else:
             depth -= 1
             if depth == 0:
-                return pos
+                return match.start()
     return -1
 
 
@@ -94,8 +98,10 @@ def may_hold_links(value: str) -> bool:
 
 def find_links(value: str) -> list[Found]:
     links = markdown_links(value)
-    links += bare_urls(value, links)
-    links.sort(key=lambda link: link.start)
+    bare = bare_urls(value, links)
+    if bare:  # the markdown links come in order already
+        links += bare
+        links.sort(key=lambda link: link.start)
     return links
 
 
@@ -111,44 +117,48 @@ def build_links(
     context: str | None = None,
 ) -> list[Link]:
     """The `Link`s of one value, each with its normalised URL, kind and trailing note."""
-    found = find_links(value)
     links: list[Link] = []
+    for text, url_raw, url, kind, note, problems in _analysed(value):
+        for code, detail in problems:
+            diagnostics.append(Diagnostic(code, line, detail))
+        links.append(Link(field, text, url_raw, url, kind, line, label, name, group, note, context))
+    return links
+
+
+# (text, url_raw, url, url_kind, note, ((diagnostic code, detail), ...)) of one link
+_Analysed = tuple[str, str, str | None, str, str | None, tuple[tuple[str, str], ...]]
+
+
+@lru_cache(maxsize=8192)
+def _analysed(value: str) -> tuple[_Analysed, ...]:
+    """What `build_links` makes of a value, the parts that depend on the value alone:
+    cached, as the same links (a repository, a paper) come back day after day."""
+    found = find_links(value)
+    links: list[_Analysed] = []
     for number, item in enumerate(found):
         following = found[number + 1].start if number + 1 < len(found) else len(value)
         note = value[item.end : following].strip(_NOTE_TRIM) or None
         url = normalise_url(item.url_raw)
-        link = Link(
-            field=field,
-            text=item.text.strip(),
-            url_raw=item.url_raw,
-            url=url,
-            url_kind=url_kind(url),
-            line=line,
-            label=label,
-            name=name,
-            group=group,
-            note=note,
-            context=context,
-        )
-        _check(link, diagnostics)
-        if item.markdown and not link.text:
-            diagnostics.append(Diagnostic("empty_link_text", line, item.url_raw))
-        links.append(link)
-    return links
+        text = item.text.strip()
+        problems = _check(text, item.url_raw, url)
+        if item.markdown and not text:
+            problems.append(("empty_link_text", item.url_raw))
+        links.append((text, item.url_raw, url, url_kind(url), note, tuple(problems)))
+    return tuple(links)
 
 
-def _check(link: Link, diagnostics: list[Diagnostic]) -> None:
-    raw = link.url_raw
+def _check(text: str, raw: str, url: str | None) -> list[tuple[str, str]]:
+    """The (diagnostic code, detail) pairs a link earns (spec §4.5)."""
     if not raw.strip():
-        diagnostics.append(Diagnostic("empty_link_url", link.line, link.text))
-        return
+        return [("empty_link_url", text)]
+    problems = []
     if raw != raw.strip():
-        diagnostics.append(Diagnostic("url_whitespace", link.line, raw))
-    if link.url and link.url != raw.strip() and not link.url.startswith("mailto:"):
-        diagnostics.append(Diagnostic("url_without_scheme", link.line, raw.strip()))
-    text = link.text
-    if _LOOKS_LIKE_URL.match(text) and link.url and _same(text) != _same(link.url):
-        diagnostics.append(Diagnostic("text_href_mismatch", link.line, f"{text} -> {link.url}"))
+        problems.append(("url_whitespace", raw))
+    if url and url != raw.strip() and not url.startswith("mailto:"):
+        problems.append(("url_without_scheme", raw.strip()))
+    if _LOOKS_LIKE_URL.match(text) and url and _same(text) != _same(url):
+        problems.append(("text_href_mismatch", f"{text} -> {url}"))
+    return problems
 
 
 def _same(url: str) -> str:

@@ -56,11 +56,35 @@ def strip_media(line: str) -> str:
     return _DIV_TAG.sub("", _MD_IMAGE.sub("", line))
 
 
+def unescape(text: str) -> str:
+    """`html.unescape(text)`, a piece at a time: a character reference starts at an `&`
+    and never holds one, so each piece from an `&` to the next unescapes alone; the
+    pieces of image addresses (`&tp=webp`, `&wx_lazy=1`) repeat, and are cached."""
+    if "&" not in text:
+        return text
+    head, *pieces = text.split("&")
+    return head + "".join(map(_unescape_piece, pieces))
+
+
+@lru_cache(maxsize=4096)
+def _unescape_piece(piece: str) -> str:
+    return html.unescape("&" + piece)
+
+
 def _attributes(tag_body: str) -> dict[str, str]:
     attrs: dict[str, str] = {}
     for match in _ATTR.finditer(tag_body):
-        value = next((g for g in match.groups()[1:] if g is not None), "")
-        attrs.setdefault(match.group(1).lower(), value)
+        name, double, single, bare = match.groups()
+        value = (
+            double
+            if double is not None
+            else single
+            if single is not None
+            else bare
+            if bare is not None
+            else ""
+        )
+        attrs.setdefault(name.lower(), value)
     return attrs
 
 
@@ -104,7 +128,7 @@ def format_hint(src: str) -> str | None:
 
 
 def _image(src_raw: str, line: int, *, alt: str | None, zoom: int | None, in_div: bool) -> Image:
-    src = html.unescape(src_raw).strip()
+    src = unescape(src_raw).strip()
     image = Image(src_raw=src_raw, src=src, line=line, alt=alt, zoom=zoom, wrapped_in_div=in_div)
     if src and not _HAS_SCHEME.match(src):
         image.is_local = True
@@ -127,7 +151,7 @@ def parse_media(line: str, number: int) -> tuple[list[Image], list[Video]]:
         attrs = _attributes(match.group(2))
         src_raw = attrs.get("src", "")
         if match.group(1).lower() == "video":
-            src = html.unescape(src_raw).strip()
+            src = unescape(src_raw).strip()
             videos.append(Video(src_raw, src, number, host=host_of(src), wrapped_in_div=in_div))
             continue
         zoom = _ZOOM.search(attrs.get("style", ""))

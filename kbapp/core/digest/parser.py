@@ -16,7 +16,13 @@ from kbapp.core.digest.entries import EntryBuilder, finish_entries
 from kbapp.core.digest.identities import article_key, normalise_url
 from kbapp.core.digest.media import is_media_line, parse_media, strip_media
 from kbapp.core.digest.model import Diagnostic, Digest, DigestError, Entry, Item, Section
-from kbapp.core.digest.text import clean_line, has_invisible, is_compat, strip_invisible
+from kbapp.core.digest.text import (
+    INVISIBLE,
+    clean_line,
+    has_invisible,
+    is_compat,
+    strip_invisible,
+)
 
 ITEMS_SECTION = "今日要点"
 INDEX_SECTION = "历史更新"
@@ -47,6 +53,7 @@ class _State:
         self.builder = EntryBuilder(top_indent=4)
         self.open_div: int | None = None  # line of a <div> media block not yet closed
         self.item_last_line = 0
+        self.indexes: set[int] = set()  # the numbers of the items so far
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -64,16 +71,26 @@ def parse(text: str, source_path: str | None = None) -> Digest:
         heading_title_text=None,
     )
     state = _State(digest)
-    lines = text.removeprefix("\ufeff").split("\n")
-    first_content = next((n for n, raw in enumerate(lines, 1) if strip_invisible(raw).strip()), 0)
-    for number, raw in enumerate(lines, 1):
-        line = clean_line(raw)
-        if has_invisible(line):
-            digest.diagnostics.append(Diagnostic("invisible_char_removed", number))
-            line = strip_invisible(line)
-        if not line.strip():
-            continue
-        _classify(state, line, number, is_first=number == first_content)
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if "\t" in text or any(char in text for char in INVISIBLE):
+        first_content = next(
+            (n for n, raw in enumerate(lines, 1) if strip_invisible(raw).strip()), 0
+        )
+        for number, raw in enumerate(lines, 1):
+            line = clean_line(raw)
+            if has_invisible(line):
+                digest.diagnostics.append(Diagnostic("invisible_char_removed", number))
+                line = strip_invisible(line)
+            if not line.strip():
+                continue
+            _classify(state, line, number, is_first=number == first_content)
+    else:  # the usual file: `clean_line` is a right-trim, and no line has to be cleaned
+        first_content = next((n for n, raw in enumerate(lines, 1) if raw.strip()), 0)
+        for number, raw in enumerate(lines, 1):
+            line = raw.rstrip()
+            if line:
+                _classify(state, line, number, is_first=number == first_content)
     _close_div(state, None)
     _end_item(state)
     _end_section(state)
@@ -182,7 +199,7 @@ def _start_item(state: _State, line: str, number: int) -> None:
         item.entries.append(Entry(extra.strip(), number, kind="paragraph", field="head_extra"))
     if index is None:
         digest.diagnostics.append(Diagnostic("unnumbered_item", number, item.title))
-    elif any(other.index == index for other in digest.items):
+    elif index in state.indexes:
         digest.diagnostics.append(Diagnostic("duplicate_index", number, str(index)))
     if stars == 0:
         digest.diagnostics.append(Diagnostic("missing_stars", number, item.title))
@@ -190,6 +207,8 @@ def _start_item(state: _State, line: str, number: int) -> None:
         digest.diagnostics.append(Diagnostic("unicode_stars", number, _stars_detail(tokens)))
     if is_compat(item.title):
         digest.diagnostics.append(Diagnostic("compat_char_normalised", number, "title"))
+    if index is not None:
+        state.indexes.add(index)
     state.item = item
     state.item_last_line = number
     state.builder = EntryBuilder(top_indent=max(4, len(str(index)) + 2) if index else 4)
