@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 
 
 class Status(StrEnum):

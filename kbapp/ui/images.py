@@ -32,7 +32,7 @@ from kbapp.core.digest.model import Image
 from kbapp.core.images.cache import FetchResult, ImageFiles, ImageState, image_key
 from kbapp.core.render.media import fit_image, max_image_width
 from kbapp.core.store.library import Library
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 from kbapp.ui.errors import image_problem
 from kbapp.ui.settings import load_remote_images
 from kbapp.ui.tasks import TaskRunner

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbapp.core.import_report import CHANGES_KEPT, FileOutcome, ImportReport, Status
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 
 
 def outcome(n: int, keys: int = 3) -> FileOutcome:

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 from kbapp.core.store.schema import LibraryError, database, describe
 
 if TYPE_CHECKING:

@@ -118,7 +118,7 @@ class Days(Part):
         if row is None:
             return None
         digest_id, date, title, source_path, sections, near_duplicate_of = row
-        day = Day(date, title, source_path, sections=_sections(sections))
+        day = Day(date, title, source_path, sections=_sections(unpack_body(sections)))
         day.near_duplicate_of = near_duplicate_of
         by_id: dict[int, DayItem] = {}
         for (

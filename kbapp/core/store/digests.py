@@ -18,10 +18,9 @@ from kbapp.core.digest.model import Digest
 from kbapp.core.store.addresses import SRC_OWN, URL_OWN
 from kbapp.core.store.connection import Part
 from kbapp.core.store.migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
+from kbapp.core.store.results import DigestWrite, ItemRecord
 from kbapp.core.store.rows import (
     DigestRows,
-    DigestWrite,
-    ItemRecord,
     digest_rows,
     match_items,
     now,

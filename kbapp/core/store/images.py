@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kbapp.core.images.cache import FetchResult, ImageState, image_key, next_state, stamp
 from kbapp.core.store.connection import Part
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 
 _CHUNK = 500  # keys per `IN (...)` query
 _STATE_COLUMNS = (

@@ -33,7 +33,7 @@ from kbapp.core.store.images import Images
 from kbapp.core.store.integrity import DamagedLibraryError, quick_check
 from kbapp.core.store.papers import Papers
 from kbapp.core.store.removal import Removal
-from kbapp.core.store.rows import Changes, DigestWrite, ItemRecord
+from kbapp.core.store.results import Changes, DigestWrite, ItemRecord
 from kbapp.core.store.schema import LibraryError, NewerLibraryError, open_database
 from kbapp.core.store.search import Search
 from kbapp.core.store.stats import Stats

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kbapp.core.store.addresses import fewer_copies
 from kbapp.core.store.constraints import KEEP_USER_DATA_TRIGGER, checked_user_tables
-from kbapp.core.store.packing import packed_bodies
+from kbapp.core.store.packing import packed_bodies, packed_digests
 
 if TYPE_CHECKING:  # sqlite-utils: imported by whoever migrates
     from sqlite_utils import Database
@@ -392,4 +392,5 @@ MIGRATIONS = (
     ("0014_packed_bodies", packed_bodies),
     ("0015_fewer_copies", fewer_copies),
     ("0016_contentless_search", contentless_search),
+    ("0017_packed_digests", packed_digests),
 )

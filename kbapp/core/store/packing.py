@@ -1,4 +1,6 @@
-"""How an item's body (`items.body`, the JSON of its entries) is stored: packed.
+"""How an item's body (`items.body`, the JSON of its entries) is stored: packed; and a
+digest's other sections and diagnostics (`digests.sections`, `digests.diagnostics`), the
+same way.
 
 A body's JSON repeats the same keys and labels in every entry
 (`{"kind":"bullet","line":..,"label":..,"field":..,"group":null,"text":..,"children":[]}`),
@@ -125,3 +127,24 @@ def packed_bodies(db: Database) -> None:
             [(packed, item_id) for item_id, body in rows
              if (packed := pack_body(body)) is not body],
         )  # fmt: skip
+
+
+def packed_digests(db: Database) -> None:
+    """Migration 0017: each digest's `sections` and `diagnostics` JSON packed as the
+    bodies are (the entries of a day's other sections have a body's shape); readers
+    unpack them with `unpack_body`, which reads text as it is. In steps of ids."""
+    last = 0
+    while rows := db.conn.execute(
+        "SELECT id, sections, diagnostics FROM digests WHERE id > ? ORDER BY id LIMIT 1000",
+        (last,),
+    ).fetchall():
+        last = rows[-1][0]
+        db.conn.executemany(
+            "UPDATE digests SET sections = ?, diagnostics = ? WHERE id = ?",
+            [(_packed(sections), _packed(diagnostics), digest_id)
+             for digest_id, sections, diagnostics in rows],
+        )  # fmt: skip
+
+
+def _packed(stored: str | bytes) -> str | bytes:
+    return pack_body(stored) if isinstance(stored, str) else stored

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from kbapp.core.day import CrossRef
 from kbapp.core.papers import CrossLink, ItemEvidence, Occurrence, Paper, cross_links, join_papers
 from kbapp.core.store.connection import Connection, Part
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 
 _CHUNK = 500  # values per `IN (...)`
 

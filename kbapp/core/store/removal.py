@@ -24,7 +24,7 @@ from typing import Any
 from kbapp.core.store.backups import make_backup
 from kbapp.core.store.connection import Part
 from kbapp.core.store.migrations import ITEM_HAS_USER_DATA
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 from kbapp.core.store.search_index import index_items, renote, unindex
 
 _CHUNK = 500  # values per `IN (...)`

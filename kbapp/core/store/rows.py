@@ -1,5 +1,5 @@
-"""Pure pieces of the store: a parsed digest as table rows, item keys, item matching and
-the small values writes return. No SQL here; `store` runs it all.
+"""Pure pieces of the store: a parsed digest as table rows, item keys and item matching
+(what writes return is in `results`). No SQL here; `store` runs it all.
 
 `digest_rows` turns a `Digest` into plain tuples. It is pure and cheap to pickle (a
 `Digest` costs ten times more to unpickle), so an import can build the rows in worker
@@ -36,85 +36,6 @@ KEY_TITLE_CHARS = 60
 Row = tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What a write changed, so each view refreshes only what it shows. Item keys,
-    dates, paper keys (`arxiv:2104.00298`), note targets (`item:<key>`, `paper:<key>`),
-    link ends and image keys; `everything` when the whole library may differ (another
-    library opened, or more written elsewhere than the change log kept)."""
-
-    dates: frozenset[str] = frozenset()
-    items: frozenset[str] = frozenset()  # keys of items added, updated, removed or deleted
-    ratings: frozenset[str] = frozenset()  # item keys
-    notes: frozenset[str] = frozenset()  # targets: item:<key> (or a bare key), paper:<key>
-    papers: frozenset[str] = frozenset()  # paper keys whose note or decisions changed
-    links: frozenset[str] = frozenset()  # targets at either end of my links
-    images: frozenset[str] = frozenset()  # image keys whose cache state changed
-    everything: bool = False
-
-    def __bool__(self) -> bool:
-        return self.everything or any(getattr(self, name) for name in _SETS)
-
-    def __or__(self, other: Changes) -> Changes:
-        merged = {name: getattr(self, name) | getattr(other, name) for name in _SETS}
-        return Changes(**merged, everything=self.everything or other.everything)
-
-    def to_json(self) -> dict[str, Any]:
-        shown: dict[str, Any] = {name: sorted(getattr(self, name)) for name in _SETS}
-        return {name: value for name, value in shown.items() if value} | (
-            {"everything": True} if self.everything else {}
-        )
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Changes:
-        sets = {name: frozenset(map(str, data.get(name, ()))) for name in _SETS}
-        return cls(**sets, everything=bool(data.get("everything")))
-
-
-_SETS = ("dates", "items", "ratings", "notes", "papers", "links", "images")
-
-
-@dataclass(frozen=True, slots=True)
-class DigestWrite:
-    """What importing one file did to its day, by item key."""
-
-    date: str
-    created: bool  # a new day (else an existing day was updated in place)
-    added: tuple[str, ...]
-    kept: tuple[str, ...]  # existing items matched and refreshed from the file
-    removed: tuple[str, ...]  # gone from the file but kept: the user rated or noted them
-    deleted: tuple[str, ...]  # gone from the file and from the library
-    near_duplicate_of: str | None = None
-
-    @property
-    def changes(self) -> Changes:
-        keys = self.added + self.kept + self.removed + self.deleted
-        dates = {self.date} | ({self.near_duplicate_of} if self.near_duplicate_of else set())
-        return Changes(dates=frozenset(dates), items=frozenset(keys))
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRecord:
-    """An item as the views show it: the file's fields plus the user's own."""
-
-    key: str
-    date: str
-    ordinal: int
-    index: int | None
-    title: str
-    url: str | None
-    article_key: str | None
-    author_stars: int
-    abstract: str | None
-    tips: str | None
-    removed: bool
-    my_rating: int | None
-    note: str | None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "removed", bool(self.removed))
-
-
 @dataclass(slots=True)
 class ItemRows:
     """One item's row and its children's rows, before they have ids."""
@@ -149,11 +70,23 @@ def now() -> str:
 def to_json(value: Any) -> str:
     if not value and isinstance(value, list):
         return "[]"  # most flag lists
+    if _C_ENCODE is not None and isinstance(value, list | dict):
+        return "".join(_C_ENCODE(value, 0))
     return _ENCODER.encode(value)
 
 
 # One encoder: `json.dumps` with options makes a new one at every call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# And `JSONEncoder.encode` makes a new C encoder at every call: this is the one it makes,
+# made once (the rows are trees, never circular: no markers to check).
+_MAKE_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # not in the stubs
+_C_ENCODE = (
+    _MAKE_C_ENCODER(
+        None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if _MAKE_C_ENCODER is not None
+    else None
+)
 
 
 def digest_rows(digest: Digest) -> DigestRows:
@@ -166,11 +99,16 @@ def digest_rows(digest: Digest) -> DigestRows:
             digest.date_source,
             digest.heading_date,
             digest.path_date,
-            to_json([section_data(section) for section in digest.sections]),
+            pack_body(to_json([section_data(section) for section in digest.sections])),
             to_json([entry_data(entry) for entry in digest.preamble]),
             to_json(digest.structure),
-            to_json(
-                [{"code": d.code, "line": d.line, "detail": d.detail} for d in digest.diagnostics]
+            pack_body(
+                to_json(
+                    [
+                        {"code": d.code, "line": d.line, "detail": d.detail}
+                        for d in digest.diagnostics
+                    ]
+                )
             ),
         ),
         items=[item_rows(item, key) for item, key in zip(digest.items, keys, strict=True)],
@@ -242,8 +180,25 @@ def entry_data(entry: Entry) -> dict[str, Any]:
 
 def _entry_node(entry: Entry) -> dict[str, Any]:
     node = entry_fields(entry)
-    node["links"] = [_fields(link) for link in entry.links]
+    node["links"] = [_link_data(link) for link in entry.links] if entry.links else []
     return node
+
+
+def _link_data(link: Link) -> dict[str, Any]:
+    """`_fields(link)` written out (a section holds hundreds of links)."""
+    return {
+        "field": link.field,
+        "text": link.text,
+        "url_raw": link.url_raw,
+        "url": link.url,
+        "url_kind": link.url_kind,
+        "line": link.line,
+        "label": link.label,
+        "name": link.name,
+        "group": link.group,
+        "note": link.note,
+        "context": link.context,
+    }
 
 
 def _fields(obj: Link | Image | Video) -> dict[str, Any]:
@@ -333,7 +288,7 @@ def link_identities(link: Link) -> list[tuple[str, str, str | None, int]]:
         found.append(("github", repo, None, 0))
     elif link.url and (doi := identities.doi(link.url)):
         found.append(("doi", doi, None, paper))
-    if paper and not any(ident[3] for ident in found):
+    if paper and not (found and found[0][3]):  # at most one found so far
         title = identities.title_key(link.text) or identities.title_key(link.url_raw)
         if title:
             found.append(("title", title, None, 1))

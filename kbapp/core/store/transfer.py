@@ -13,7 +13,7 @@ from typing import Any
 from kbapp.core.store.connection import Part
 from kbapp.core.store.constraints import UNKNOWN_TIME
 from kbapp.core.store.packing import unpack_body
-from kbapp.core.store.rows import Changes
+from kbapp.core.store.results import Changes
 from kbapp.core.store.search_index import index_note, index_paper_note
 
 
@@ -60,7 +60,7 @@ class Transfer(Part):
         ):
             digest = dict(zip(_DIGEST_KEYS, row[1:], strict=True))
             for name in ("sections", "preamble", "diagnostics"):
-                digest[name] = json.loads(digest[name])
+                digest[name] = json.loads(unpack_body(digest[name]))
             digest["items"] = [
                 {"key": item["key"], "date": digest["date"], **item}
                 for item in items.get(row[0], [])

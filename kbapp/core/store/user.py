@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from kbapp.core.day import MyLink
 from kbapp.core.store.connection import Part
-from kbapp.core.store.rows import Changes, now
+from kbapp.core.store.results import Changes
+from kbapp.core.store.rows import now
 from kbapp.core.store.search_index import index_note, index_paper_note
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

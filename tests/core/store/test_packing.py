@@ -140,3 +140,34 @@ def test_a_removed_day_comes_back_with_its_links_and_images(library: Library, co
         conn.execute("SELECT src_raw, src_own, src FROM images ORDER BY src_raw").fetchall()
         == images
     )
+
+
+def test_a_days_sections_and_diagnostics_are_packed_and_read_the_same(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Migration 0017 packs `digests.sections` and `.diagnostics` of a library written
+    before it (as text); the days and the export read exactly as before."""
+    path = tmp_path / "old.sqlite"
+    with Library(path) as old:
+        import_paths(old, [corpus / "notes"], workers=0)
+        conn = old.db.conn
+        with conn:
+            rows = conn.execute("SELECT id, sections, diagnostics FROM digests").fetchall()
+            conn.executemany(
+                "UPDATE digests SET sections = ?, diagnostics = ? WHERE id = ?",
+                [(unpack_body(s), unpack_body(d), i) for i, s, d in rows],
+            )
+            conn.execute("DELETE FROM _sqlite_migrations WHERE name >= '0017'")
+        texts = {i: (unpack_body(s), unpack_body(d)) for i, s, d in rows}
+        exported = export_json(old, exported_at=AT)
+        days = {date: old.days.day(date) for date in old.digests.dates()}
+    assert any(s for s, _ in texts.values() if s != "[]")
+    with Library(path) as library:
+        conn = library.db.conn
+        stored = conn.execute("SELECT id, sections, diagnostics FROM digests").fetchall()
+        assert {i: (unpack_body(s), unpack_body(d)) for i, s, d in stored} == texts
+        assert all(isinstance(s, bytes) for _, s, _ in stored if s != "[]")
+        assert export_json(library, exported_at=AT) == exported
+        assert {date: library.days.day(date) for date in library.digests.dates()} == days
+        import_paths(library, [corpus / "notes" / "202104"], workers=0)  # unchanged: kept
+        assert conn.execute("SELECT id, sections, diagnostics FROM digests").fetchall() == stored
