@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QTextBrowser, QVBoxLayout, QWidget
 
-from kbapp.core.search.text import QUERY_HELP
 from kbapp.ui import icons
 
 if TYPE_CHECKING:
@@ -182,6 +181,8 @@ def shortcuts_html() -> str:
             f"<tr><td>{html.escape(menu)}</td><td>{html.escape(text)}</td>"
             f"<td><b>{html.escape(keys or '—')}</b></td></tr>"
         )
+    from kbapp.core.search.text import QUERY_HELP  # the search's modules, loaded for F1 only
+
     return (
         "<h2>Keyboard shortcuts</h2><table cellpadding='4'>"
         "<tr><th align='left'>Menu</th><th align='left'>Command</th>"

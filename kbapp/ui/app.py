@@ -116,7 +116,9 @@ def _window(
         log.debug("window made")
         window.started.connect(lambda: log.debug("first paint"))
         install_excepthook()
-        single_instance.accept_file_opens(window)
+        if sys.platform == "darwin":  # Qt sends QFileOpenEvent on macOS only; elsewhere
+            # the application-wide filter would only cost every event a call into Python
+            single_instance.accept_file_opens(window)
         if launch.server is not None:
             single_instance.serve(window, launch.server)
 
@@ -156,7 +158,7 @@ def _picture(
     if files:
         newest, failed = _import_now(library, files)
         date = date or newest
-    if date is not None and date not in library.digests.dates():
+    if date is not None and not library.days.has_date(date):
         print(f"kbapp: no digest on {date}", file=sys.stderr)
         library.close()
         if user_library is not None:
@@ -197,7 +199,7 @@ def open_for_window(
                 print(f"kbapp: {error}", file=sys.stderr)
                 return None
             path = chosen
-    if samples and not library.digests.dates():
+    if samples and library.days.is_empty():
         from kbapp.ui.samples import open_sample_library
 
         log.info("empty library: showing the samples")

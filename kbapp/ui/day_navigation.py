@@ -58,7 +58,7 @@ class DayNavigation:
 
     def step_day(self, step: int) -> None:
         window = self.window
-        dates = window.library.digests.dates()  # oldest first
+        dates = window.library.days.dates()  # oldest first
         if not dates:
             return
         current = window.current_date()
@@ -74,18 +74,18 @@ class DayNavigation:
             )
 
     def newest_day(self) -> None:
-        dates = self.window.library.digests.dates()
+        dates = self.window.library.days.dates()
         if dates:
             self.window.show_date(dates[-1])
 
     def oldest_day(self) -> None:
-        dates = self.window.library.digests.dates()
+        dates = self.window.library.days.dates()
         if dates:
             self.window.show_date(dates[0])
 
     def go_to_date(self) -> None:
         window = self.window
-        dates = window.library.digests.dates()
+        dates = window.library.days.dates()
         dialog = QInputDialog(window)
         dialog.setObjectName("goToDate")
         dialog.setWindowTitle("Go to date")
@@ -103,7 +103,7 @@ class DayNavigation:
     def _go_to_text(self, text: str) -> None:
         window = self.window
         text = text.strip()
-        dates = window.library.digests.dates()
+        dates = window.library.days.dates()
         if text in dates:
             window.show_date(text)
             return

@@ -90,7 +90,7 @@ class History(QObject):
         try:
             if place.kind == "day":
                 window.user_actions.show_days()
-                if place.key in window.library.digests.dates():
+                if window.library.days.has_date(place.key):
                     window.show_date(place.key)
             elif place.kind == "item":
                 window.user_actions.open_target(f"item:{place.key}")

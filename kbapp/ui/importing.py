@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMessageBox, QProgressBar, QStatusBar, QToolButton
 
 from kbapp.core.store.library import Library
 from kbapp.ui import icons
-from kbapp.ui.import_report import ImportReportDialog, not_markdown, summary
 from kbapp.ui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:  # the importer (and multiprocessing) load on the first import
@@ -41,6 +40,8 @@ def dropped_paths(mime: QMimeData) -> list[Path]:
 def describe_refusal(refused: list[Path], had_urls: bool) -> str:
     if not had_urls or not refused:
         return "Nothing to import: drop digest .md files or folders of them."
+    from kbapp.ui.import_report import not_markdown  # with the first import, not at start
+
     return not_markdown(refused)
 
 
@@ -147,6 +148,8 @@ class ImportController(QObject):
         self.cancel_button.hide()
 
     def _done(self, report: ImportReport) -> None:
+        from kbapp.ui.import_report import ImportReportDialog, summary
+
         self._finish()
         refused, self._refused = self._refused, []
         prefix = "Import cancelled: " if report.cancelled else "Import finished: "

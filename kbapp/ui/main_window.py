@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 import kbapp
-from kbapp.core.store.backups import backup_if_due
 from kbapp.core.store.days import min_rating
 from kbapp.core.store.library import Changes, Library
 from kbapp.ui import actions, icons
@@ -218,6 +217,8 @@ class MainWindow(QMainWindow):
         self.started.emit()
 
     def _daily_backup(self) -> None:
+        from kbapp.core.store.backups import backup_if_due
+
         self.runner.run(  # not of a damaged library (which would not verify anyway)
             lambda library, _task: None if library.db.damaged else backup_if_due(library.path),
             on_error=lambda error: self.statusBar().showMessage(
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
 
     def _go_to_change(self, date: str) -> None:
         """An undo or redo acts on this day: show it (if the library has it)."""
-        if date != self.current_date() and date in self.library.digests.dates():
+        if date != self.current_date() and self.library.days.has_date(date):
             if self.views.currentWidget() is not self.splitter:
                 self.user_actions.show_days()
             self.show_date(date)
@@ -267,9 +268,11 @@ class MainWindow(QMainWindow):
     def _update_welcome(self) -> None:
         """The welcome card shows on the samples and on an empty library."""
         on_samples = self.samples is not None
-        path = self.samples.user_path if self.samples is not None else self.library.path
-        self.welcome.describe(path, samples=on_samples)
-        self.welcome.setVisible(on_samples or not self.library.digests.dates())
+        shown = on_samples or self.library.days.is_empty()
+        if shown:  # a hidden card's rich text is not laid out for nothing (~1 ms at start)
+            path = self.samples.user_path if self.samples is not None else self.library.path
+            self.welcome.describe(path, samples=on_samples)
+        self.welcome.setVisible(shown)
 
     def _imported(self, report: ImportReport) -> None:
         """An import finished: off the samples first (it went to the user's library),
@@ -366,11 +369,11 @@ class MainWindow(QMainWindow):
         if isinstance(window_state, QByteArray):
             self.restoreState(window_state)
         last = self.settings.value("last_day")
-        dates = self.library.digests.dates()
-        if isinstance(last, str) and last in dates:
+        newest = self.library.days.newest_date()  # not every date: two lookups by the index
+        if isinstance(last, str) and newest is not None and self.library.days.has_date(last):
             self._initial_day = last
-        elif dates:
-            self._initial_day = dates[-1]
+        elif newest is not None:
+            self._initial_day = newest
         else:
             self.reader.show_day(None)
         if self.isVisible():

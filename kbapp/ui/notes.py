@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 from kbapp.core.render import day as render
 from kbapp.core.store.library import Changes, Library
 from kbapp.core.store.user import matches
-from kbapp.core.unsaved_notes import UnsavedNotes
 from kbapp.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from kbapp.core.unsaved_notes import UnsavedNotes
     from kbapp.ui.revisions import RevisionsDialog
 
 AUTOSAVE_MS = 1000
@@ -303,6 +303,8 @@ class NotePanel(QDockWidget):
 
     def unsaved(self) -> UnsavedNotes:
         """The texts of this library's notes kept until their save lands."""
+        from kbapp.core.unsaved_notes import UnsavedNotes  # hashlib: after the first paint
+
         path = self._library().path
         if self._unsaved is None or self._unsaved.library != str(path.resolve()):
             self._unsaved = UnsavedNotes(path)

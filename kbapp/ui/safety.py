@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from kbapp.core.store import backups, integrity
+from kbapp.core.store import integrity
 from kbapp.core.store.library import DamagedLibraryError, Library, LibraryError
-from kbapp.ui.recovery import BackupsDialog, RecoveryDialog, describe_backup
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the backups' module (shutil) and the dialogs load when first used
     from kbapp.core import recovery
     from kbapp.core.store.backups import Backup
     from kbapp.ui.main_window import MainWindow
+    from kbapp.ui.recovery import BackupsDialog, RecoveryDialog
     from kbapp.ui.tasks import Task, TaskRunner
 
 MESSAGE_MS = 10_000
@@ -112,6 +112,8 @@ class SafetyActions:
 
     def show_damage(self, error: DamagedLibraryError) -> None:
         """The recovery dialog (not a second one while it is open)."""
+        from kbapp.ui.recovery import RecoveryDialog
+
         if isinstance(self.dialog, RecoveryDialog) and self.dialog.isVisible():
             return
         dialog = RecoveryDialog(error, self.window)
@@ -126,6 +128,9 @@ class SafetyActions:
         if self._samples_say("These are the samples: there is nothing of yours to back up."):
             return
 
+        from kbapp.core.store import backups
+        from kbapp.ui.recovery import describe_backup
+
         def work(library: Library, _task: Task) -> Backup:
             made = backups.make_backup(library.path, "manual")
             backups.rotate(library.path)
@@ -139,11 +144,16 @@ class SafetyActions:
     def restore_from_backup(self) -> None:
         if self._samples_say("These are the samples: they have no backups."):
             return
+        from kbapp.core.store import backups
+
         self.window.runner.run(
             lambda library, _task: backups.list_backups(library.path), on_done=self._choose
         )
 
     def _choose(self, found: list[Backup]) -> None:
+        from kbapp.core.store import backups
+        from kbapp.ui.recovery import BackupsDialog
+
         dialog = BackupsDialog(found, backups.folder_of(self.window.library.path), self.window)
         dialog.chosen.connect(self.restore)
         self.dialog = dialog
@@ -151,6 +161,8 @@ class SafetyActions:
 
     def restore(self, backup: Path) -> None:
         """`backup` in the library's place; the current file kept aside, and said where."""
+        from kbapp.core.store import backups
+
         window = self.window
         if self._busy():
             return
@@ -262,6 +274,8 @@ def recover_before_opening(
     """Damage found before the window exists (the file's schema does not read): the
     recovery dialog on its own (`dialog`, when the caller added buttons of its own to
     it). True when a backup or a rebuilt library is in place."""
+    from kbapp.ui.recovery import RecoveryDialog
+
     if dialog is None:
         dialog = RecoveryDialog(error)
     path = error.path
@@ -277,6 +291,9 @@ def recover_before_opening(
 def restore_before_opening(library: Path) -> bool:
     """The library does not open and the window does not exist yet: its backups listed
     (`BackupsDialog`), the one chosen put in its place. True when one is in place."""
+    from kbapp.core.store import backups
+    from kbapp.ui.recovery import BackupsDialog
+
     dialog = BackupsDialog(backups.list_backups(library), backups.folder_of(library))
     chosen: list[Path] = []
     dialog.chosen.connect(chosen.append)
@@ -285,6 +302,8 @@ def restore_before_opening(library: Path) -> bool:
 
 
 def _restore_now(library: Path, backup: Path) -> bool:
+    from kbapp.core.store import backups
+
     try:
         aside = backups.restore_backup(library, backup)
     except LibraryError as error:

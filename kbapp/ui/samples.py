@@ -130,7 +130,7 @@ class Samples(QObject):
         """A write in the user's library by another process (`kbapp import`)."""
         if self.window.importer.running:  # this window's import: left when it is done
             return
-        if self.user_library.digests.dates():
+        if not self.user_library.days.is_empty():
             self.leave()
             self.window.navigation.newest_day()
 

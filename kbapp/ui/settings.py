@@ -6,6 +6,7 @@ these settings, so that the commands read it too: `core.store.backups.Policy`)."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.core.store.backups import Policy, load_policy, save_policy
+if TYPE_CHECKING:  # the backups' module (and shutil) load with the dialog
+    from kbapp.core.store.backups import Policy
 
 LOAD_REMOTE_IMAGES = "images/load_remote"
 READER_FAMILY = "reader/font_family"
@@ -130,6 +132,8 @@ class SettingsDialog(QDialog):
         form.addRow("Theme", self.theme)
         form.addRow("Library", place)
         self._library = library
+        from kbapp.core.store.backups import load_policy
+
         backups = self._backups_box(load_policy())
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -181,6 +185,8 @@ class SettingsDialog(QDialog):
             self.backup_folder.setText(folder)
 
     def backup_policy(self) -> Policy:
+        from kbapp.core.store.backups import Policy
+
         folder = self.backup_folder.text().strip()
         return Policy(
             Path(folder).expanduser() if folder else None,
@@ -194,6 +200,8 @@ class SettingsDialog(QDialog):
         settings.setValue(READER_FAMILY, "" if family == self.font().family() else family)
         settings.setValue(READER_SIZE, self.font_size.value())
         settings.setValue(THEME, self.theme.currentData())
+        from kbapp.core.store.backups import load_policy, save_policy
+
         policy = self.backup_policy()
         if policy != load_policy():
             try:

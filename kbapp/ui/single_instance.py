@@ -205,7 +205,8 @@ def serve(window: MainWindow, server: InstanceServer) -> None:
 def accept_file_opens(window: MainWindow) -> None:
     """The window imports the files the system opens with the app (`FileOpens`), from
     its start on: macOS sends those of the launch itself before the window has painted,
-    when there is no server yet."""
+    when there is no server yet. (`app` installs it on macOS only: Qt sends these events
+    nowhere else, and the filter sees every event of the application.)"""
     QApplication.instance().installEventFilter(FileOpens(window))  # type: ignore[union-attr]
 
 

@@ -17,7 +17,6 @@ from urllib.parse import unquote
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from kbapp.core.export.item_markdown import item_markdown
 from kbapp.ui import actions
 from kbapp.ui.errors import open_in_browser
 from kbapp.ui.layout import DOCK_MIN
@@ -109,6 +108,8 @@ class UserActions:
         opened.setEnabled(bool(item.article_url))
         copy = menu.addAction("Copy link", lambda: _copy(item.article_url or ""))
         copy.setEnabled(bool(item.article_url))
+        from kbapp.core.export.item_markdown import item_markdown
+
         menu.addAction("Copy as markdown", lambda: _copy(item_markdown(item)))
         menu.addSeparator()
         rate = menu.addMenu("Rate")

@@ -20,11 +20,12 @@ from __future__ import annotations
 import html
 import re
 from typing import TYPE_CHECKING
-from xml.etree.ElementTree import Element
 
 from kbapp.core.render.links import REFUSED, followable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # ElementTree loads with markdown, when a text first needs it
+    from xml.etree.ElementTree import Element
+
     from markdown import Markdown
     from markdown.treeprocessors import Treeprocessor
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,34 @@ def _prefix_range(prefix: str) -> list[str]:
     return [prefix, prefix + "\U0010ffff"]
 
 
+def all_dates(conn: sqlite3.Connection) -> list[str]:
+    """Every digest's date, oldest first (`Days.dates`, `Digests.dates`)."""
+    return [row[0] for row in conn.execute("SELECT date FROM digests ORDER BY date")]
+
+
 class Days(Part):
+    # -- which days there are (the window's; `digests` is not made for them) ------------
+    def dates(self) -> list[str]:
+        """Every digest's date, oldest first."""
+        return all_dates(self._conn)
+
+    def is_empty(self) -> bool:
+        """Whether no digest is imported (`not dates()`, without reading every date)."""
+        return self._conn.execute("SELECT 1 FROM digests LIMIT 1").fetchone() is None
+
+    def has_date(self, date: str) -> bool:
+        """Whether a digest of `date` is imported (`date in dates()`, by the index)."""
+        return (
+            self._conn.execute("SELECT 1 FROM digests WHERE date = ?", (date,)).fetchone()
+            is not None
+        )
+
+    def newest_date(self) -> str | None:
+        """The newest digest's date (`dates()[-1]`), None when there is none."""
+        row = self._conn.execute("SELECT MAX(date) FROM digests").fetchone()
+        return str(row[0]) if row[0] is not None else None
+
+    # -- the sidebar's periods and days ---------------------------------------------------
     def period_counts(self, length: int, prefix: str = "", text: str = "") -> list[Period]:
         """Years (length 4) or months (length 7) under `prefix`, newest first."""
         child = 7 if length == 4 else 10

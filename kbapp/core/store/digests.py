@@ -17,6 +17,7 @@ from typing import Any
 from kbapp.core.digest.model import Digest
 from kbapp.core.store.addresses import SRC_OWN, URL_OWN
 from kbapp.core.store.connection import Part
+from kbapp.core.store.days import all_dates
 from kbapp.core.store.migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
 from kbapp.core.store.results import DigestWrite, ItemRecord
 from kbapp.core.store.rows import (
@@ -156,7 +157,7 @@ class Digests(Part):
 
     def dates(self) -> list[str]:
         """Every digest's date, oldest first."""
-        return [row[0] for row in self._conn.execute("SELECT date FROM digests ORDER BY date")]
+        return all_dates(self._conn)
 
     def write_digest(
         self, digest: Digest, *, content_hash: str, source_path: str | None = None

@@ -18,10 +18,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from kbapp.core.store.backups import Backup, check_file, describe_backup, list_backups
 from kbapp.core.store.schema import LibraryError, describe
+
+if TYPE_CHECKING:  # backups (and shutil) load when a damaged library looks for one
+    from kbapp.core.store.backups import Backup
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -143,6 +145,8 @@ def recorded_sources(path: Path) -> list[Path]:
 
 def newest_good_backup(library: Path) -> Backup | None:
     """The newest backup of `library` that SQLite finds sound, with its counts."""
+    from kbapp.core.store.backups import check_file, describe_backup, list_backups
+
     try:
         found = list_backups(library, counts=False)
     except OSError:

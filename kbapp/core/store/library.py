@@ -23,25 +23,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbapp.core.store.connection import Connection
-from kbapp.core.store.days import Days
-from kbapp.core.store.digests import DigestInfo, Digests
-from kbapp.core.store.images import Images
 from kbapp.core.store.integrity import DamagedLibraryError, quick_check
-from kbapp.core.store.papers import Papers
-from kbapp.core.store.removal import Removal
 from kbapp.core.store.results import Changes, DigestWrite, ItemRecord
 from kbapp.core.store.schema import LibraryError, NewerLibraryError, open_database
-from kbapp.core.store.search import Search
-from kbapp.core.store.stats import Stats
-from kbapp.core.store.transfer import Transfer
-from kbapp.core.store.user import User
 
 if TYPE_CHECKING:
     from sqlite_utils import Migrations
+
+    from kbapp.core.store.days import Days
+    from kbapp.core.store.digests import DigestInfo, Digests
+    from kbapp.core.store.images import Images
+    from kbapp.core.store.papers import Papers
+    from kbapp.core.store.removal import Removal
+    from kbapp.core.store.search import Search
+    from kbapp.core.store.stats import Stats
+    from kbapp.core.store.transfer import Transfer
+    from kbapp.core.store.user import User
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -68,15 +70,63 @@ class Library:
             self.path, busy_timeout_ms=busy_timeout_ms, migrations=migrations, check=check
         )
         self.db = Connection(conn, self.path)
-        self.digests = Digests(self.db)
-        self.days = Days(self.db)
-        self.user = User(self.db)
-        self.papers = Papers(self.db)
-        self.search = Search(self.db)
-        self.images = Images(self.db)
-        self.stats = Stats(self.db)
-        self.removal = Removal(self.db)
-        self.transfer = Transfer(self.db)
+
+    # The parts, each made (and its module imported) when first used: the window's first
+    # paint reads days and their cross-links, and never loads the writer's row builder
+    # or the search index's modules (`digests`, `search`), ~35 ms of imports.
+    @cached_property
+    def digests(self) -> Digests:
+        from kbapp.core.store.digests import Digests
+
+        return Digests(self.db)
+
+    @cached_property
+    def days(self) -> Days:
+        from kbapp.core.store.days import Days
+
+        return Days(self.db)
+
+    @cached_property
+    def user(self) -> User:
+        from kbapp.core.store.user import User
+
+        return User(self.db)
+
+    @cached_property
+    def papers(self) -> Papers:
+        from kbapp.core.store.papers import Papers
+
+        return Papers(self.db)
+
+    @cached_property
+    def search(self) -> Search:
+        from kbapp.core.store.search import Search
+
+        return Search(self.db)
+
+    @cached_property
+    def images(self) -> Images:
+        from kbapp.core.store.images import Images
+
+        return Images(self.db)
+
+    @cached_property
+    def stats(self) -> Stats:
+        from kbapp.core.store.stats import Stats
+
+        return Stats(self.db)
+
+    @cached_property
+    def removal(self) -> Removal:
+        from kbapp.core.store.removal import Removal
+
+        return Removal(self.db)
+
+    @cached_property
+    def transfer(self) -> Transfer:
+        from kbapp.core.store.transfer import Transfer
+
+        return Transfer(self.db)
 
     @classmethod
     def open(cls, path: Path) -> Library:
@@ -108,6 +158,15 @@ class Library:
         """Many writes in one transaction, each still atomic (`Connection.batch`)."""
         with self.db.batch():
             yield
+
+
+def __getattr__(name: str) -> object:
+    """`DigestInfo`, still importable from here, loaded with its module when asked for."""
+    if name == "DigestInfo":
+        from kbapp.core.store.digests import DigestInfo
+
+        return DigestInfo
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

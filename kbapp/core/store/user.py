@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from kbapp.core.day import MyLink
 from kbapp.core.store.connection import Part
 from kbapp.core.store.results import Changes
-from kbapp.core.store.rows import now
-from kbapp.core.store.search_index import index_note, index_paper_note
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ARXIV = re.compile(r"(?:arxiv:?\s*)?(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
@@ -42,6 +40,14 @@ class UserLink:
     target: str
     label: str | None
     created_at: str
+
+
+def now() -> str:
+    """`rows.now()`, imported when a write first asks: rows loads the whole row builder,
+    which the window's reads never need."""
+    from kbapp.core.store.rows import now as rows_now
+
+    return rows_now()
 
 
 def target_of(key: str) -> str:
@@ -174,6 +180,8 @@ class User(Part):
                     "updated_at = excluded.updated_at",
                     (value, text, at),
                 )
+            from kbapp.core.store.search_index import index_note, index_paper_note
+
             if paper:
                 index_paper_note(conn, value)
             else:
