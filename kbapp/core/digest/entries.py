@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from kbapp.core.digest.identities import arxiv_ref, github_ref
 from kbapp.core.digest.labels import Labelled, bare_label, split_label, unwrap
-from kbapp.core.digest.links import build_links, may_hold_links
+from kbapp.core.digest.links import _MAYBE_URL, build_links
 from kbapp.core.digest.model import (
     LINK_FIELDS,
     VERBATIM,
@@ -55,22 +55,22 @@ class EntryBuilder:
         self._stack: list[tuple[int, Entry]] = []  # the open bullets, one per level
 
     def bullet(self, indent: int, text: str, line: int, written: str | None = None) -> None:
-        top = self.top_indent is not None and indent <= self.top_indent
-        if not top:
-            while self._stack and self._stack[-1][0] >= indent:
-                self._stack.pop()
-        if top or not self._stack:
-            entry = Entry(text, line, kind="bullet")
-            self.roots.append(entry)
-            self._stack = [(indent, entry)]
-            return
-        if len(self._stack) < MAX_DEPTH:
-            entry = Entry(text, line, kind="bullet")
-            self._stack[-1][1].children.append(entry)
-        else:
-            entry = Entry(text if written is None else written, line, kind=VERBATIM)
-            self._stack[MAX_DEPTH - 1][1].children.append(entry)
-        self._stack.append((indent, entry))
+        top_indent, stack = self.top_indent, self._stack
+        if top_indent is None or indent > top_indent:
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            if stack:
+                if len(stack) < MAX_DEPTH:
+                    entry = Entry(text, line)
+                    stack[-1][1].children.append(entry)
+                else:
+                    entry = Entry(text if written is None else written, line, VERBATIM)
+                    stack[MAX_DEPTH - 1][1].children.append(entry)
+                stack.append((indent, entry))
+                return
+        entry = Entry(text, line)  # a bullet, at the top
+        self.roots.append(entry)
+        self._stack = [(indent, entry)]
 
     def paragraph(self, text: str, line: int) -> None:
         self.roots.append(Entry(text, line, kind="paragraph"))
@@ -113,24 +113,36 @@ def _finish(entry: Entry, parent_field: str | None, diagnostics: list[Diagnostic
         entry.field = labelled.field
         for code, detail in problems:
             diagnostics.append(Diagnostic(code, entry.line, detail))
-    field = entry.field
+    field, label, text = entry.field, entry.label, entry.text
+    # `may_hold_links` once: most values hold no link, and then no link is looked for.
+    maybe = "](" in text or _MAYBE_URL.search(text) is not None
     if field in _LINK_FIELDS:
-        entry.links = _links(entry, field, diagnostics)
-        _check_kinds(entry, diagnostics)
+        links = _links(entry, field, diagnostics) if maybe else []
+        if not links and field == "paper" and text:
+            # A paper named by its title alone (spec §4.3): still a paper, by title key.
+            links = [Link("paper", text, "", None, "other", entry.line, label=label)]
+        entry.links = links
+        if links:
+            _check_kinds(entry, diagnostics)
     elif field in ("abstract", "tips"):
-        entry.links = _links(entry, "inline", diagnostics, context=field)
-    elif entry.label is not None:
-        links = _links(entry, "link", diagnostics, name=entry.label)
+        entry.links = links = _links(entry, "inline", diagnostics, context=field) if maybe else []
+    elif label is not None:
+        links = _links(entry, "link", diagnostics, name=label) if maybe else []
         if links:
             entry.field, entry.links = "link", links
         elif parent_field is None:
             entry.field = "note"
     else:
-        entry.links = _links(entry, "inline", diagnostics, context=parent_field or "point")
-    if entry.label is not None and not entry.text and not entry.children:
-        diagnostics.append(Diagnostic("empty_value", entry.line, entry.label))
-    for link in entry.links:
-        _check_identity(link, diagnostics)
+        links = (
+            _links(entry, "inline", diagnostics, context=parent_field or "point") if maybe else []
+        )
+        entry.links = links
+    if label is not None and not text and not entry.children:
+        diagnostics.append(Diagnostic("empty_value", entry.line, label))
+    for link in links:
+        if link.url is not None:
+            for code, detail in _identity_problems(link.url):
+                diagnostics.append(Diagnostic(code, link.line, detail))
 
 
 @lru_cache(maxsize=8192)
@@ -172,24 +184,17 @@ def _links(
     context: str | None = None,
     name: str | None = None,
 ) -> list[Link]:
-    text = entry.text
-    if not may_hold_links(text):
-        links = []  # the usual prose: no call with its keywords and lists
-    else:
-        links = build_links(
-            text,
-            field=field,
-            line=entry.line,
-            diagnostics=diagnostics,
-            label=entry.label,
-            name=name,
-            group=entry.group,
-            context=context,
-        )
-    if not links and field == "paper" and entry.text:
-        # A paper named by its title alone (spec §4.3): still a paper, by title key.
-        links = [Link("paper", entry.text, "", None, "other", entry.line, label=entry.label)]
-    return links
+    """The links of an entry's text (which `may_hold_links`: the caller checked)."""
+    return build_links(
+        entry.text,
+        field=field,
+        line=entry.line,
+        diagnostics=diagnostics,
+        label=entry.label,
+        name=name,
+        group=entry.group,
+        context=context,
+    )
 
 
 def _check_kinds(entry: Entry, diagnostics: list[Diagnostic]) -> None:

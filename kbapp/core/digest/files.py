@@ -15,6 +15,7 @@ from kbapp.core.digest.parser import parse
 
 MAX_BYTES = 10 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls other than \t\n\v\f\r
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])  # the same, as bytes
 
 
 def read_bytes(path: Path) -> bytes:
@@ -50,6 +51,13 @@ def decode(data: bytes) -> str:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             text = _not_utf8(data, error)
+        else:
+            # In UTF-8 a control character is its own byte, and no other character's
+            # bytes are controls: with none in the bytes, none is in the text.
+            if len(data.translate(None, _CONTROL_BYTES)) == len(data):
+                if not text.strip():
+                    raise DigestError("empty file")
+                return text
     _refuse_binary(text)
     if not text.strip():
         raise DigestError("empty file")

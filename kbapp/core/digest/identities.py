@@ -141,7 +141,7 @@ def github_ref(url: str | None) -> GithubRef | None:
     if url_kind(url) != "github":
         return None
     assert url is not None
-    parts = [unquote(p) for p in urlsplit(url).path.split("/") if p]
+    parts = [unquote(p) for p in _github_path(url).split("/") if p]
     if not parts or parts[0].lower() in _GITHUB_NOT_OWNERS:
         return None
     owner = parts[0].lower()
@@ -150,6 +150,21 @@ def github_ref(url: str | None) -> GithubRef | None:
     repo = parts[1].lower().removesuffix(".git")
     malformed = len(parts) > 2 and parts[2].lower() not in _GITHUB_SUBPATHS
     return GithubRef(owner, repo, malformed)
+
+
+# The usual GitHub address: scheme, host and a path of printable ASCII (no port, user,
+# or characters `urlsplit` would remove); its path is what follows the host, up to `?`/`#`.
+_GITHUB_PATH = re.compile(
+    r"(?i:https?)://(?i:(?:www\.)?github\.com)(/[!-\"$->@-~]*)?(?:[?#][!-~]*)?"
+)
+
+
+def _github_path(url: str) -> str:
+    """`urlsplit(url).path`, read by a regular expression for the usual addresses."""
+    usual = _GITHUB_PATH.fullmatch(url)
+    if usual is not None:
+        return usual.group(1) or ""
+    return urlsplit(url).path
 
 
 def github_repo(url: str | None) -> str | None:

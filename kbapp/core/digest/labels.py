@@ -85,23 +85,24 @@ def split_label(text: str, *, known_only: bool = False) -> Labelled | None:
     match = _COLON.search(text)
     if not match:
         return None
-    raw_label = text[: match.start()]
-    label = raw_label.strip().strip("*").strip()
-    if not (1 <= len(raw_label.strip()) <= 30) or not label:
+    at = match.start()
+    raw_label = text[:at]
+    trimmed = raw_label.strip()
+    if not 1 <= len(trimmed) <= 30:
         return None
-    if _FORBIDDEN_IN_LABEL.search(raw_label):
+    label = trimmed.strip("*").strip()
+    if not label or _FORBIDDEN_IN_LABEL.search(raw_label):
         return None
     field, group = lookup(label)
     if known_only and field is None:
         return None
-    value = text[match.end() :].strip()
-    double = bool(_DOUBLE_COLON.match(value))
+    value = text[at + 1 :].strip()  # the colon is one character
+    # `Label: : value` (what `_DOUBLE_COLON` matches: the value starts with a colon).
+    double = value[:1] in (":", "：")
     if double:
-        value = _DOUBLE_COLON.sub("", value, count=1)
+        value = _DOUBLE_COLON.sub("", value, count=1).strip()
     # A bold label (`**GitHub地址：...**` unwrapped, or `**Paper**: ...`) keeps its value.
-    value = value.strip()
-    typo = label_key(label) in TYPOS
-    return Labelled(label, field, group, value, typo=typo, double_colon=double)
+    return Labelled(label, field, group, value, label_key(label) in TYPOS, double)
 
 
 def bare_label(text: str) -> Labelled | None:

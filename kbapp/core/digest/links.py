@@ -96,7 +96,15 @@ def may_hold_links(value: str) -> bool:
     return "](" in value or _MAYBE_URL.search(value) is not None
 
 
+# A value that is one markdown link and nothing else, without brackets inside: most
+# link values. What `markdown_links` finds in it is this one link, and `bare_urls` nothing
+# (the link blanked out leaves only spaces).
+_ONE_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()]*)\)")
+
+
 def find_links(value: str) -> list[Found]:
+    if value[:1] == "[" and (one := _ONE_LINK.fullmatch(value)):
+        return [Found(one.group(1), one.group(2), 0, len(value))]
     links = markdown_links(value)
     bare = bare_urls(value, links)
     if bare:  # the markdown links come in order already

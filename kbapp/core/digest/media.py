@@ -15,7 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 from kbapp.core.digest.identities import host_of
 from kbapp.core.digest.model import Image, Video
 
-_TAG = re.compile(r"<(img|video)(\s[^>]*)>?", re.IGNORECASE)
+# Case-blind only where a letter is: a pattern that is case-blind throughout cannot look
+# for its `<` as a plain character first, and tries every position.
+_TAG = re.compile(r"<((?i:img|video))(\s[^>]*)>?")
 # An attribute follows white space or the quote closing the previous one
 # (`controls=""src="…"` occurs in the digests).
 _ATTR = re.compile(
@@ -29,7 +31,7 @@ _EXTENSION = re.compile(r"\.(png|jpe?g|gif|webp|bmp|svg)$", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
-_DIV_TAG = re.compile(r"</?div\b[^>]*>?", re.IGNORECASE)
+_DIV_TAG = re.compile(r"</?(?i:div)\b[^>]*>?")
 
 
 def _tags(line: str) -> tuple[re.Match[str], ...]:
@@ -95,7 +97,7 @@ def _normal_format(value: str) -> str | None:
     return value if value in ("png", "gif", "bmp", "svg") else None
 
 
-_WX_FMT = re.compile(r"^https?://mmbiz\.qpic\.cn/[^?#]*\?(?:[^#]*&)?wx_fmt=([A-Za-z]+)", re.I)
+_WX_FMT = re.compile(r"^(?i:https?://mmbiz\.qpic\.cn/)[^?#]*\?(?:[^#]*&)?(?i:wx_fmt=([A-Za-z]+))")
 
 
 def format_hint(src: str) -> str | None:
@@ -129,22 +131,22 @@ def format_hint(src: str) -> str | None:
 
 def _image(src_raw: str, line: int, *, alt: str | None, zoom: int | None, in_div: bool) -> Image:
     src = unescape(src_raw).strip()
-    image = Image(src_raw=src_raw, src=src, line=line, alt=alt, zoom=zoom, wrapped_in_div=in_div)
+    flags = ["truncated_query"] if src_raw.endswith(("&amp", "&")) else []
     if src and not _HAS_SCHEME.match(src):
-        image.is_local = True
-        image.resolved_path = posixpath.normpath(src.removeprefix("./"))
-        image.format_hint = format_hint("file:///" + src)
-    else:
-        image.host = host_of(src)
-        image.format_hint = format_hint(src)
-    if src_raw.endswith(("&amp", "&")):
-        image.flags.append("truncated_query")
-    return image
+        local = posixpath.normpath(src.removeprefix("./"))
+        hint = format_hint("file:///" + src)
+        return Image(src_raw, src, line, True, None, hint, zoom, alt, in_div, local, flags)
+    hint = format_hint(src)
+    return Image(src_raw, src, line, False, host_of(src), hint, zoom, alt, in_div, None, flags)
 
 
-def parse_media(line: str, number: int) -> tuple[list[Image], list[Video]]:
-    """Every image and video on one media line."""
-    in_div = line.lstrip().lower().startswith("<div")
+def parse_media(
+    line: str, number: int, in_div: bool | None = None
+) -> tuple[list[Image], list[Video]]:
+    """Every image and video on one media line (`in_div`: whether it starts with a
+    `<div`, when the caller knows)."""
+    if in_div is None:
+        in_div = line.lstrip().lower().startswith("<div")
     images: list[Image] = []
     videos: list[Video] = []
     for match in _tags(line):

@@ -127,11 +127,12 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
             state.builder = EntryBuilder(top_indent=None)
         return
     # Cheap necessary conditions first: most lines are bullets, which match neither.
-    starts_item = (first.isdigit() and _ITEM.match(line)) or (
+    numbered = _ITEM.match(line) if first.isdigit() else None
+    starts_item = numbered is not None or (
         state.in_items
         and first.isspace()
         and "mp.weixin.qq.com" in line
-        and _UNNUMBERED.match(line)
+        and _UNNUMBERED.match(line) is not None
     )
     if starts_item and state.section is None:
         # Items right after the rule count even without a 今日要点 heading; inside
@@ -139,19 +140,22 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
         state.in_items = True
         _close_div(state, number)
         _end_item(state)
-        _start_item(state, line, number)
+        _start_item(state, line, number, numbered)
         return
-    if "</" in line and _DIV_CLOSE.match(line):
-        digest.structure.append(number)
-        state.open_div = None
-        return
-    if is_media_line(line):
-        _close_div(state, number)
-        _add_media(state, line, number)
-        line = strip_media(line)  # text beside a tag on the same line is kept too
-        if not line.strip():
+    if "<" in line or "![" in line:  # what a `</div>` or a media line needs
+        if "</" in line and _DIV_CLOSE.match(line):
+            digest.structure.append(number)
+            state.open_div = None
             return
-    else:
+        if is_media_line(line):
+            _close_div(state, number)
+            _add_media(state, line, number)
+            line = strip_media(line)  # text beside a tag on the same line is kept too
+            if not line.strip():
+                return
+        elif state.open_div is not None:
+            _close_div(state, number)
+    elif state.open_div is not None:
         _close_div(state, number)
     if not state.in_items and state.section is None and _RULE.match(line):
         digest.structure.append(number)
@@ -159,18 +163,18 @@ def _classify(state: _State, line: str, number: int, *, is_first: bool) -> None:
     state.item_last_line = number
     bullet = _BULLET.match(line)
     if bullet:
-        content = (bullet.group(2) or "").strip()
-        if not content:
+        indent, content = bullet.groups()
+        if content is None or not (content := content.strip()):
             digest.structure.append(number)  # an empty bullet: valid and ignored
             return
-        state.builder.bullet(len(bullet.group(1)), content, number, line)
+        state.builder.bullet(len(indent), content, number, line)
     else:
         state.builder.paragraph(line.strip(), number)
 
 
-def _start_item(state: _State, line: str, number: int) -> None:
+def _start_item(state: _State, line: str, number: int, numbered: re.Match[str] | None) -> None:
+    """A new item from its head line (`numbered`: the line's `_ITEM` match, if any)."""
     digest = state.digest
-    numbered = _ITEM.match(line)
     index = int(numbered.group(1)) if numbered else None
     head = line[numbered.end() - 1 :] if numbered else line.strip()
     content, tokens = _trailing_stars(head)
@@ -203,7 +207,7 @@ def _start_item(state: _State, line: str, number: int) -> None:
         digest.diagnostics.append(Diagnostic("duplicate_index", number, str(index)))
     if stars == 0:
         digest.diagnostics.append(Diagnostic("missing_stars", number, item.title))
-    if any(token != ":star:" for token in tokens):
+    if tokens.count(":star:") != stars:  # a ⭐ or ★ among them
         digest.diagnostics.append(Diagnostic("unicode_stars", number, _stars_detail(tokens)))
     if is_compat(item.title):
         digest.diagnostics.append(Diagnostic("compat_char_normalised", number, "title"))
@@ -304,8 +308,9 @@ def _end_section(state: _State) -> None:
 
 
 def _add_media(state: _State, line: str, number: int) -> None:
-    images, videos = parse_media(line, number)
-    if line.lstrip().lower().startswith("<div") and "</div>" not in line.lower():
+    in_div = line.lstrip().lower().startswith("<div")
+    images, videos = parse_media(line, number, in_div)
+    if in_div and "</div>" not in line.lower():
         state.open_div = number
     for image in images:
         if "truncated_query" in image.flags:

@@ -52,9 +52,29 @@ def is_compat(text: str) -> bool:
     return bool(_ODD_COMPAT.search(text))
 
 
+# Text made only of characters that NFKC keeps, or maps to ASCII, and that never combine
+# with a neighbour: ASCII, CJK ideographs, the common CJK punctuation, and the full-width
+# forms of ASCII (`，：（）` fold into `,:()`). Such text is the digests' usual Chinese.
+_NFKC_PLAIN = re.compile(
+    "[^\x00-\x7f\u3001\u3002\u3008-\u3011\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]"
+)
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`; for the usual text, its full-width forms
+    replaced (each is one ASCII character under NFKC, and all these characters are
+    starters that compose with nothing, so NFKC works on them one by one)."""
+    if _NFKC_PLAIN.search(text) is None:
+        for char in set(_FULL_WIDTH.findall(text)):
+            text = text.replace(char, chr(ord(char) - 0xFEE0))
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def key(text: str) -> str:
     """A comparison key: NFKC, case-folded, runs of non-alphanumerics as one space."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = nfkc(text).casefold()
     return _NON_ALNUM.sub(" ", folded).strip()
 
 

@@ -43,6 +43,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kbapp.core.digest.text import nfkc
+
 FIELDS = ("title", "abstract", "tips", "links", "paper", "note", "code")
 _FACET = "\ue000"  # starts every facet token (see the module doc)
 _FACET_HAS = ("code", "paper", "image")  # has: values kept as facets (the item's own)
@@ -90,7 +92,7 @@ def index_text(text: str | None) -> str:
     if text.isascii():
         return text  # NFKC leaves ASCII alone, and it holds no CJK run
     if not unicodedata.is_normalized("NFKC", text):  # the check is cheap, the fold is not
-        text = unicodedata.normalize("NFKC", text)
+        text = nfkc(text)
     pieces = _AROUND_RUNS.split(text)
     if len(pieces) == 1:
         return text

@@ -89,10 +89,15 @@ def pack_body(body: str) -> str | bytes:
     data = body.encode()
     if len(data) > PACK_MAX or body == "[]":
         return body
+    # A new compressor each time: a copy of one primed with the dictionary gives the same
+    # bytes, but copies its whole state (160 KB), which measured 4% slower in an import.
     packer = zlib.compressobj(
         _LEVEL, zlib.DEFLATED, _PACK_WBITS, _PACK_MEMORY, zlib.Z_DEFAULT_STRATEGY, _DICTIONARY_1
     )
-    return bytes((_FORMAT_1,)) + packer.compress(data) + packer.flush()
+    return _HEADER_1 + packer.compress(data) + packer.flush()
+
+
+_HEADER_1 = bytes((_FORMAT_1,))
 
 
 def unpack_body(stored: str | bytes) -> str:

@@ -215,10 +215,33 @@ _FIELD_NAMES = {cls: [f.name for f in dataclasses.fields(cls)] for cls in (Link,
 _LINE_FIELD = re.compile(r'"line":\d+,')
 
 
+def body_json(entries: list[Entry]) -> str:
+    """`to_json([entry.to_dict() for entry in entries])`, written as text directly (no
+    dict per entry for the encoder to walk)."""
+    return f"[{','.join(map(_entry_json, entries))}]"
+
+
+def _entry_json(entry: Entry) -> str:
+    # Recursive, but no deeper than `entries.MAX_DEPTH` levels: the builder never nests
+    # an entry further down.
+    label, field, group, children = entry.label, entry.field, entry.group, entry.children
+    return (
+        f'{{"kind":{_ENCODE_TEXT(entry.kind)},"line":{int(entry.line)},'
+        f'"label":{"null" if label is None else _ENCODE_TEXT(label)},'
+        f'"field":{"null" if field is None else _ENCODE_TEXT(field)},'
+        f'"group":{"null" if group is None else int(group)},"text":{_ENCODE_TEXT(entry.text)},'
+        f'"children":[{",".join(map(_entry_json, children)) if children else ""}]}}'
+    )
+
+
+# What the encoder writes for each string (`ensure_ascii=False`): quoted, escaped.
+_ENCODE_TEXT = json.encoder.encode_basestring
+
+
 def item_rows(item: Item, key: str) -> ItemRows:
     import hashlib  # not at import: loading OpenSSL would cost the window's start
 
-    body = to_json([entry.to_dict() for entry in item.entries])
+    body = body_json(item.entries)
     # A hash of the body without line numbers spots an item copied to another day.
     body_hash = (
         hashlib.sha1(_LINE_FIELD.sub("", body).encode()).hexdigest() if item.entries else None

@@ -91,8 +91,17 @@ def _old_check(link: Link, diagnostics: list[Diagnostic]) -> None:
         diagnostics.append(Diagnostic("text_href_mismatch", link.line, f"{text} -> {link.url}"))
 
 
+def _old_find_links(value: str) -> list[links.Found]:
+    found = links.markdown_links(value)
+    bare = links.bare_urls(value, found)
+    if bare:
+        found += bare
+        found.sort(key=lambda link: link.start)
+    return found
+
+
 def _old_build_links(value: str, diagnostics: list[Diagnostic], **given: object) -> list[Link]:
-    found = links.find_links(value)
+    found = _old_find_links(value)
     built: list[Link] = []
     for number, item in enumerate(found):
         following = found[number + 1].start if number + 1 < len(found) else len(value)
