@@ -114,7 +114,7 @@ def bulk_tables(prepared: Sequence[Any]) -> dict[str, tuple[str, list[tuple[Any,
     """kbapp's rows of these prepared files as (INSERT, rows) per table, ids assigned."""
     from kbapp.core.search.text import day_facets
     from kbapp.core.store import digests as store
-    from kbapp.core.store.rows import now
+    from kbapp.core.store.connection import now
     from kbapp.core.store.search_index import INSERT, note_text
 
     tables: dict[str, tuple[str, list[tuple[Any, ...]]]] = {

@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
     from kbapp.core.store.integrity import DamagedLibraryError
 
 CHANGE_LOG_KEPT = 500  # rows of change_log kept; a reader further behind reloads everything
+
+
+def now() -> str:
+    """The time a write stores (`imported_at`, `updated_at`, ...): UTC, ISO 8601, seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Connection:

@@ -29,7 +29,7 @@ def _stars(column: str, *, nullable: bool = False) -> str:
 
 
 def _time(column: str) -> str:
-    """ISO 8601, as `rows.now()` writes (and `strftime('%Y-%m-%dT%H:%M:%SZ')`): a date, a
+    """ISO 8601, as `connection.now()` writes (and `strftime('%Y-%m-%dT%H:%M:%SZ')`): a date, a
     T, and something SQLite's date functions read."""
     return (
         f"CHECK (typeof({column}) = 'text' AND {column} GLOB "

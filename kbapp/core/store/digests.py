@@ -16,7 +16,7 @@ from typing import Any
 
 from kbapp.core.digest.model import Digest
 from kbapp.core.store.addresses import SRC_OWN, URL_OWN
-from kbapp.core.store.connection import Part
+from kbapp.core.store.connection import Part, now
 from kbapp.core.store.days import all_dates
 from kbapp.core.store.migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
 from kbapp.core.store.results import DigestWrite, ItemRecord
@@ -24,7 +24,6 @@ from kbapp.core.store.rows import (
     DigestRows,
     digest_rows,
     match_items,
-    now,
 )
 from kbapp.core.store.search_index import reindex, rows_as_indexed
 

@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from kbapp.core.digest import identities
@@ -61,10 +60,6 @@ class DigestRows:
     images: list[Row]  # images of the other sections, after item_id, digest_id
     videos: list[Row]
     path_date: str | None = None  # the date the file's path gives, if any
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def to_json(value: Any) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kbapp.core.day import MyLink
-from kbapp.core.store.connection import Part
+from kbapp.core.store.connection import Part, now
 from kbapp.core.store.results import Changes
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -40,14 +40,6 @@ class UserLink:
     target: str
     label: str | None
     created_at: str
-
-
-def now() -> str:
-    """`rows.now()`, imported when a write first asks: rows loads the whole row builder,
-    which the window's reads never need."""
-    from kbapp.core.store.rows import now as rows_now
-
-    return rows_now()
 
 
 def target_of(key: str) -> str:
