@@ -254,7 +254,8 @@ def _notes_below(folder: Path) -> list[tuple[Path, Path]]:
     with `relative_to` as much again: most of an unchanged re-import)."""
     found: list[tuple[Path, Path]] = []
 
-    def visit(shown: str, real: str) -> None:
+    def visit(shown: Path, real: Path) -> None:
+        # Each path is made from its folder's (`/`), not parsed again from a string.
         try:
             with os.scandir(shown) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -265,14 +266,12 @@ def _notes_below(folder: Path) -> list[tuple[Path, Path]]:
             if name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                visit(entry.path, os.path.join(real, name))
-            elif os.path.splitext(name)[1].lower() == ".md" and entry.is_file():
-                resolved = (
-                    os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
-                )
-                found.append((Path(entry.path), Path(resolved)))
+                visit(shown / name, real / name)
+            elif name[-3:].lower() == ".md" and len(name) > 3 and entry.is_file():
+                resolved = Path(os.path.realpath(entry.path)) if entry.is_symlink() else real / name
+                found.append((shown / name, resolved))
 
-    visit(str(folder), str(folder.resolve()))
+    visit(folder, folder.resolve())
     return found
 
 

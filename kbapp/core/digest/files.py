@@ -7,6 +7,7 @@ on; the importer adds the file name.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from pathlib import Path
 
@@ -21,10 +22,11 @@ _CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])  # the same, as
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; DigestError when unreadable, empty or over MAX_BYTES."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DigestError(f"too large: {size / 1024 / 1024:.1f} MB, the limit is 10 MB")
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # one open, its size from the open file
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise DigestError(f"too large: {size / 1024 / 1024:.1f} MB, the limit is 10 MB")
+            data = handle.read()
     except FileNotFoundError:
         raise DigestError("no such file") from None
     except IsADirectoryError:
