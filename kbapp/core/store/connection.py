@@ -43,7 +43,9 @@ class Connection:
         self.path = path
         self.origin = os.getpid()  # whose writes a change_log row records
         self._db: Database | None = None  # sqlite-utils' view, made on the first write
-        self._pending: Changes = Changes()  # recorded inside the open batch, not yet logged
+        # Recorded inside the open transaction, not yet logged: merged once, at its commit
+        # (merging at every write of a batch copied the batch's sets again each time).
+        self._pending: list[Changes] = []
         self.damaged: DamagedLibraryError | None = None  # once the file failed a check
         self.commits = 0  # transactions committed: whether a batch's writes were kept
         self._on_wait: Callable[[], None] | None = None  # see `wait_for_writers`
@@ -129,7 +131,7 @@ class Connection:
                     self._log_pending()
                     self.conn.execute("COMMIT")
                     self.commits += 1
-                self._pending = Changes()
+                self._pending = []
         except sqlite3.DatabaseError as error:
             raise self._library_error(error) from error
 
@@ -142,14 +144,14 @@ class Connection:
         conn = self.conn
         try:
             if conn.in_transaction:  # inside `batch()`: a savepoint of its own
-                pending = self._pending
+                pending = len(self._pending)
                 self.prepare_writes()
                 assert self._db is not None
                 try:
                     with self._db.atomic():
                         yield conn
                 except BaseException:
-                    self._pending = pending  # what the savepoint undid is not logged
+                    del self._pending[pending:]  # what the savepoint undid is not logged
                     raise
                 return
             self._begin()
@@ -157,7 +159,7 @@ class Connection:
                 yield conn
                 self._log_pending()
             except BaseException:
-                self._pending = Changes()
+                self._pending = []
                 if conn.in_transaction:  # an error may have rolled it back already
                     conn.execute("ROLLBACK")
                 raise
@@ -175,11 +177,11 @@ class Connection:
     def record(self, changes: Changes) -> Changes:
         """Note what the open transaction changed; logged when it commits. Returns it, so
         a write ends with `return self._db.record(Changes(...))`."""
-        self._pending = self._pending | changes
+        self._pending.append(changes)
         return changes
 
     def _log_pending(self) -> None:
-        changes, self._pending = self._pending, Changes()
+        changes, self._pending = Changes.union(self._pending), []
         if not changes:
             return
         cursor = self.conn.execute(

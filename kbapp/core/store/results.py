@@ -6,6 +6,7 @@ passes changes on (the window, the change log) imports this one alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,15 @@ class Changes:
     def __or__(self, other: Changes) -> Changes:
         merged = {name: getattr(self, name) | getattr(other, name) for name in _SETS}
         return Changes(**merged, everything=self.everything or other.everything)
+
+    @classmethod
+    def union(cls, many: Iterable[Changes]) -> Changes:
+        """All of `many` in one: `a | b | ...`, each set made once (a batch's writes)."""
+        many = list(many)
+        if len(many) == 1:
+            return many[0]
+        merged = {name: frozenset().union(*(getattr(c, name) for c in many)) for name in _SETS}
+        return cls(**merged, everything=any(c.everything for c in many))
 
     def to_json(self) -> dict[str, Any]:
         shown: dict[str, Any] = {name: sorted(getattr(self, name)) for name in _SETS}

@@ -3,6 +3,7 @@ file open (the window while `kbapp import` runs in a terminal)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,32 @@ def test_a_reader_left_behind_the_kept_log_reloads_everything(library: Library) 
     assert changes.everything
     kept = library.db.conn.execute("SELECT COUNT(*) FROM change_log").fetchone()[0]
     assert kept <= CHANGE_LOG_KEPT + 64  # pruned as it grows
+
+
+def test_a_batchs_changes_are_logged_as_their_union(tmp_path: Path) -> None:
+    """What a batch's writes recorded is merged once at its commit: the same as `|` of
+    them in turn, an undone savepoint's share left out."""
+    many = [
+        Changes(dates=frozenset({"2021-04-25"}), items=frozenset({"a", "b"})),
+        Changes(items=frozenset({"b", "c"}), notes=frozenset({"item:a"})),
+        Changes(),
+        Changes(papers=frozenset({"arxiv:2104.00298"}), everything=True),
+    ]
+    folded = Changes()
+    for changes in many:
+        folded = folded | changes
+    assert Changes.union(many) == folded
+    assert Changes.union(many[:2]) == many[0] | many[1]
+    assert Changes.union([]) == Changes() and not Changes.union([])
+    with Library(tmp_path / "l.sqlite") as library:
+        seen = library.db.last_change()
+        with library.batch():
+            library.db.record(many[0])
+            with pytest.raises(RuntimeError), library.db.transaction():
+                library.db.record(many[3])
+                raise RuntimeError("undone")
+            library.db.record(many[1])
+        rows = library.db.conn.execute(
+            "SELECT changes FROM change_log WHERE id > ?", (seen,)
+        ).fetchall()
+    assert [Changes.from_json(json.loads(text)) for (text,) in rows] == [many[0] | many[1]]
