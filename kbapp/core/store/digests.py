@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from kbapp.core.digest.model import Digest
@@ -19,6 +20,7 @@ from kbapp.core.store.addresses import SRC_OWN, URL_OWN
 from kbapp.core.store.connection import Part, now
 from kbapp.core.store.days import all_dates
 from kbapp.core.store.migrations import ITEM_HAS_USER_DATA, UPDATE_DAY_COUNTS
+from kbapp.core.store.near_duplicates import NearDuplicates
 from kbapp.core.store.results import DigestWrite, ItemRecord
 from kbapp.core.store.rows import (
     DigestRows,
@@ -26,9 +28,6 @@ from kbapp.core.store.rows import (
     match_items,
 )
 from kbapp.core.store.search_index import reindex, rows_as_indexed
-
-NEAR_DUPLICATE_RATIO = 0.8
-NEAR_DUPLICATE_DAYS = 7
 
 _ITEM_COLUMNS = (
     "ordinal, idx, title, article_url_raw, article_url_own, article_key, title_key, "
@@ -117,6 +116,10 @@ class DayFile:
 class Digests(Part):
     """Digests as their files gave them: written by imports, read by day and item."""
 
+    @cached_property
+    def _near(self) -> NearDuplicates:
+        return NearDuplicates()
+
     # -- digests ------------------------------------------------------------------------
     def digest_by_hash(self, content_hash: str) -> DigestInfo | None:
         """The digest imported from a file with these exact bytes, if any."""
@@ -161,7 +164,9 @@ class Digests(Part):
     def write_digest(
         self, digest: Digest, *, content_hash: str, source_path: str | None = None
     ) -> DigestWrite:
-        """Import or re-import one parsed file in one transaction (see the module doc)."""
+        """Import or re-import one parsed file in one transaction (see the module doc).
+        `content_hash` is the file's bytes' hash: equal hashes mean equal files (an
+        import skips an unchanged one, the near-duplicate check trusts it too)."""
         return self.write_rows(
             digest_rows(digest), content_hash=content_hash, source_path=source_path
         )
@@ -271,7 +276,7 @@ class Digests(Part):
             for item, target in zip(rows.items, targets, strict=True)
         ], rows.date)  # fmt: skip
         conn.execute(UPDATE_DAY_COUNTS, (digest_id,))
-        near = self._mark_near_duplicates(conn, digest_id, rows.date)
+        near = self._near.mark(conn, digest_id, rows.date, content_hash, rows.items)
         return DigestWrite(
             date=rows.date,
             created=row is None,
@@ -281,58 +286,6 @@ class Digests(Part):
             deleted=tuple(key for _, key in deleted),
             near_duplicate_of=near,
         )
-
-    def _mark_near_duplicates(
-        self, conn: sqlite3.Connection, digest_id: int, date: str
-    ) -> str | None:
-        """Flag a pair of digests sharing over 80% of their items (spec §8.4).
-
-        An item is shared when the other day has its article or the very same body (the
-        author once re-dated a digest and changed only item 1's header). Only days within
-        a week are compared: a copy is re-dated by days, and this keeps the check to a
-        few index lookups. The later day points at the earlier one; the ratio divides by
-        the larger digest, so it is the same from either side.
-        """
-        conn.execute(
-            "UPDATE digests SET near_duplicate_of = NULL, near_duplicate_ratio = NULL "
-            "WHERE id = ? OR near_duplicate_of = ?",
-            (digest_id, date),
-        )
-        best = conn.execute(
-            """
-            WITH mine AS (SELECT article_key, body_hash FROM items
-                          WHERE digest_id = :id AND removed = 0),
-                 near AS (SELECT id FROM digests WHERE id != :id AND date
-                          BETWEEN date(:date, :before) AND date(:date, :after)),
-                 shared AS (SELECT o.digest_id, COUNT(*) AS n
-                            FROM near JOIN items o ON o.digest_id = near.id
-                            WHERE o.removed = 0
-                              AND (o.article_key IN (SELECT article_key FROM mine)
-                                   OR o.body_hash IN (SELECT body_hash FROM mine))
-                            GROUP BY o.digest_id)
-            SELECT d.date, d.id, CAST(shared.n AS REAL) / MAX(
-                       (SELECT COUNT(*) FROM items i
-                        WHERE i.digest_id = shared.digest_id AND i.removed = 0),
-                       (SELECT COUNT(*) FROM mine)) AS ratio
-            FROM shared JOIN digests d ON d.id = shared.digest_id
-            ORDER BY ratio DESC, d.date LIMIT 1
-            """,
-            {
-                "id": digest_id,
-                "date": date,
-                "before": f"-{NEAR_DUPLICATE_DAYS} days",
-                "after": f"+{NEAR_DUPLICATE_DAYS} days",
-            },
-        ).fetchone()
-        if best is None or best[2] <= NEAR_DUPLICATE_RATIO:
-            return None
-        other_date, other_id, ratio = best
-        later, earlier = (digest_id, other_date) if date > other_date else (other_id, date)
-        conn.execute(
-            "UPDATE digests SET near_duplicate_of = ?, near_duplicate_ratio = ? WHERE id = ?",
-            (earlier, round(ratio, 3), later),
-        )
-        return str(other_date)
 
     # -- items ----------------------------------------------------------------------------
     def items_for_date(self, date: str, *, include_removed: bool = False) -> list[ItemRecord]:

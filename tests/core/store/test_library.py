@@ -317,3 +317,23 @@ def test_near_duplicate_days_point_at_the_earlier_one(library: Library) -> None:
     write(library, digest("2021-05-27", *items))
     assert library.digests.digest("2021-05-28").near_duplicate_of == "2021-05-27"  # type: ignore[union-attr]
     assert library.digests.digest("2021-05-27").near_duplicate_of is None  # type: ignore[union-attr]
+
+
+def test_near_duplicates_follow_a_neighbour_written_again(library: Library) -> None:
+    """The check keeps each day's items by its file's hash (`store.near_duplicates`): a
+    neighbour written again from other bytes, here by another process, is read again."""
+    items = [item(n, f"T{n}", f"a{n}") for n in range(1, 6)]
+    others = [item(n, f"U{n}", f"b{n}") for n in range(1, 6)]
+    write(library, digest("2021-05-20", *items))
+    write(library, digest("2021-05-27", *items))  # a week after: compared, and flagged
+    assert library.digests.digest("2021-05-27").near_duplicate_of == "2021-05-20"  # type: ignore[union-attr]
+    with Library(library.path) as other:
+        write(other, digest("2021-05-20", *others), "v2")
+    write(library, digest("2021-05-27", *items[:4]), "v2")  # against the 20th as it is now
+    assert library.digests.digest("2021-05-27").near_duplicate_of is None  # type: ignore[union-attr]
+    write(library, digest("2021-05-30", *others[:4], items[4]))
+    assert library.digests.digest("2021-05-30").near_duplicate_of is None  # type: ignore[union-attr]
+    write(library, digest("2021-05-31", *others))  # 4 of 5 shared with the 30th: 0.8 is not over
+    assert library.digests.digest("2021-05-31").near_duplicate_of is None  # type: ignore[union-attr]
+    write(library, digest("2021-05-21", *others))  # the 20th's new items, all five
+    assert library.digests.digest("2021-05-21").near_duplicate_of == "2021-05-20"  # type: ignore[union-attr]
