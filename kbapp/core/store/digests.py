@@ -33,6 +33,11 @@ _ITEM_COLUMNS = (
     "ordinal, idx, title, article_url_raw, article_url_own, article_key, title_key, "
     "author_stars, abstract, tips, body, body_hash, flags, line_start, line_end"
 )
+# Where an item's article key and body hash are in its row (`ItemRows.values`).
+_SHARED_AT = tuple(
+    [name.strip() for name in _ITEM_COLUMNS.split(",")].index(name)
+    for name in ("article_key", "body_hash")
+)
 _DIGEST_COLUMNS = (
     "source_path, content_hash, imported_at, title, date_source, heading_date, path_date, "
     "sections, preamble, structure, diagnostics"
@@ -276,7 +281,9 @@ class Digests(Part):
             for item, target in zip(rows.items, targets, strict=True)
         ], rows.date)  # fmt: skip
         conn.execute(UPDATE_DAY_COUNTS, (digest_id,))
-        near = self._near.mark(conn, digest_id, rows.date, content_hash, rows.items)
+        key_at, body_at = _SHARED_AT
+        shared = [(item.values[key_at], item.values[body_at]) for item in rows.items]
+        near = self._near.mark(conn, digest_id, rows.date, content_hash, shared)
         return DigestWrite(
             date=rows.date,
             created=row is None,

@@ -16,14 +16,10 @@ library at most once (the check looked ~140 item rows up a file: 7% of the write
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-
-from kbapp.core.store.rows import ItemRows
 
 NEAR_DUPLICATE_RATIO = 0.8
 NEAR_DUPLICATE_DAYS = 7
 _KEPT = 512  # days' item lists kept: an import in date order needs the last week's
-_ARTICLE_KEY, _BODY_HASH = 5, 11  # places in `ItemRows.values` (`digests._ITEM_COLUMNS`)
 
 Shared = list[tuple[str | None, str | None]]  # a day's live items: (article key, body hash)
 
@@ -40,17 +36,16 @@ class NearDuplicates:
         digest_id: int,
         date: str,
         content_hash: str,
-        items: Sequence[ItemRows],
+        mine: Shared,
     ) -> str | None:
         """Inside the write of day `date` (`digest_id`) from a file with `content_hash`
-        and these `items`: its flag and its neighbours' set again. Returns the date of
+        whose items are `mine`: its flag and its neighbours' set again. Returns the date of
         the day it is a near duplicate of, or that is one of it."""
         conn.execute(
             "UPDATE digests SET near_duplicate_of = NULL, near_duplicate_ratio = NULL "
             "WHERE id = ? OR near_duplicate_of = ?",
             (digest_id, date),
         )
-        mine: Shared = [(item.values[_ARTICLE_KEY], item.values[_BODY_HASH]) for item in items]
         self._keep(content_hash, mine)
         near = conn.execute(
             "SELECT id, date, content_hash FROM digests WHERE id != ? AND date BETWEEN "
