@@ -57,6 +57,11 @@ def run(
     elif _no_display():
         print("kbapp: no display to open the window on (is DISPLAY set?)", file=sys.stderr)
         return 2
+    import PySide6.QtCore  # noqa: F401  (loads PySide's import hook, made cheap next)
+
+    from kbapp.ui import import_scan
+
+    import_scan.speed_up()  # before the window's modules load: ~15-25 ms of the start
     from kbapp.ui import single_instance
 
     app = _application()
