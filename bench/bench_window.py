@@ -8,8 +8,10 @@ digests and imports it once into bench/out/library-synthetic-<days>d-seed1.sqlit
 
 * first paint: from just before `Popen` to the first Paint event of the child's
   QMainWindow, for `kbapp.cli.main(["--library", ...])` and for a bare PySide6 window (a
-  QMainWindow with a QLabel), each started the same way as a fresh `sys.executable`
-  process, `--runs` times each after one untimed warm-up, interleaved, under
+  QMainWindow with a QLabel) and for kbapp's widgets built by Qt alone (the "qt" row: the
+  days tree, the reader given the HTML kbapp's shows first, the note dock, the menus'
+  actions, no kbapp code: what of kbapp's start is Qt's), each started the same way as a
+  fresh `sys.executable` process, `--runs` times each after one untimed warm-up, interleaved, under
   QT_QPA_PLATFORM=offscreen and, when `Xvfb` is on PATH, under xcb on an Xvfb server
   started for the run; each with XDG_RUNTIME_DIR set (a fresh private folder) and unset;
 * window memory: VmRSS of 3 fresh kbapp processes after showing 100 seeded random days,
@@ -144,6 +146,49 @@ if sys.argv[1] == "bare":
     window.resize(1280, 820)
     window.show()
     sys.exit(app.exec())
+if sys.argv[1] == "qt":
+    # kbapp's widget tree built by Qt alone, no kbapp code: the filter field and the days
+    # tree (ten years' rows, four columns), the reader given the HTML kbapp's shows first,
+    # the note dock, the menus' actions with shortcuts, the status bar.
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import (QDockWidget, QLineEdit, QSplitter, QStackedWidget,
+        QTextBrowser, QTextEdit, QTreeView, QVBoxLayout, QWidget)
+    window = QMainWindow()
+    sidebar = QWidget()
+    column = QVBoxLayout(sidebar)
+    column.addWidget(QLineEdit())
+    tree = QTreeView()
+    model = QStandardItemModel(0, 4)
+    for year in range(2012, 2022):
+        model.appendRow([QStandardItem(str(year)), QStandardItem("365"), QStandardItem(""),
+                         QStandardItem("")])
+    tree.setModel(model)
+    column.addWidget(tree)
+    reader = QTextBrowser()
+    reader.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(sidebar)
+    splitter.addWidget(reader)
+    splitter.setSizes([330, 870])
+    views = QStackedWidget()
+    views.addWidget(splitter)
+    window.setCentralWidget(views)
+    dock = QDockWidget("Note")
+    dock.setWidget(QTextEdit())
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    for number in range(7):
+        menu = window.menuBar().addMenu(f"Menu {number}")
+        for key in "ABCDEFGHI":
+            action = QAction(f"Action {number}{key}", window)
+            action.setShortcut(QKeySequence(f"Ctrl+Shift+{key}"))
+            menu.addAction(action)
+    window.statusBar()
+    window.resize(1280, 820)
+    with open(sys.argv[2], encoding="utf-8") as html:
+        reader.setHtml(html.read())
+    window.show()
+    sys.exit(app.exec())
 sys.exit(kbapp.cli.main(["--library", sys.argv[2]]))  # the launcher's own entry point
 """
 
@@ -225,7 +270,7 @@ class Platform:
 @dataclass
 class StartRow:
     platform: str
-    window: str  # "bare" or "kbapp"
+    window: str  # "bare", "kbapp" or "qt" (kbapp's widgets built by Qt alone)
     runs: list[dict[str, float]] = field(default_factory=list)  # milestone -> ms
     error: str | None = None
 
@@ -283,15 +328,59 @@ def compile_bytecode() -> None:
         print(f"bytecode of {folder} written (as an install does)")
 
 
+# In a fresh offscreen process: the HTML the reader is given for the day kbapp opens on
+# (the library's newest), written to argv[2]. Only this bench's copy of setHtml is patched.
+FIRST_DAY_HTML = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([sys.argv[0]])
+from kbapp.core.store.library import Library
+from kbapp.ui.main_window import MainWindow
+from kbapp.ui.reader import ReaderView
+shown = []
+set_html = ReaderView.setHtml
+ReaderView.setHtml = lambda self, text: (shown.append(text), set_html(self, text))[1]
+settings = QSettings(sys.argv[3], QSettings.Format.IniFormat)
+settings.setValue("images/load_remote", False)
+with Library(Path(sys.argv[1])) as library:
+    window = MainWindow(library, settings)
+    window.remember_state = False
+    window.restore_state()
+    window.show()
+    app.processEvents()
+    Path(sys.argv[2]).write_text(shown[0], encoding="utf-8")
+    window.close()
+    app.processEvents()
+"""
+
+
+def first_day_html(library: Path) -> Path:
+    """The HTML of the day kbapp's window opens on, for the Qt-only window (written to
+    bench/out/ beside the library, afresh each run: the rendering may have changed)."""
+    target = library.with_suffix(".first-day.html")
+    with tempfile.TemporaryDirectory(prefix="kbapp-bench-config-") as config:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        ini = str(Path(config) / "kbapp.ini")
+        command = [sys.executable, "-c", FIRST_DAY_HTML, str(library), str(target), ini]
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
+    return target
+
+
 def measure_starts(platform: Platform, library: Path, runs: int) -> list[StartRow]:
-    rows = {window: StartRow(platform.name, window) for window in ("bare", "kbapp")}
+    """`runs` fresh starts of each window, interleaved: bare, kbapp, and Qt alone building
+    kbapp's widgets (the part of kbapp's start that is Qt's, not kbapp's Python)."""
+    html = first_day_html(library)
+    arguments = {"bare": library, "kbapp": library, "qt": html}
+    rows = {window: StartRow(platform.name, window) for window in arguments}
     print(f"{platform.name}: first paint, 1 warm-up + {runs} runs of each ...", flush=True)
     for n in range(runs + 1):  # interleaved, so that drift hits both alike
         for window, row in rows.items():
             if row.error:
                 continue
             try:
-                marks = start_child(platform, window, library)
+                marks = start_child(platform, window, arguments[window])
             except RuntimeError as error:
                 row.error = str(error)
                 print(f"  {platform.name} {window}: failed: {error}")
@@ -532,7 +621,8 @@ def print_starts(rows: Sequence[StartRow]) -> None:
     print(
         "(medians, ms since Popen: python = interpreter running the child, qapp = QApplication"
         " made,\n shown/paint = first Show/Paint event of the QMainWindow, done = the next"
-        " event-loop turn)"
+        " event-loop turn;\n qt = kbapp's widgets and first day's HTML built by Qt alone,"
+        " without kbapp's code)"
     )
 
 
