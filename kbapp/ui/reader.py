@@ -7,12 +7,11 @@ selected item (J/K) is highlighted by re-assembling the cached card HTML.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QPalette, QTextCursor, QTextDocument
+from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from kbapp.core.day import Day, DayItem
@@ -21,22 +20,13 @@ from kbapp.core.render import day as render
 from kbapp.core.render.caps import FULL, VIEW
 from kbapp.ui import icons
 from kbapp.ui.errors import OPENED_SCHEMES
+from kbapp.ui.reader_look import ZOOM_STEP, ReaderLook
 from kbapp.ui.reader_paging import Paging
 
 if TYPE_CHECKING:
     from kbapp.ui.images import ImagePresenter
 
 EXTERNAL_SCHEMES = OPENED_SCHEMES  # the one rule: errors.open_in_browser applies it
-CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC"]
-
-
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-BASE_POINTS = 10.5  # the reader's text; the stylesheet's sizes are set against it
-ZOOM_MIN, ZOOM_MAX, ZOOM_STEP = 50, 300, 10
-_POINTS = re.compile(r"(\d+(?:\.\d+)?)pt\b")
 
 
 class ReaderView(QTextBrowser):
@@ -67,29 +57,35 @@ class ReaderView(QTextBrowser):
         self._cards: dict[tuple[str, bool], str] = {}
         self._icons: dict[str, Any] = {}  # `icon:` pictures, until a refresh (icons, theme)
         self._expanded: set[str] = set()  # items shown with the FULL caps (Show all)
-        self._theme = render.LIGHT
         self._images: ImagePresenter | None = None
         self._min_mine: int | None = None  # only my items rated this or more (a filter)
         self._highlight: list[str] = []  # a search's words, marked in the shown day
-        self._family: str | None = None  # Settings ▸ Reader font (None: the system's)
-        self._size = BASE_POINTS
-        self.zoom = 100  # percent: Ctrl+= / Ctrl+- / Ctrl+0, Ctrl+wheel
-        self.theme_choice = "system"  # Settings ▸ Theme: system, light or dark
+        self.look = ReaderLook()  # font, zoom and theme
         self._apply_font()
-        self._update_theme()
+        self.look.follow(self.palette())
         self.paging = Paging(self)  # a long day's cards, a page at a time
 
     # -- font and zoom ---------------------------------------------------------------------
+    @property
+    def zoom(self) -> int:
+        """The text's zoom, percent."""
+        return self.look.zoom
+
+    @property
+    def theme_choice(self) -> str:
+        """The theme asked for (Settings ▸ Theme): system, light or dark."""
+        return self.look.choice
+
     def set_reading_font(self, family: str | None, size: float | None) -> None:
-        self._family, self._size = family or None, size or BASE_POINTS
+        self.look.set_font(family, size)
         self._apply_font()
         self.refresh()
 
     def set_zoom(self, percent: int) -> None:
         """The reader's text at this percentage (the pictures keep their width)."""
-        percent = max(ZOOM_MIN, min(ZOOM_MAX, percent))
-        if percent != self.zoom:
-            self.zoom = percent
+        percent = self.look.clamp_zoom(percent)
+        if percent != self.look.zoom:
+            self.look.zoom = percent
             self._apply_font()
             self._cards.clear()
             if self._day is not None:
@@ -99,17 +95,8 @@ class ReaderView(QTextBrowser):
     def zoom_by(self, steps: int) -> None:
         self.set_zoom(self.zoom + ZOOM_STEP * steps)
 
-    def _scale(self) -> float:
-        return self._size / BASE_POINTS * self.zoom / 100
-
     def _apply_font(self) -> None:
-        """Latin and CJK text, headings and chips all at one scale (Qt's own zoom, which
-        this replaces, changed the widget's font but not the stylesheet's sizes)."""
-        font = QFont(self.font())
-        first = self._family or font.family()
-        font.setFamilies([first, *CJK_FONTS])
-        font.setPointSizeF(max(self._size, 6.0) * self.zoom / 100)
-        self.document().setDefaultFont(font)
+        self.document().setDefaultFont(self.look.font(self.font()))
 
     def wheelEvent(self, event: Any) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -119,14 +106,6 @@ class ReaderView(QTextBrowser):
             event.accept()
             return
         super().wheelEvent(event)
-
-    def _styled(self, html: str) -> str:
-        """The stylesheet's point sizes at the reader's scale."""
-        scale = self._scale()
-        if abs(scale - 1) < 0.01:
-            return html
-        head, sep, rest = html.partition("</style>")
-        return _POINTS.sub(lambda m: f"{float(m[1]) * scale:.1f}pt", head) + sep + rest
 
     def set_images(self, presenter: ImagePresenter) -> None:
         """Show pictures from the cache (else placeholders) and follow their arrival."""
@@ -211,7 +190,7 @@ class ReaderView(QTextBrowser):
 
         marks = []
         mark = QTextCharFormat()
-        mark.setBackground(QColor("#fff3a3" if self._theme is render.LIGHT else "#6b5b00"))
+        mark.setBackground(QColor("#fff3a3" if self.look.theme is render.LIGHT else "#6b5b00"))
         document = self.document()
         for term in self._highlight:
             cursor = document.find(term)
@@ -263,13 +242,13 @@ class ReaderView(QTextBrowser):
             top_position, top_y = top.position(), self.cursorRect(top).top()
         day = self._day
         if day is None:
-            self.setHtml(self._styled(self._empty_html()))
+            self.setHtml(self.look.styled(self._empty_html()))
             return
         self.setHtml(
-            self._styled(
+            self.look.styled(
                 render.render_day(
                     day,
-                    self._theme,
+                    self.look.theme,
                     self._selected,
                     self._image_html,
                     self._card,
@@ -294,7 +273,7 @@ class ReaderView(QTextBrowser):
         card = self._cards.get((item.key, selected))
         if card is None:
             caps = FULL if item.key in self._expanded else VIEW
-            card = render.render_card(item, self._theme, selected, self._image_html, caps)
+            card = render.render_card(item, self.look.theme, selected, self._image_html, caps)
             self._cards[(item.key, selected)] = card
         return card
 
@@ -307,8 +286,10 @@ class ReaderView(QTextBrowser):
 
     def styled_fragment(self, body: str) -> str:
         """HTML to insert into the day shown, with the day's stylesheet."""
-        style = render.stylesheet(self._theme)
-        return self._styled(f"<html><head><style>{style}</style></head><body>{body}</body></html>")
+        style = render.stylesheet(self.look.theme)
+        return self.look.styled(
+            f"<html><head><style>{style}</style></head><body>{body}</body></html>"
+        )
 
     def after_append(self) -> None:
         if self._highlight:
@@ -327,7 +308,7 @@ class ReaderView(QTextBrowser):
 
     def _empty_html(self) -> str:
         return (
-            f"<html><head><style>{render.stylesheet(self._theme)}</style></head><body>"
+            f"<html><head><style>{render.stylesheet(self.look.theme)}</style></head><body>"
             "<h1>No digest yet</h1><p class='meta'>Drop digest markdown files or a folder "
             "on this window, or use File ▸ Import files… (Ctrl+O).</p></body></html>"
         )
@@ -423,34 +404,26 @@ class ReaderView(QTextBrowser):
             name = url.path()
             image = self._icons.get(name)
             if image is None:
-                image = self._icons[name] = icons.image(name, self._theme)
+                image = self._icons[name] = icons.image(name, self.look.theme)
             return image
         if url.scheme() in ("kb-image", "kb-wait") and self._images is not None:
             return self._images.resource(url.toString())
         return None  # the document never loads anything else, least of all remote
 
     # -- theme ------------------------------------------------------------------------
-    def _update_theme(self) -> None:
-        dark = (
-            is_dark(self.palette())
-            if self.theme_choice == "system"
-            else (self.theme_choice == "dark")
-        )
-        self._theme = render.DARK if dark else render.LIGHT
-
     @property
     def theme(self) -> Mapping[str, str]:
         """The colours the reader draws with (the papers page takes the same)."""
-        return self._theme
+        return self.look.theme
 
     def set_theme(self, choice: str) -> None:
         """Settings ▸ Theme: the reader's colours follow (system, light or dark)."""
-        self.theme_choice = choice
-        self._update_theme()
+        self.look.choice = choice
+        self.look.follow(self.palette())
         self.refresh()
 
     def changeEvent(self, event: Any) -> None:
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
-            self._update_theme()
+            self.look.follow(self.palette())
             self.refresh()

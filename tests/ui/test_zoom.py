@@ -81,7 +81,7 @@ def test_the_reader_font_size_and_theme_from_settings(
     assert window.reader.theme_choice == "dark"
     from kbapp.core.render import day as render
 
-    assert window.reader._theme is render.DARK
+    assert window.reader.theme is render.DARK
     window.close()
 
 
