@@ -205,10 +205,9 @@ def _store(
         return FileOutcome(path, Status.FAILED, reason=prepared.error)
     if prepared.is_index:
         return FileOutcome(path, Status.SKIPPED, prepared.date, reason=SERIES_INDEX)
-    known = library.digests.digest_by_hash(prepared.content_hash)  # a copy met earlier in this run
+    known = library.digests.date_of_hash(prepared.content_hash)  # a copy met earlier in this run
     if known is not None or prepared.rows is None:
-        date = known.date if known else prepared.date
-        return FileOutcome(path, Status.UNCHANGED, date, items=prepared.items)
+        return FileOutcome(path, Status.UNCHANGED, known or prepared.date, items=prepared.items)
     stored = library.digests.day_file(prepared.rows.date)
     source = prepared.source_path
     replaced = _other_file(stored, source)
