@@ -99,7 +99,8 @@ def _window(
 ) -> int:
     """The window, answering later launches (`launch`'s server, or one it starts after
     the first paint), importing `files` once shown. When the library did not open and
-    another was chosen instead, it answers for that one."""
+    another was chosen instead, that one is claimed as a launch on it would be: handed
+    to the window already showing it (with `files`), else this window answers for it."""
     from kbapp.ui import single_instance
     from kbapp.ui.errors import install_excepthook
 
@@ -112,11 +113,24 @@ def _window(
         log.debug("library open")
         shown = (opened[1] or opened[0]).path  # the user's library, behind the samples
         moved = shown.resolve() != library_path.resolve()  # another chosen at the failure
-        if moved and pending is not None:
-            pending.release()  # later launches on the file that failed start their own
-            pending = None
-        elif moved and launch.server is not None:
-            launch.server.follow(shown)
+        if moved:  # the one chosen may be open in a window already: that one takes it
+            if pending is not None:
+                pending.release()  # later launches on the file that failed start their own
+                pending = None
+            if launch.server is not None:
+                launch.server.close()
+            try:
+                launch = single_instance.claim(shown, files, defer=True)
+            except single_instance.NoAnswer as error:
+                _close(*opened)
+                _tell(str(error))
+                return 2
+            servers = [launch.server] if launch.server is not None else []
+            pending = launch.pending
+            if launch.handed_over:
+                log.info("handed over to the window open on %s", shown)
+                _close(*opened)
+                return 0
         window = make_main_window(*opened, config)
         log.debug("window made")
         window.started.connect(lambda: log.debug("first paint"))
@@ -128,16 +142,12 @@ def _window(
             single_instance.serve(window, launch.server)
 
         def serve_now() -> None:  # after the first paint (`MainWindow.started`)
-            if pending is not None:
-                server = pending.listen()
-            else:
-                server = single_instance.InstanceServer()
-                server.follow(shown)
+            server = pending.listen() if pending is not None else None
             if server is not None and server.listening:
                 servers.append(server)
                 single_instance.serve(window, server)
 
-        if pending is not None or (moved and launch.server is None):
+        if pending is not None:
             window.started.connect(serve_now)
         window.show()
         if files:
@@ -234,6 +244,17 @@ def _import_now(library: Library, files: list[Path]) -> tuple[str | None, bool]:
     for outcome in report.failures():
         print(f"kbapp: not imported: {outcome.path}: {outcome.reason}", file=sys.stderr)
     return report.newest_date(), report.failed
+
+
+def _close(library: Library, user_library: Library | None) -> None:
+    """The libraries `open_for_window` opened, given up (the samples' copy deleted)."""
+    if user_library is not None:  # `library` is then the samples' temporary copy
+        from kbapp.ui.samples import discard
+
+        user_library.close()
+        discard(library)
+    else:
+        library.close()
 
 
 def _tell(message: str) -> None:

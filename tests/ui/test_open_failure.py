@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -335,3 +338,61 @@ def test_a_newer_library_says_so_and_quit_exits_2_with_one_line(  # type: ignore
     assert buttons == {"chooseLibrary", "quit"}  # no backups; Try again would not help
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("kbapp: the library ") and "newer" in err
+
+
+def test_a_library_chosen_at_the_failure_that_a_window_shows_goes_to_that_window(  # type: ignore[no-untyped-def]
+    qtbot, corpus: Path, tmp_path: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library chosen instead of the damaged one is open in another kbapp window
+    (another process): the launch hands its files to that window, as a launch on that
+    library would, and opens no second window on it."""
+    runtime = Path(tempfile.mkdtemp(prefix="kb"))  # short: a Unix socket's path is
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    damaged = small_library(tmp_path / "lib.sqlite", corpus)
+    with damaged.open("r+b") as file:  # the schema's page: the file does not open
+        file.seek(100)
+        file.write(random.Random(7).randbytes(4096 - 100))
+    other = small_library(tmp_path / "other" / "other.sqlite", corpus, MAY)
+    name = server_name(other)
+    assert name is not None
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KBAPP_CONFIG_DIR": str(tmp_path)}
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "kbapp", "--library", str(other)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    second: list[Path] = []
+
+    def close_a_second_window() -> None:  # (without the hand-over: fail, never hang)
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.startup_finished:
+                second.append(widget.library.path)
+                widget.close()
+
+    watchdog = QTimer()
+    watchdog.timeout.connect(close_a_second_window)
+    try:
+        qtbot.waitUntil(lambda: os.path.exists(name), timeout=30_000)  # it answers
+        answers.modal(RecoveryDialog, lambda dialog: button(dialog, "chooseLibrary").click())
+
+        def choose(dialog: QWidget) -> None:
+            assert isinstance(dialog, QFileDialog)
+            dialog.selectFile(str(other))
+            dialog.accept()
+
+        answers.modal(QFileDialog, choose)
+        watchdog.start(50)
+        later = corpus / "notes" / "202109" / "0930.md"
+        status = app.run(damaged, config=tmp_path / "kbapp.ini", files=[later])
+        answers.check()
+        assert status == 0 and second == []
+
+        def imported_there() -> bool:
+            with Library(other) as library:
+                return "2021-09-30" in library.digests.dates()
+
+        qtbot.waitUntil(imported_there, timeout=30_000)  # by the window that has it
+    finally:
+        watchdog.stop()
+        serving.kill()
+        serving.communicate(timeout=10)
+        shutil.rmtree(runtime, ignore_errors=True)
