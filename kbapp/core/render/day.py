@@ -6,6 +6,9 @@ by the window. Prose (abstracts, tips, points) goes through `prose`; titles are 
 never interpreted (`1*1` is not emphasis); a digest's address is a link only when the
 reader would follow it (`links.anchor`).
 
+The colours and the stylesheet are `theme`'s (named here too, with the other parts the
+reader takes from this module).
+
 Qt breaks a line after every inline picture and ignores `white-space: nowrap` on a span,
 so what must stay in one piece is text (the stars), or starts its own line (a chip with
 its icon).
@@ -26,6 +29,7 @@ from kbapp.core.render.links import anchor
 from kbapp.core.render.media import render_image, render_video
 from kbapp.core.render.notes import WIKI_LINK, note_html, render_note
 from kbapp.core.render.prose import looks_like_url, prose, url_text_html
+from kbapp.core.render.theme import DARK, LIGHT, stylesheet
 
 __all__ = [
     "DARK",
@@ -62,65 +66,12 @@ FIELD_NAMES = {
     "download": "Download",
     "link": "Link",
 }
-LIGHT = {
-    "text": "#1f2328",
-    "muted": "#656d76",
-    "card": "#ffffff",
-    "card_selected": "#fff8e1",
-    "accent": "#0969da",
-    "border": "#d0d7de",
-    "chip": "#eef2f7",
-    "placeholder": "#f0f2f4",
-    "background": "#f6f8fa",
-    "mine": "#d1242f",
-    "star": "#e3a008",
-}
-DARK = {
-    "text": "#e6edf3",
-    "muted": "#8d96a0",
-    "card": "#161b22",
-    "card_selected": "#2d2a1a",
-    "accent": "#4493f8",
-    "border": "#30363d",
-    "chip": "#262c36",
-    "placeholder": "#21262d",
-    "background": "#0d1117",
-    "mine": "#ff7b72",
-    "star": "#e3b341",
-}
 _WEEKDAYS = "一二三四五六日"
 
 
 def heading_date(iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     return f"{day.year}年{day.month}月{day.day}日 · 星期{_WEEKDAYS[day.weekday()]}"
-
-
-def stylesheet(theme: Mapping[str, str]) -> str:
-    return f"""
-body {{ color: {theme["text"]}; background-color: {theme["background"]}; }}
-a {{ color: {theme["accent"]}; text-decoration: none; }}
-h1 {{ font-size: 20pt; margin-bottom: 2px; }}
-p.meta {{ color: {theme["muted"]}; margin-top: 0px; }}
-p.head {{ font-size: 13pt; font-weight: 600; margin: 0px; }}
-span.num, a.num {{ color: {theme["muted"]}; }}
-a.title {{ color: {theme["text"]}; }}
-p.field {{ color: {theme["muted"]}; font-size: 9pt; margin-bottom: 0px; }}
-p.body {{ margin-top: 4px; margin-bottom: 4px; }}
-p.chip {{ margin-top: 2px; margin-bottom: 0px; }}
-span.chip {{ background-color: {theme["chip"]}; }}
-span.stars {{ color: {theme.get("star", "#e3a008")}; }}
-a.muted {{ color: {theme["muted"]}; font-size: 9pt; }}
-span.removed {{ color: {theme["muted"]}; font-style: italic; }}
-span.mine {{ color: {theme["muted"]}; font-size: 10pt; }}
-a.on {{ color: {theme["mine"]}; }}
-a.off {{ color: {theme["muted"]}; }}
-p.xref {{ margin-top: 4px; margin-bottom: 0px; }}
-span.why {{ color: {theme["muted"]}; font-size: 9pt; }}
-div.note {{ color: {theme["text"]}; }}
-p.placeholder {{ color: {theme["muted"]}; background-color: {theme["placeholder"]};
-  margin-top: 8px; }}
-"""
 
 
 ImageHtml = Callable[[Image], str]
