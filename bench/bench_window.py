@@ -11,9 +11,10 @@ digests and imports it once into bench/out/library-synthetic-<days>d-seed1.sqlit
   QMainWindow with a QLabel) and for kbapp's widgets built by Qt alone (the "qt" row: the
   days tree, the reader given the HTML kbapp's shows first, the note dock, the menus'
   actions, no kbapp code: what of kbapp's start is Qt's), each started the same way as a
-  fresh `sys.executable` process, `--runs` times each after one untimed warm-up, interleaved, under
-  QT_QPA_PLATFORM=offscreen and, when `Xvfb` is on PATH, under xcb on an Xvfb server
-  started for the run; each with XDG_RUNTIME_DIR set (a fresh private folder) and unset;
+  fresh `sys.executable` process, `--runs` times each after one untimed warm-up,
+  interleaved, under QT_QPA_PLATFORM=offscreen and, when `Xvfb` is on PATH, under xcb on
+  an Xvfb server started for the run; each with XDG_RUNTIME_DIR set (a fresh private
+  folder) and unset;
 * window memory: VmRSS of 3 fresh kbapp processes after showing 100 seeded random days,
   and of 3 bare windows once painted, interleaved (offscreen);
 * day switching: in this process (offscreen), a MainWindow on the library, shown, switching
@@ -368,10 +369,10 @@ def first_day_html(library: Path) -> Path:
     return target
 
 
-def measure_starts(platform: Platform, library: Path, runs: int) -> list[StartRow]:
+def measure_starts(platform: Platform, library: Path, html: Path, runs: int) -> list[StartRow]:
     """`runs` fresh starts of each window, interleaved: bare, kbapp, and Qt alone building
-    kbapp's widgets (the part of kbapp's start that is Qt's, not kbapp's Python)."""
-    html = first_day_html(library)
+    kbapp's widgets given `html` (`first_day_html`: the part of kbapp's start that is
+    Qt's, not kbapp's Python)."""
     arguments = {"bare": library, "kbapp": library, "qt": html}
     rows = {window: StartRow(platform.name, window) for window in arguments}
     print(f"{platform.name}: first paint, 1 warm-up + {runs} runs of each ...", flush=True)
@@ -761,12 +762,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kbapp-bench-runtime-") as runtime:
         os.chmod(runtime, 0o700)
         if "paint" in only:
+            library = libraries[synthetic_name]
+            html = first_day_html(library)  # once: the same day on every platform
             for variant in (offscreen.variant(runtime), offscreen.variant(None)):
-                starts += measure_starts(variant, libraries[synthetic_name], args.runs)
+                starts += measure_starts(variant, library, html, args.runs)
             with xvfb() as platform:
                 if platform is not None:
                     for variant in (platform.variant(runtime), platform.variant(None)):
-                        starts += measure_starts(variant, libraries[synthetic_name], args.runs)
+                        starts += measure_starts(variant, library, html, args.runs)
         if "memory" in only:
             variant = offscreen.variant(runtime)
             memory[variant.name] = measure_memory(variant, libraries[synthetic_name], 3)

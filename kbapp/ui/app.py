@@ -175,9 +175,7 @@ def _picture(
         date = date or newest
     if date is not None and not library.days.has_date(date):
         print(f"kbapp: no digest on {date}", file=sys.stderr)
-        library.close()
-        if user_library is not None:
-            user_library.close()
+        _close(library, user_library)
         return 2
     status = _screenshot(make_main_window(library, user_library, config), target, date)
     return 1 if failed and status == 0 else status

@@ -355,7 +355,9 @@ def test_a_library_chosen_at_the_failure_that_a_window_shows_goes_to_that_window
     other = small_library(tmp_path / "other" / "other.sqlite", corpus, MAY)
     name = server_name(other)
     assert name is not None
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KBAPP_CONFIG_DIR": str(tmp_path)}
+    config = tmp_path / "serving"  # its settings apart from the launch's
+    config.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KBAPP_CONFIG_DIR": str(config)}
     serving = subprocess.Popen(
         [sys.executable, "-m", "kbapp", "--library", str(other)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

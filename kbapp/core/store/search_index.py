@@ -273,8 +273,8 @@ def _count_change(
     try:  # asked of the statement, not of sqlite_master first: ~11 µs a file of an import
         conn.executemany(_ADD_FACETS, changes)
     except sqlite3.OperationalError as error:  # a library before migration 0013 (its
-        if "no such table" not in str(error):  # steps reindex before it makes the table)
-            raise
+        if "no such table: search_facets" not in str(error):  # steps reindex before it
+            raise  # makes the table)
 
 
 _SIDED = frozenset(SIDED_FACETS)
