@@ -460,9 +460,12 @@ class SwitchRow:
     phases_ms: dict[str, list[float]] = field(default_factory=dict)
     html_kb: list[float] = field(default_factory=list)
     bare_ms: list[float] = field(default_factory=list)  # the bare QTextBrowser, same HTML
+    # Qt's part of a switch in kbapp's window: the sidebar follows a day and the reader is
+    # given that day's HTML by Qt's own setHtml (none of kbapp's reading or rendering).
+    qt_ms: list[float] = field(default_factory=list)
 
-    def percentile(self, q: float, bare: bool = False) -> float:
-        ordered = sorted(self.bare_ms if bare else self.totals_ms)
+    def percentile(self, q: float, bare: bool = False, qt: bool = False) -> float:
+        ordered = sorted(self.qt_ms if qt else self.bare_ms if bare else self.totals_ms)
         return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]  # nearest rank
 
 
@@ -547,6 +550,7 @@ def measure_switches(name: str, library_path: Path) -> SwitchRow:
                 app.processEvents()
 
             reader.setHtml = timed(spent, "setHtml", set_html_sized)  # type: ignore[method-assign]
+            previous: tuple[str, str] | None = None  # the last switch's day and its HTML
             for date in switch_dates(dates, SWITCHES, SEED):
                 spent.clear()
                 shown_html.clear()
@@ -577,6 +581,15 @@ def measure_switches(name: str, library_path: Path) -> SwitchRow:
                     bare.document().size()
                     app.processEvents()
                     row.bare_ms.append((time.perf_counter() - started) * 1000)
+                if previous is not None:  # Qt's part, back to the previous day
+                    app.processEvents()
+                    started = time.perf_counter()
+                    window.sidebar.select_date(previous[0], emit=False)
+                    QTextBrowser.setHtml(reader, previous[1])
+                    reader.document().size()
+                    app.processEvents()
+                    row.qt_ms.append((time.perf_counter() - started) * 1000)
+                previous = (date, shown_html[-1]) if shown_html else None
             bare.close()
             bare.deleteLater()
         finally:
@@ -649,6 +662,8 @@ def print_switches(rows: Sequence[SwitchRow]) -> None:
         "bare p50",
         "bare p95",
         "p95/bare",
+        "qt p95",
+        "qt/bare",
         "html KB",
         *(f"{p}" for p in PHASES),
     )
@@ -665,6 +680,10 @@ def print_switches(rows: Sequence[SwitchRow]) -> None:
                 ms(r.percentile(0.50, bare=True)),
                 ms(r.percentile(0.95, bare=True)),
                 f"{r.percentile(0.95) / r.percentile(0.95, bare=True):.2f}x",
+                ms(r.percentile(0.95, qt=True)) if r.qt_ms else "n/a",
+                f"{r.percentile(0.95, qt=True) / r.percentile(0.95, bare=True):.2f}x"
+                if r.qt_ms
+                else "n/a",
                 f"{statistics.median(r.html_kb):.0f}",
                 *(ms(statistics.median(r.phases_ms[p])) for p in PHASES),
             )
@@ -673,8 +692,10 @@ def print_switches(rows: Sequence[SwitchRow]) -> None:
     print(
         "(per switch; html KB and the phases are medians, ms: read = library.days.day, render ="
         " the HTML,\n bare = a bare QTextBrowser given the same HTML at the same size and font"
-        " right after each switch,\n layout = reader.document().size(), paint = one"
-        " processEvents(), other = the sidebar and the rest)"
+        " right after each switch,\n qt = kbapp's window going back to the previous day by"
+        " Qt alone (the sidebar follows,\n Qt's setHtml of that day's HTML), layout ="
+        " reader.document().size(), paint = one processEvents(),\n"
+        " other = the sidebar and the rest)"
     )
 
 
