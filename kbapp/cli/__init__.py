@@ -1,8 +1,8 @@
 """The `kbapp` command. Without a command it opens the window (`cli.window`), importing
 the digest files or folders named (`kbapp notes/202103/0307.md`); each command lives in
 its own module, its parser beside its handler: `library_import`, `stats`, `remove`,
-`export` (with restore-json), `search`, `images`, `desktop`, `backups`, `check` (with
-recover).
+`export` (with restore-json), `search`, `reading` (tag, mark, queue, list), `images`,
+`desktop`, `backups`, `check` (with recover).
 
 `main()` reads top to bottom: parse the arguments, configure logging, run the command
 (which opens the library, migrating it) or the window. Problems of the environment (a
@@ -45,12 +45,16 @@ COMMANDS = (
     "export",
     "images",
     "import",
+    "list",
+    "mark",
+    "queue",
     "recover",
     "remove",
     "restore-backup",
     "restore-json",
     "search",
     "stats",
+    "tag",
 )
 
 
@@ -134,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kbapp.cli.export import add_export_commands
     from kbapp.cli.images import add_image_commands
     from kbapp.cli.library_import import add_import_command
+    from kbapp.cli.reading import add_reading_commands
     from kbapp.cli.remove import add_remove_command
     from kbapp.cli.search import add_search_command
     from kbapp.cli.stats import add_stats_command
@@ -155,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_remove_command(commands, common)
     add_export_commands(commands, common)
     add_search_command(commands, common)
+    add_reading_commands(commands, common)
     add_image_commands(commands, common)
     add_desktop_commands(commands, common)
     add_backup_commands(commands, common)

@@ -115,7 +115,8 @@ def test_the_same_export_unspoiled_restores_and_makes_its_backup(
     captured = capsys.readouterr()
     assert captured.err == ""
     assert captured.out == (
-        f"restored from {good}: ratings 1, history 2, notes 2, revisions 2, links 1, decisions 0\n"
+        f"restored from {good}: ratings 1, history 2, notes 2, revisions 2, links 1, decisions 0, "
+        "reads 0, queued 0, tags 0, searches 0\n"
     )
     assert any((tmp_path / "backups").glob("fresh-*-before-restore.sqlite"))
     assert stats(fresh, capsys)["ratings"] == stats(lib, capsys)["ratings"] == 1

@@ -48,6 +48,9 @@ Format `kbapp`, version 1::
               "note_revisions": [{"text": "...", "at": "...", "kind": "auto"}],
               "links_to": [{"target": "item:<key>" | "paper:<key>",   # my own links
                             "label": "builds on" | null, "created_at": "..."}],
+              "read_at": "..." | null,    # when I read it (null: unread)
+              "queued_at": "..." | null,  # when I put it in my reading queue
+              "tags": ["matting", ...],   # my tags, by name
               "line_start": 9, "line_end": 15,
               "body": [{"kind": "bullet", "line": 10, "label": "Abstract",
                         "field": "abstract", "group": null, "text": "...",
@@ -63,9 +66,11 @@ Format `kbapp`, version 1::
       ],
       "papers": [{"key": "arxiv:2104.00298", "my_rating": 0-5 | null, "my_rating_at": ...,
                   "note": "..." | null, "note_at": ..., "note_revisions": [...],
-                  "links_to": [...]}],                           # papers I annotated
+                  "links_to": [...], "queued_at": ..., "tags": [...]}],  # papers I annotated
       "link_decisions": [{"a": "<item key>", "b": "<item key>",   # candidate cross-links
-                          "decision": "confirmed" | "dismissed", "at": "..."}]
+                          "decision": "confirmed" | "dismissed", "at": "..."}],
+      "queue": ["item:<key>" | "paper:<key>", ...],  # my reading queue, in its order
+      "saved_searches": [{"name": "to read", "query": "is:unread stars>=3"}]
     }
 
 Items of a day come in file order, then the removed ones. `body` is lossless together
@@ -96,11 +101,13 @@ def export_json(library: Library, *, exported_at: datetime | None = None) -> dic
         "digests": [_digest(row, user["items"]) for row in library.transfer.export_rows()],
         "papers": [{"key": key, **data} for key, data in sorted(user["papers"].items())],
         "link_decisions": user["link_decisions"],
+        "queue": user["queue"],
+        "saved_searches": user["saved_searches"],
     }
 
 
 USER_ITEM_FIELDS = ("my_rating", "my_rating_at", "rating_history", "note", "note_at",
-                    "note_revisions", "links_to")  # fmt: skip
+                    "note_revisions", "links_to", "read_at", "queued_at", "tags")  # fmt: skip
 
 
 def user_part(data: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +120,9 @@ def user_part(data: dict[str, Any]) -> dict[str, Any]:
     }
     papers = {paper["key"]: {k: v for k, v in paper.items() if k != "key"}
               for paper in data.get("papers", [])}  # fmt: skip
-    return {"items": items, "papers": papers, "link_decisions": data.get("link_decisions", [])}
+    return {"items": items, "papers": papers, "link_decisions": data.get("link_decisions", []),
+            "queue": data.get("queue"),
+            "saved_searches": data.get("saved_searches", [])}  # fmt: skip
 
 
 def dumps(data: dict[str, Any]) -> str:

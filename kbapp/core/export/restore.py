@@ -2,7 +2,8 @@
 
 The digests themselves come from the markdown files (import them first); what is
 restored is what the user made: ratings with their history, notes with their revisions,
-my links, notes on papers and decisions on candidate cross-links. Merging adds what the
+my links, notes on papers, decisions on candidate cross-links, read state, the reading
+queue, tags and saved searches. Merging adds what the
 library lacks and never duplicates; see `Library.merge_user_data`.
 
 The whole file is checked (`validate`) before anything is written, the backup made
@@ -57,4 +58,7 @@ def restore_export(library: Library, data: CheckedExport) -> dict[str, int]:
     first); counts of what was added."""
     user = user_part(data)
     make_backup(library.path, "before-restore")  # the library as it was, on disk
-    return library.transfer.merge_user_data(user["items"], user["papers"], user["link_decisions"])
+    return library.transfer.merge_user_data(
+        user["items"], user["papers"], user["link_decisions"], user["queue"],
+        user["saved_searches"],
+    )  # fmt: skip

@@ -54,6 +54,11 @@ def check_export(data: dict[str, Any]) -> CheckedExport:
             raise InvalidExport(decision.path("b"), f"{_show(b)} does not sort after a")
         decision.field("decision", _one_of(DECISIONS), required=True)
         decision.field("at", _time, required=True)
+    for n, target in enumerate(top.field("queue", _or_null(_list)) or []):
+        _target(target, f"queue[{n}]")
+    for search in top.objects("saved_searches"):
+        search.field("name", _name, required=True)
+        search.field("query", _text, required=True)
     return CheckedExport(data)
 
 
@@ -77,6 +82,11 @@ def _user_fields(owner: Fields, kind: str, key: str, *, history: bool) -> None:
             raise InvalidExport(link.path("target"), f"{_show(target)} links the {kind} to itself")
         link.field("label", _or_null(_text))
         link.field("created_at", _or_null(_time))
+    if history:  # (an item's: only items are read)
+        owner.field("read_at", _or_null(_time))
+    owner.field("queued_at", _or_null(_time))
+    for n, name in enumerate(owner.field("tags", _or_null(_list)) or []):
+        _name(name, f"{owner.path('tags')}[{n}]")
 
 
 class Fields:
@@ -126,6 +136,18 @@ def _key(value: object, where: str) -> str:
     text = _text(value, where)
     if not text:
         raise InvalidExport(where, "an empty string is not a key")
+    return text
+
+
+def _name(value: object, where: str) -> str:
+    """A tag's or a saved search's name, as `store.tags.clean_name` takes it."""
+    from kbapp.core.store.tags import clean_name
+
+    text = _text(value, where)
+    try:
+        clean_name(text)
+    except ValueError as error:
+        raise InvalidExport(where, f"{_show(value)}: {error}") from None
     return text
 
 

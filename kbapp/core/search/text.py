@@ -21,16 +21,18 @@ its day (y2021 m202104 d20210425), the author's stars (s1 s2 for "at least", u3 
 for "fewer than") and its links (hcode or ncode, hpaper/npaper, himage/nimage).
 `fts_match` turns date:, stars>= and has:code/paper/image into those, so FTS5 intersects
 them with the words in its own lists. (Checked on each match instead, a rare filter with
-a common word walked tens of thousands of rows.) My stars and notes change with every
-edit: the store checks those, with arxiv:, in SQL. Each facet token starts with a
-private-use character, which the tokenizer keeps in a token and a query never holds: no
+a common word walked tens of thousands of rows.) My stars, notes, tags, read state and
+queue change with every edit: the store checks those, with arxiv:, in SQL. Each facet
+token starts with a private-use character, which the tokenizer keeps in a token and a
+query never holds: no
 word can match a facet, and no column filter is needed to keep words off them (one cost
 a common word ~2 ms).
 
 The query language (documented in the app's help, `QUERY_HELP`):
 words (all must match), "a phrase", -excluded, a OR b, field:word for title, abstract,
 tips, note, paper, code, links; stars>=N (the author's) and mine>=N; date:2021-04,
-date:2021-04-01..2021-04-15; has:code, has:paper, has:note, has:image; arxiv:2104.04329.
+date:2021-04-01..2021-04-15; has:code, has:paper, has:note, has:image; arxiv:2104.04329;
+tag:NAME (an item I tagged NAME, any case); is:read, is:unread, is:queued.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ _CJK_RANGES = (
 _CJK_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)
 _CJK = re.compile(f"[{_CJK_CLASS}]")
 _HAS = ("code", "paper", "note", "image")
+STATES = ("read", "unread", "queued")  # is: values
 
 
 class QueryError(ValueError):
@@ -212,6 +215,8 @@ class Query:
     date_to: str | None = None  # inclusive
     has: set[str] = field(default_factory=set)
     arxiv: str | None = None
+    tags: list[str] = field(default_factory=list)  # my tags, each one the item must carry
+    states: set[str] = field(default_factory=set)  # is: read, unread, queued
     terms: list[str] = field(default_factory=list)  # the words and phrases, to highlight
 
 
@@ -368,6 +373,18 @@ def _filter(query: Query, name: str, operator: str, value: str, negate: bool) ->
             raise QueryError(f"has:{value}: one of has:{', has:'.join(_HAS)}")
         query.has.add(value)
         return None
+    if name == "tag" and operator == ":":
+        if not value.strip():
+            raise QueryError('tag: needs a tag\'s name (tag:matting, tag:"deep learning")')
+        query.tags.append(" ".join(value.split()))
+        return None
+    if name == "is" and operator == ":":
+        if value not in STATES:
+            raise QueryError(f"is:{value}: one of is:{', is:'.join(STATES)}")
+        if {value, *query.states} >= {"read", "unread"}:
+            raise QueryError("is:read and is:unread together match nothing")
+        query.states.add(value)
+        return None
     if name == "arxiv" and operator == ":":
         found = re.fullmatch(r"(\d{4}\.\d{4,5})(v\d+)?", value)
         if found is None:
@@ -381,4 +398,5 @@ QUERY_HELP = """Words must all match (a Latin word matches words starting with i
 matches exactly, one character or more). "a phrase" · -word leaves out · a OR b ·
 title: abstract: tips: note: paper: code: links: limit a word to a field ·
 stars>=N (the author's) · mine>=N (yours) · date:2021-04 · date:2021-04-01..2021-04-15 ·
-has:code has:paper has:note has:image · arxiv:2104.04329"""
+has:code has:paper has:note has:image · arxiv:2104.04329 · tag:NAME (my tags;
+tag:"two words") · is:read is:unread is:queued"""

@@ -28,7 +28,7 @@ def _stars(column: str, *, nullable: bool = False) -> str:
     return f"CHECK ({column} IS NULL OR ({rule}))" if nullable else f"CHECK ({rule})"
 
 
-def _time(column: str) -> str:
+def time_check(column: str) -> str:
     """ISO 8601, as `connection.now()` writes (and `strftime('%Y-%m-%dT%H:%M:%SZ')`): a date, a
     T, and something SQLite's date functions read."""
     return (
@@ -73,7 +73,7 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
     (
         "ratings",
         f"item_key TEXT PRIMARY KEY, stars INTEGER NOT NULL {_stars('stars')}, "
-        f"updated_at TEXT NOT NULL {_time('updated_at')}",
+        f"updated_at TEXT NOT NULL {time_check('updated_at')}",
         {"item_key": "item_key", "stars": _fixed_stars("stars"),
          "updated_at": _fixed_time("updated_at")},
         f"{_fixed_stars('stars')} IS NOT NULL",
@@ -82,7 +82,7 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
     (
         "rating_history",
         f"id INTEGER PRIMARY KEY, item_key TEXT NOT NULL, "
-        f"stars INTEGER {_stars('stars', nullable=True)}, at TEXT NOT NULL {_time('at')}",
+        f"stars INTEGER {_stars('stars', nullable=True)}, at TEXT NOT NULL {time_check('at')}",
         {"id": "id", "item_key": "item_key", "stars": _fixed_stars("stars"),
          "at": _fixed_time("at")},
         f"stars IS NULL OR {_fixed_stars('stars')} IS NOT NULL",
@@ -91,7 +91,7 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
     (
         "notes",
         f"item_key TEXT PRIMARY KEY, text TEXT NOT NULL {_text('text')}, "
-        f"updated_at TEXT NOT NULL {_time('updated_at')}",
+        f"updated_at TEXT NOT NULL {time_check('updated_at')}",
         {"item_key": "item_key", "text": _fixed_text("text"),
          "updated_at": _fixed_time("updated_at")},
         "1",
@@ -100,7 +100,7 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
     (
         "paper_notes",
         f"paper_key TEXT PRIMARY KEY, text TEXT NOT NULL {_text('text')}, "
-        f"updated_at TEXT NOT NULL {_time('updated_at')}",
+        f"updated_at TEXT NOT NULL {time_check('updated_at')}",
         {"paper_key": "paper_key", "text": _fixed_text("text"),
          "updated_at": _fixed_time("updated_at")},
         "1",
@@ -109,7 +109,7 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
     (
         "paper_ratings",
         f"paper_key TEXT PRIMARY KEY, stars INTEGER NOT NULL {_stars('stars')}, "
-        f"updated_at TEXT NOT NULL {_time('updated_at')}",
+        f"updated_at TEXT NOT NULL {time_check('updated_at')}",
         {"paper_key": "paper_key", "stars": _fixed_stars("stars"),
          "updated_at": _fixed_time("updated_at")},
         f"{_fixed_stars('stars')} IS NOT NULL",
@@ -118,7 +118,7 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
     (
         "note_revisions",
         f"id INTEGER PRIMARY KEY, target TEXT NOT NULL {_target('target')}, "
-        f"text TEXT NOT NULL {_text('text')}, at TEXT NOT NULL {_time('at')}, "
+        f"text TEXT NOT NULL {_text('text')}, at TEXT NOT NULL {time_check('at')}, "
         "kind TEXT NOT NULL CHECK (kind IN ('auto', 'save', 'restore'))",
         {"id": "id", "target": "target", "text": _fixed_text("text"), "at": _fixed_time("at"),
          "kind": "kind"},
@@ -129,7 +129,7 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
         "user_links",
         f"id INTEGER PRIMARY KEY, source TEXT NOT NULL {_target('source')}, "
         f"target TEXT NOT NULL {_target('target')}, label TEXT {_text('label', nullable=True)}, "
-        f"created_at TEXT NOT NULL {_time('created_at')}, "
+        f"created_at TEXT NOT NULL {time_check('created_at')}, "
         "UNIQUE (source, target), CHECK (source <> target)",
         {"id": "id", "source": "source", "target": "target",
          "label": f"CASE WHEN label IS NULL THEN NULL ELSE {_fixed_text('label')} END",
@@ -142,27 +142,39 @@ _TABLES: tuple[tuple[str, str, dict[str, str], str, tuple[str, ...]], ...] = (
         "link_decisions",
         f"a TEXT NOT NULL {_text('a')}, b TEXT NOT NULL {_text('b')}, "
         "decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'dismissed')), "
-        f"at TEXT NOT NULL {_time('at')}, PRIMARY KEY (a, b), CHECK (a < b)",
+        f"at TEXT NOT NULL {time_check('at')}, PRIMARY KEY (a, b), CHECK (a < b)",
         {"a": "a", "b": "b", "decision": "decision", "at": _fixed_time("at")},
         "typeof(a) = 'text' AND typeof(b) = 'text'",
         (),
     ),
 )  # fmt: skip
 
-# Migration 0010's trigger: an item with the user's data is deleted only with its day.
-# It names the user tables, so it is made again after they are.
-KEEP_USER_DATA_TRIGGER = """CREATE TRIGGER items_keep_user_data BEFORE DELETE ON items
+# What makes an item carry the user's data, as migration 0010's trigger asks it of OLD.
+KEPT_BY = (
+    "SELECT 1 FROM ratings r WHERE r.item_key = OLD.key",
+    "SELECT 1 FROM notes n WHERE n.item_key = OLD.key",
+    "SELECT 1 FROM rating_history h WHERE h.item_key = OLD.key",
+    "SELECT 1 FROM note_revisions v WHERE v.target = 'item:' || OLD.key",
+    "SELECT 1 FROM user_links u WHERE u.source = 'item:' || OLD.key",
+    "SELECT 1 FROM user_links u WHERE u.target = 'item:' || OLD.key",
+    "SELECT 1 FROM link_decisions x WHERE x.a = OLD.key OR x.b = OLD.key",
+)
+
+
+def keep_user_data_trigger(kept_by: tuple[str, ...] = KEPT_BY) -> str:
+    """The trigger that lets an item with the user's data (any of `kept_by`) be deleted
+    only with its day. It names the user tables, so it is made again after they are."""
+    exists = "\n            OR ".join(f"EXISTS ({condition})" for condition in kept_by)
+    return f"""CREATE TRIGGER items_keep_user_data BEFORE DELETE ON items
         WHEN EXISTS (SELECT 1 FROM digests d WHERE d.id = OLD.digest_id) AND (
-            EXISTS (SELECT 1 FROM ratings r WHERE r.item_key = OLD.key)
-            OR EXISTS (SELECT 1 FROM notes n WHERE n.item_key = OLD.key)
-            OR EXISTS (SELECT 1 FROM rating_history h WHERE h.item_key = OLD.key)
-            OR EXISTS (SELECT 1 FROM note_revisions v WHERE v.target = 'item:' || OLD.key)
-            OR EXISTS (SELECT 1 FROM user_links u WHERE u.source = 'item:' || OLD.key)
-            OR EXISTS (SELECT 1 FROM user_links u WHERE u.target = 'item:' || OLD.key)
-            OR EXISTS (SELECT 1 FROM link_decisions x WHERE x.a = OLD.key OR x.b = OLD.key))
+            {exists})
         BEGIN
             SELECT RAISE(ABORT, 'an item with the user''s data is deleted only with its day');
         END"""
+
+
+# Migration 0010's trigger (0018 adds the queue and tags to it).
+KEEP_USER_DATA_TRIGGER = keep_user_data_trigger()
 
 
 def checked_user_tables(db: Database) -> None:
@@ -186,4 +198,11 @@ def checked_user_tables(db: Database) -> None:
         db.execute(KEEP_USER_DATA_TRIGGER)
 
 
-__all__ = ["KEEP_USER_DATA_TRIGGER", "UNKNOWN_TIME", "checked_user_tables"]
+__all__ = [
+    "KEEP_USER_DATA_TRIGGER",
+    "KEPT_BY",
+    "UNKNOWN_TIME",
+    "checked_user_tables",
+    "keep_user_data_trigger",
+    "time_check",
+]

@@ -7,6 +7,8 @@ holds `self.decks = DeckManager(self)`):
     library.digests   the imported side: write a file's digest, read days and items
     library.days      the window's reads: the sidebar's periods, a whole day
     library.user      my ratings, notes (with revisions) and links
+    library.reading   what I have read, and my reading queue
+    library.tags      my tags on items and papers, and my saved searches
     library.papers    papers, cross-links and my decisions on candidates
     library.search    the full-text index's queries and the quick switcher
     library.images    what the digests reference and what the image cache holds
@@ -39,9 +41,11 @@ if TYPE_CHECKING:
     from kbapp.core.store.digests import DigestInfo, Digests
     from kbapp.core.store.images import Images
     from kbapp.core.store.papers import Papers
+    from kbapp.core.store.reading import Reading
     from kbapp.core.store.removal import Removal
     from kbapp.core.store.search import Search
     from kbapp.core.store.stats import Stats
+    from kbapp.core.store.tags import Tags
     from kbapp.core.store.transfer import Transfer
     from kbapp.core.store.user import User
 
@@ -91,6 +95,18 @@ class Library:
         from kbapp.core.store.user import User
 
         return User(self.db)
+
+    @cached_property
+    def reading(self) -> Reading:
+        from kbapp.core.store.reading import Reading
+
+        return Reading(self.db)
+
+    @cached_property
+    def tags(self) -> Tags:
+        from kbapp.core.store.tags import Tags
+
+        return Tags(self.db)
 
     @cached_property
     def papers(self) -> Papers:

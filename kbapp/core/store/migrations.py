@@ -4,7 +4,8 @@ never rename). Two groups of tables live in the file and are kept apart on purpo
 - tables that come FROM FILES (digests, items, links, images, videos, identities, the
   search index) are rebuilt by imports and may be replaced at any time;
 - tables the USER makes (ratings, rating_history, notes, note_revisions, paper_notes,
-  user_links, link_decisions) are never written by an import. They point at
+  user_links, link_decisions, paper_ratings, reads, queue, tags, tagged, saved_searches)
+  are never written by an import. They point at
   `items.key`, the stable item identity, and a trigger (migration 0010) makes SQLite
   itself refuse to delete an item that carries any of them, except with its whole day
   (`store.removal`): then the user's data stays, and meets its items again when the
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from kbapp.core.store.addresses import fewer_copies
 from kbapp.core.store.constraints import KEEP_USER_DATA_TRIGGER, checked_user_tables
 from kbapp.core.store.packing import packed_bodies, packed_digests
+from kbapp.core.store.reading_schema import reading_and_tags
 
 if TYPE_CHECKING:  # sqlite-utils: imported by whoever migrates
     from sqlite_utils import Database
@@ -307,7 +309,9 @@ ITEM_HAS_USER_DATA = (
     "OR EXISTS (SELECT 1 FROM note_revisions v WHERE v.target = 'item:' || i.key) "
     "OR EXISTS (SELECT 1 FROM user_links u WHERE u.source = 'item:' || i.key) "
     "OR EXISTS (SELECT 1 FROM user_links u WHERE u.target = 'item:' || i.key) "
-    "OR EXISTS (SELECT 1 FROM link_decisions x WHERE x.a = i.key OR x.b = i.key)"
+    "OR EXISTS (SELECT 1 FROM link_decisions x WHERE x.a = i.key OR x.b = i.key) "
+    "OR EXISTS (SELECT 1 FROM queue q WHERE q.target = 'item:' || i.key) "
+    "OR EXISTS (SELECT 1 FROM tagged t WHERE t.target = 'item:' || i.key)"
 )
 
 # The user's tables without their foreign key to items(key) (migration 0010), as
@@ -393,4 +397,5 @@ MIGRATIONS = (
     ("0015_fewer_copies", fewer_copies),
     ("0016_contentless_search", contentless_search),
     ("0017_packed_digests", packed_digests),
+    ("0018_reading_and_tags", reading_and_tags),
 )

@@ -15,8 +15,9 @@ from typing import Any
 class Changes:
     """What a write changed, so each view refreshes only what it shows. Item keys,
     dates, paper keys (`arxiv:2104.00298`), note targets (`item:<key>`, `paper:<key>`),
-    link ends and image keys; `everything` when the whole library may differ (another
-    library opened, or more written elsewhere than the change log kept)."""
+    link ends, image keys, the targets whose read state, queue place or tags changed;
+    `everything` when the whole library may differ (another library opened, or more
+    written elsewhere than the change log kept)."""
 
     dates: frozenset[str] = frozenset()
     items: frozenset[str] = frozenset()  # keys of items added, updated, removed or deleted
@@ -25,6 +26,8 @@ class Changes:
     papers: frozenset[str] = frozenset()  # paper keys whose note or decisions changed
     links: frozenset[str] = frozenset()  # targets at either end of my links
     images: frozenset[str] = frozenset()  # image keys whose cache state changed
+    reading: frozenset[str] = frozenset()  # targets whose read state or queue place changed
+    tags: frozenset[str] = frozenset()  # targets whose tags changed; `tag:<name>` too
     everything: bool = False
 
     def __bool__(self) -> bool:
@@ -55,7 +58,7 @@ class Changes:
         return cls(**sets, everything=bool(data.get("everything")))
 
 
-_SETS = ("dates", "items", "ratings", "notes", "papers", "links", "images")
+_SETS = ("dates", "items", "ratings", "notes", "papers", "links", "images", "reading", "tags")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ KEPT_ANNOTATIONS = """
         UNION SELECT substr(target, 6) FROM user_links WHERE substr(target, 1, 5) = 'item:'
         UNION SELECT a FROM link_decisions
         UNION SELECT b FROM link_decisions
+        UNION SELECT substr(target, 6) FROM queue WHERE substr(target, 1, 5) = 'item:'
+        UNION SELECT substr(target, 6) FROM tagged WHERE substr(target, 1, 5) = 'item:'
     ) WHERE key NOT IN (SELECT key FROM items)
 """
 
@@ -56,6 +58,16 @@ class Stats(Part):
                 "SELECT COUNT(DISTINCT x.src) FROM images x LEFT JOIN items i ON i.id = x.item_id "
                 "WHERE x.item_id IS NULL OR i.removed = 0"
             ),
+            "read": one(
+                "SELECT COUNT(*) FROM items i WHERE i.removed = 0 "
+                "AND EXISTS (SELECT 1 FROM reads r WHERE r.item_key = i.key)"
+            ),
+            "unread": one(
+                "SELECT COUNT(*) FROM items i WHERE i.removed = 0 "
+                "AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.item_key = i.key)"
+            ),
+            "queued": one("SELECT COUNT(*) FROM queue"),
+            "tags": one("SELECT COUNT(*) FROM tags"),
             "ratings": one("SELECT COUNT(*) FROM ratings"),
             "notes": one("SELECT COUNT(*) FROM notes"),
             "kept_annotations": one(KEPT_ANNOTATIONS),

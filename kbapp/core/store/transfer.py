@@ -15,6 +15,7 @@ from kbapp.core.store.constraints import UNKNOWN_TIME
 from kbapp.core.store.packing import unpack_body
 from kbapp.core.store.results import Changes
 from kbapp.core.store.search_index import index_note, index_paper_note
+from kbapp.core.store.tags import clean_name
 
 
 class Transfer(Part):
@@ -103,19 +104,35 @@ class Transfer(Part):
                 "SELECT a, b, decision, at FROM link_decisions ORDER BY a, b"
             )
         ]
-        return {"items": dict(items), "papers": dict(papers), "link_decisions": decisions}
+        for key, at in conn.execute("SELECT item_key, read_at FROM reads"):
+            items[key]["read_at"] = at
+        queue = []
+        for target, at in conn.execute("SELECT target, queued_at FROM queue ORDER BY position"):
+            _owner(items, papers, target)["queued_at"] = at
+            queue.append(target)
+        for target, name in conn.execute(
+            "SELECT x.target, t.name FROM tagged x JOIN tags t ON t.id = x.tag_id "
+            "ORDER BY x.target, t.name COLLATE NOCASE"
+        ):
+            _owner(items, papers, target)["tags"].append(name)
+        searches = [{"name": name, "query": query} for name, query in conn.execute(
+            "SELECT name, query FROM saved_searches ORDER BY name COLLATE NOCASE")]  # fmt: skip
+        return {"items": dict(items), "papers": dict(papers), "link_decisions": decisions,
+                "queue": queue, "saved_searches": searches}  # fmt: skip
 
     def merge_user_data(
         self, items: dict[str, dict[str, Any]], papers: dict[str, dict[str, Any]],
-        decisions: list[dict[str, Any]],
+        decisions: list[dict[str, Any]], queue: list[str] | None = None,
+        searches: list[dict[str, Any]] | None = None,
     ) -> dict[str, int]:  # fmt: skip
         """Merge exported user data in, in one transaction: what the library lacks is
         added, nothing is duplicated, and where both have a rating or a note the newer
         wins (the older note is kept as a revision). Items this library does not have
         are counted, not invented."""
         counts = dict.fromkeys(
-            ("ratings", "history", "notes", "revisions", "links", "decisions", "missing"), 0
-        )
+            ("ratings", "history", "notes", "revisions", "links", "decisions", "reads",
+             "queued", "tags", "searches", "missing"), 0,
+        )  # fmt: skip
         with self._transaction() as conn:
             known = {row[0] for row in conn.execute("SELECT key FROM items")}
             for key, data in items.items():
@@ -143,9 +160,47 @@ class Transfer(Part):
                         "at = excluded.at WHERE excluded.at > link_decisions.at",
                         (a, b, decision["decision"], _when(decision["at"])),
                     ).rowcount
+            self._merge_reading(conn, items, papers, known, queue, counts)
+            for search in searches or []:
+                counts["searches"] += conn.execute(
+                    "INSERT OR IGNORE INTO saved_searches (name, query, created_at) "
+                    "VALUES (?, ?, ?)", (search["name"], search["query"], _when(None)),
+                ).rowcount  # fmt: skip
             if any(n for name, n in counts.items() if name != "missing"):
                 self._db.record(Changes(everything=True))
         return counts
+
+    def _merge_reading(
+        self, conn: sqlite3.Connection, items: dict[str, dict[str, Any]],
+        papers: dict[str, dict[str, Any]], known: set[str], queue: list[str] | None,
+        counts: dict[str, int],
+    ) -> None:  # fmt: skip
+        """Read times the library lacks, the queue's missing targets appended in the
+        export's order, and every tag the library lacks on a target it has."""
+        owners = {f"item:{key}": data for key, data in items.items() if key in known}
+        owners |= {f"paper:{key}": data for key, data in papers.items()}
+        for target, data in owners.items():
+            if target.startswith("item:") and data.get("read_at"):
+                counts["reads"] += conn.execute(
+                    "INSERT OR IGNORE INTO reads (item_key, read_at) VALUES (?, ?)",
+                    (target[5:], data["read_at"]),
+                ).rowcount
+            for name in map(clean_name, data.get("tags") or []):
+                conn.execute("INSERT OR IGNORE INTO tags (name, created_at) VALUES (?, ?)",
+                             (name, _when(None)))  # fmt: skip
+                counts["tags"] += conn.execute(
+                    "INSERT OR IGNORE INTO tagged (tag_id, target, at) SELECT id, ?, ? "
+                    "FROM tags WHERE name = ?", (target, _when(None), name),
+                ).rowcount  # fmt: skip
+        waiting = [t for t, data in owners.items() if data.get("queued_at")]
+        order = {target: n for n, target in enumerate(queue or [])}
+        waiting.sort(key=lambda t: (order.get(t, len(order)), owners[t]["queued_at"]))
+        last = conn.execute("SELECT COALESCE(MAX(position), -1) FROM queue").fetchone()[0]
+        for n, target in enumerate(waiting, start=last + 1):
+            counts["queued"] += conn.execute(
+                "INSERT OR IGNORE INTO queue (target, position, queued_at) VALUES (?, ?, ?)",
+                (target, n, owners[target]["queued_at"]),
+            ).rowcount
 
     def _merge_item(
         self, conn: sqlite3.Connection, key: str, data: dict[str, Any], counts: dict[str, int]
@@ -248,12 +303,19 @@ def _when(at: str | None) -> str:
 def blank_item() -> dict[str, Any]:
     """An item's user data when the user made none (the export's shape)."""
     return {"my_rating": None, "my_rating_at": None, "rating_history": [], "note": None,
-            "note_at": None, "note_revisions": [], "links_to": []}  # fmt: skip
+            "note_at": None, "note_revisions": [], "links_to": [], "read_at": None,
+            "queued_at": None, "tags": []}  # fmt: skip
 
 
 def _blank_paper() -> dict[str, Any]:
     return {"my_rating": None, "my_rating_at": None, "note": None, "note_at": None,
-            "note_revisions": [], "links_to": []}  # fmt: skip
+            "note_revisions": [], "links_to": [], "queued_at": None, "tags": []}  # fmt: skip
+
+
+def _owner(
+    items: dict[str, dict[str, Any]], papers: dict[str, dict[str, Any]], target: str
+) -> dict[str, Any]:
+    return items[target[5:]] if target.startswith("item:") else papers[target[6:]]
 
 
 _LINK_KEYS = ("field", "label", "name", "group", "text", "url_raw", "url", "url_kind", "note",

@@ -18,7 +18,8 @@ from kbapp.core.store.library import Library
 
 def annotate(library: Library) -> None:
     """20 ratings (some changed), 10 notes (with revisions, one on a paper), 10 links,
-    and decisions on two candidate cross-links."""
+    decisions on two candidate cross-links, 30 items read, a queue of three (a paper
+    among them) in an order of the user's, two tags and a saved search."""
     keys = [
         item.key
         for date in library.digests.dates()
@@ -38,6 +39,12 @@ def annotate(library: Library) -> None:
         library.user.add_link(picked[n], picked[n + 10], ("builds on", None, "mine")[n % 3])
     library.user.add_link(picked[19], "paper:arxiv:2104.00298", "same task")
     decide_two_candidates(library, keys)
+    library.reading.set_read(f"item:{key}" for key in keys[:30])
+    library.reading.enqueue([f"item:{keys[40]}", "paper:arxiv:2104.00298", f"item:{keys[5]}"])
+    library.reading.move(f"item:{keys[5]}", 0)  # the user's order, not the order added
+    library.tags.add("matting", [f"item:{key}" for key in keys[50:53]])
+    library.tags.add("抠图 研究", [f"item:{keys[50]}", "paper:arxiv:2104.00298"])
+    library.tags.save_search("to read", "is:unread tag:matting")
 
 
 def decide_two_candidates(library: Library, keys: list[str]) -> None:
@@ -74,6 +81,12 @@ def test_the_annotations_are_all_there(annotated: Path) -> None:
     assert sum(1 for item in items.values() if item["note"]) == 10
     assert sum(len(item["links_to"]) for item in items.values()) == 10
     assert user["papers"] and len(user["link_decisions"]) == 2  # type: ignore[arg-type]
+    assert sum(1 for item in items.values() if item["read_at"]) == 30
+    assert sum(len(item["tags"]) for item in items.values()) == 4
+    queue = user["queue"]
+    assert isinstance(queue, list) and len(queue) == 3 and queue[1] != "paper:arxiv:2104.00298"
+    assert user["papers"]["arxiv:2104.00298"]["tags"] == ["抠图 研究"]  # type: ignore[index]
+    assert user["saved_searches"] == [{"name": "to read", "query": "is:unread tag:matting"}]
 
 
 def test_reimporting_the_corpus_changes_none_of_the_users_data(

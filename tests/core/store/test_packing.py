@@ -76,7 +76,7 @@ def as_before_0014(conn: sqlite3.Connection) -> None:
                 "CREATE INDEX links_paper_title ON links(title_key) WHERE title_key IS NOT NULL",
                 "CREATE INDEX images_item ON images(item_id)",
                 "CREATE INDEX images_digest ON images(digest_id)",
-                "DELETE FROM _sqlite_migrations WHERE name >= '0014'"):  # fmt: skip
+                "DELETE FROM _sqlite_migrations WHERE name >= '0014' AND name < '0018'"):  # fmt: skip
         conn.execute(sql)
 
 
@@ -157,7 +157,7 @@ def test_a_days_sections_and_diagnostics_are_packed_and_read_the_same(
                 "UPDATE digests SET sections = ?, diagnostics = ? WHERE id = ?",
                 [(unpack_body(s), unpack_body(d), i) for i, s, d in rows],
             )
-            conn.execute("DELETE FROM _sqlite_migrations WHERE name >= '0017'")
+            conn.execute("DELETE FROM _sqlite_migrations WHERE name GLOB '0017_*'")
         texts = {i: (unpack_body(s), unpack_body(d)) for i, s, d in rows}
         exported = export_json(old, exported_at=AT)
         days = {date: old.days.day(date) for date in old.digests.dates()}

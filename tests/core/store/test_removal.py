@@ -234,8 +234,10 @@ def test_an_item_with_my_data_is_deleted_only_with_its_day(library: Library) -> 
 
 def test_the_migration_keeps_the_ratings_and_notes_made_before_it(tmp_path: Path) -> None:
     before = build_migrations()
-    # (with 0014-0015: the columns this version's writer, used below, writes)
-    before._migrations = [m for m in before._migrations if not "0010" <= m.name < "0014"]
+    # (with 0014-0017: the columns this version's writer, used below, writes; without
+    # 0018, whose trigger names the tables 0010 makes again)
+    before._migrations = [m for m in before._migrations
+                          if not ("0010" <= m.name < "0014" or m.name >= "0018")]  # fmt: skip
     path = tmp_path / "old.sqlite"
     with Library(path, migrations=before) as old:
         write(old, digest("2021-03-07", item(1, "A", "a")))
