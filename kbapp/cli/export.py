@@ -56,7 +56,7 @@ def run_export(args: argparse.Namespace) -> int:
         if args.format == "bibtex":
             from kbapp.core.export.bibtex import export_bibtex
 
-            text = export_bibtex(library.papers.all())
+            text = export_bibtex(library.papers.all(), library.tags.every_target())
         else:
             from kbapp.core.export.library_json import dumps, export_json
 

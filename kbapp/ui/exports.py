@@ -33,7 +33,7 @@ def write_export(library: Library, kind: str, target: Path) -> str:
     if kind == "bibtex":
         from kbapp.core.export.bibtex import export_bibtex
 
-        text = export_bibtex(library.papers.all())
+        text = export_bibtex(library.papers.all(), library.tags.every_target())
         target.write_text(text, encoding="utf-8")
         return f"Exported {text.count('@misc{')} BibTeX entries to {target}"
     from kbapp.core.export.library_json import dumps, export_json

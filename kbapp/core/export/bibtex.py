@@ -7,7 +7,10 @@ what the digests say (the paper's title as its links show it, the year from the 
       archivePrefix = {arXiv},
       year = {2021},
       url = {https://arxiv.org/abs/2104.00298},
+      keywords = {matting, survey},
     }
+
+`keywords` are my tags on the paper and on the items that feature it (when any).
 
 Words with capitals after their first letter are braced so that BibTeX styles keep them
 as written; TeX's special characters are escaped.
@@ -16,7 +19,7 @@ as written; TeX's special characters are escaped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kbapp.core.papers import Paper
 
@@ -41,7 +44,8 @@ def tex(text: str) -> str:
     return _KEEP_CASE.sub(lambda m: "{" + m.group(0) + "}", escaped)
 
 
-def entry(paper: Paper) -> str:
+def entry(paper: Paper, tags: Mapping[str, list[str]] | None = None) -> str:
+    """One paper's entry; `tags` (target → my tags) gives its `keywords`."""
     arxiv = paper.arxiv
     if arxiv is None:
         raise ValueError(f"{paper.key} is not an arXiv paper")
@@ -52,11 +56,17 @@ def entry(paper: Paper) -> str:
         "year": f"20{arxiv[:2]}",
         "url": f"https://arxiv.org/abs/{arxiv}",
     }
+    if tags:
+        mine = [*tags.get(f"paper:{paper.key}", [])]
+        mine += [tag for key in paper.item_keys for tag in tags.get(f"item:{key}", [])]
+        keywords = sorted({tag.casefold(): tag for tag in mine}.values(), key=str.casefold)
+        if keywords:
+            fields["keywords"] = ", ".join(tex(tag).replace(",", "{,}") for tag in keywords)
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items())
     return f"@misc{{arxiv{arxiv},\n{body}}}\n"
 
 
-def export_bibtex(papers: Iterable[Paper]) -> str:
-    """Every arXiv paper, ordered by ID."""
+def export_bibtex(papers: Iterable[Paper], tags: Mapping[str, list[str]] | None = None) -> str:
+    """Every arXiv paper, ordered by ID; `tags` (target → my tags) for `keywords`."""
     chosen = sorted((p for p in papers if p.arxiv), key=lambda p: p.arxiv or "")
-    return "\n".join(entry(paper) for paper in chosen)
+    return "\n".join(entry(paper, tags) for paper in chosen)

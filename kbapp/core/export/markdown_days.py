@@ -1,5 +1,6 @@
 """`kbapp export --format markdown`: each day as a digest file again, with my ratings and
-notes merged in as bullets of their items (`- My rating: ★★★★☆ (4/5)`, `- My note: …`).
+notes merged in as bullets of their items (`- My rating: ★★★★☆ (4/5)`, `- My note: …`,
+`- My tags: matting, video`).
 
 When the day's file is still where it was imported from, unchanged (its sha256 is the
 recorded one), its own text is the base and nothing of it changes: the user's bullets
@@ -21,6 +22,7 @@ from kbapp.core.store.library import Library
 
 RATING_LABEL = "My rating"
 NOTE_LABEL = "My note"
+TAGS_LABEL = "My tags"
 _NOT_A_BULLET = ("<img", "<video", "<div", "</div")
 _LIST_MARK = re.compile(r"^[-*+]\s+")  # a note's own list points become sub-bullets
 
@@ -42,6 +44,8 @@ def user_lines(item: dict[str, Any], indent: str = "   ") -> list[str]:
         lines += [
             f"{indent}  - {_LIST_MARK.sub('', line.strip())}" for line in rest if line.strip()
         ]
+    if item.get("tags"):
+        lines.append(f"{indent}- {TAGS_LABEL}: {', '.join(item['tags'])}")
     return lines
 
 
@@ -57,11 +61,14 @@ def digest_markdown(digest: dict[str, Any]) -> str:
 def export_markdown(library: Library, dates: list[str] | None = None) -> dict[str, str]:
     """Date → markdown, for the given days (all when None), oldest first."""
     wanted = set(dates) if dates is not None else None
-    return {
-        digest["date"]: digest_markdown(digest)
-        for digest in library.transfer.export_rows()
-        if wanted is None or digest["date"] in wanted
-    }
+    tags = library.tags.every_target()
+    days = {}
+    for digest in library.transfer.export_rows():
+        if wanted is None or digest["date"] in wanted:
+            for item in digest["items"]:
+                item["tags"] = tags.get(f"item:{item['key']}", [])
+            days[digest["date"]] = digest_markdown(digest)
+    return days
 
 
 def write_days(days: dict[str, str], folder: Path) -> None:

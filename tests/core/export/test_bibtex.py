@@ -67,3 +67,18 @@ def test_titles_with_tex_specials_stay_readable(title: str) -> None:
         depth += {"{": 1, "}": -1}.get(char, 0)
         assert depth >= 0
     assert depth == 0
+
+
+def test_my_tags_on_a_paper_and_its_items_are_its_keywords(corpus: Path, tmp_path: Path) -> None:
+    with Library(tmp_path / "library.sqlite") as library:
+        import_paths(library, [corpus / "notes"], workers=0)
+        items = [h.key for h in library.search.find("arxiv:2104.00298")]
+        library.tags.add("efficient nets", ["paper:arxiv:2104.00298"])
+        library.tags.add("A&B_1", [f"item:{items[0]}"])
+        library.tags.add("Efficient Nets", [f"item:{items[-1]}"])  # the same tag
+        text = export_bibtex(library.papers.all(), library.tags.every_target())
+    by_id = {entry["eprint"]: entry for entry in parse(text)}
+    assert by_id["2104.00298"]["keywords"] == "A\\&B\\_1, efficient nets"  # escaped
+    others = [e["keywords"] for key, e in by_id.items() if "keywords" in e and key != "2104.00298"]
+    assert set(others) <= {"A\\&B\\_1", "Efficient Nets"}  # papers of the two tagged items
+    assert len(others) < 5

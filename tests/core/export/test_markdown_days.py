@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kbapp.core.export.markdown_days import NOTE_LABEL, RATING_LABEL, export_markdown
+from kbapp.core.export.markdown_days import NOTE_LABEL, RATING_LABEL, TAGS_LABEL, export_markdown
 from kbapp.core.importer import Status, import_paths
 from kbapp.core.store.library import Library
 
@@ -36,7 +36,7 @@ def content(library: Library) -> dict[str, list[tuple[object, ...]]]:
 def _walk(entry: dict[str, object], depth: int, into: list[tuple[object, ...]]) -> None:
     """(label, text, depth) of an entry and its children; the user's bullets left out."""
     label = entry.get("label")
-    if label not in (RATING_LABEL, NOTE_LABEL):
+    if label not in (RATING_LABEL, NOTE_LABEL, TAGS_LABEL):
         into.append((label, " ".join(str(entry.get("text") or "").split()), depth))
         for child in entry.get("children") or []:  # type: ignore[attr-defined]
             _walk(child, depth + 1, into)
@@ -50,7 +50,7 @@ def user_entries(library: Library, date: str) -> dict[str, list[str]]:
                 found[item["title"]] = [
                     f"{e['label']}: {e['text']}"
                     for e in item["body"]
-                    if e.get("label") in (RATING_LABEL, NOTE_LABEL)
+                    if e.get("label") in (RATING_LABEL, NOTE_LABEL, TAGS_LABEL)
                 ]
     return found
 
@@ -67,6 +67,8 @@ def source(request: pytest.FixtureRequest, corpus: Path, tmp_path: Path) -> Path
         key = library.digests.items_for_date("2021-04-25")[0].key
         library.user.set_rating(key, 4)
         library.user.save_note(key, "值得再读\n\n- check the code\n- compare with LPTN")
+        library.tags.add("视频", [f"item:{key}"])
+        library.tags.add("matting", [f"item:{key}"])
     if request.param == "written again":
         shutil.rmtree(notes)
     return path
@@ -92,11 +94,14 @@ def test_the_exported_days_import_again_with_all_their_content(
         original = content(library)
     assert reimported == original
     first = next(iter(mine))
-    assert mine[first] == [f"{RATING_LABEL}: ★★★★☆ (4/5)", f"{NOTE_LABEL}: 值得再读"]
+    assert mine[first] == [
+        f"{RATING_LABEL}: ★★★★☆ (4/5)", f"{NOTE_LABEL}: 值得再读", f"{TAGS_LABEL}: matting, 视频"
+    ]  # fmt: skip
 
 
 def test_one_day_to_stdout_has_the_rating_and_the_note(source: Path) -> None:
     with Library(source) as library:
         (text,) = export_markdown(library, ["2021-04-25"]).values()
     assert "   - My rating: ★★★★☆ (4/5)\n   - My note: 值得再读\n     - check the code\n" in text
+    assert "     - compare with LPTN\n   - My tags: matting, 视频\n" in text
     assert text.startswith("# 公众号内容拓展学习笔记（2021.4.25）")
