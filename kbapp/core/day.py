@@ -75,6 +75,9 @@ class DayItem:
     note: str | None = None  # the user's note
     cross: list[CrossRef] = _field(default_factory=list)  # filled by the window
     my_links: list[MyLink] = _field(default_factory=list)  # filled by the window
+    read: bool | None = None  # whether I read it (None: not asked; filled by the window)
+    queued: bool = False  # in my reading queue (filled by the window)
+    tags: list[str] = _field(default_factory=list)  # my tags (filled by the window)
 
 
 @dataclass(slots=True)

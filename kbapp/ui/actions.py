@@ -46,7 +46,8 @@ COMMANDS = (
     Command("redo", "&Edit", "&Redo", ("Ctrl+Shift+Z",)),
     Command("show-days", "&View", "&Days", ("Ctrl+1",)),
     Command("show-papers", "&View", "&Papers", ("Ctrl+2",)),
-    Command("toggle-notes", "&View", "&Note panel", ("Ctrl+3",)),
+    Command("show-queue", "&View", "Reading &queue", ("Ctrl+3",)),
+    Command("toggle-notes", "&View", "&Note panel", ("Ctrl+4",)),
     Command("zoom-in", "&View", "Zoom &in", ("Ctrl+=", "Ctrl++")),
     Command("zoom-out", "&View", "Zoom &out", ("Ctrl+-",)),
     Command("zoom-reset", "&View", "&Actual size", ("Ctrl+0",)),
@@ -59,11 +60,17 @@ COMMANDS = (
     Command("go-to-date", "&Go", "&Go to date…", ("Ctrl+G",)),
     Command("quick-switcher", "&Go", "Go to day, item or &paper…", ("Ctrl+K",)),
     Command("search", "&Go", "&Search…", ("Ctrl+Shift+F",)),
+    Command("save-search", "&Go", "Sa&ve this search…"),
+    Command("next-unread", "&Go", "Next &unread item", ("Space",)),
     Command("next-item", "&Go", "Next &item", ("J",)),
     Command("previous-item", "&Go", "Previous i&tem", ("K",)),
     Command("open-article", "&Go", "Open &article", ("Return", "Enter")),
     Command("focus-filter", "&Go", "&Filter days", ("Ctrl+L",)),
     Command("edit-note", "&Item", "Edit &note", ("N",)),
+    Command("toggle-read", "&Item", "Mark read or unrea&d", ("M",)),
+    Command("mark-day-read", "&Item", "Mark the &whole day read", ("Shift+M",)),
+    Command("toggle-queue", "&Item", "Read la&ter (reading queue)", ("L",)),
+    Command("edit-tags", "&Item", "T&ags…", ("T",)),
     Command("link-item", "&Item", "&Link to…", ("Ctrl+Shift+L",)),
     Command("save-note", "&Item", "&Save note (keep a revision)", ("Ctrl+S",)),
     Command("note-history", "&Item", "Note &history…", ("Ctrl+Shift+H",)),
@@ -84,7 +91,7 @@ def handlers(window: MainWindow) -> dict[str, Callable[[], object]]:
     """Each command of `COMMANDS`, by name: the window's or its controller's method it
     runs."""
     days, user = window.navigation, window.user_actions
-    library, exports = window.library_actions, window.export_actions
+    library, exports, reading = window.library_actions, window.export_actions, window.reading
     return {
         "import-files": library.import_files,
         "import-folder": library.import_folder,
@@ -121,6 +128,13 @@ def handlers(window: MainWindow) -> dict[str, Callable[[], object]]:
         "show-papers": user.show_papers,
         "toggle-notes": lambda: window.layout_keeper.show_notes(not window.notes.isVisible()),
         "edit-note": user.edit_note,
+        "toggle-read": reading.toggle_read,
+        "mark-day-read": reading.mark_day_read,
+        "toggle-queue": reading.toggle_queue,
+        "edit-tags": reading.edit_tags,
+        "next-unread": reading.next_unread,
+        "show-queue": reading.show_queue,
+        "save-search": reading.save_search,
         "link-item": user.link_selected,
         "save-note": lambda: window.notes.save("save"),
         "note-history": window.notes.show_history,
@@ -156,8 +170,8 @@ def install(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> d
         window.addAction(action)
         actions[command.name] = action
         if command.name in (
-            "new-library", "restore-backup", "settings", "oldest-day", "search",
-            "previous-item", "note-history",
+            "new-library", "restore-backup", "settings", "oldest-day", "next-unread",
+            "previous-item", "note-history", "edit-tags",
         ):  # fmt: skip
             menu.addSeparator()  # type: ignore[attr-defined]
     return actions

@@ -16,6 +16,7 @@ number, under a view or a model tester (a `fetchMore` that inserts rows would).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QFont, QGuiApplication, QStandardItem, QStandardItemModel
 
 from kbapp.core.day import DaySummary
 from kbapp.core.store.days import Period
@@ -76,6 +77,12 @@ class DaysModel(QStandardItemModel):
         # Rows whose children are not read yet: key → how many the parent's query counted.
         self._pending: dict[str, int] = {}
         self._current: str | None = None  # the highlighted row's key (`set_current`)
+        # Unread items per day (`set_unread`, counted on the worker after the first
+        # paint and after every change): a row with some is bold and its Items column
+        # says how many are unread (as a feed reader's does); a row read through says
+        # how many items it has.
+        self._unread: dict[str, int] = {}
+        self._totals: dict[str, int] = {}  # the items of each row read so far
         palette = QGuiApplication.palette()
         self._highlight = (palette.highlight(), palette.highlightedText())
         self._load_root()
@@ -120,8 +127,15 @@ class DaysModel(QStandardItemModel):
 
     def _period_row(self, kind: str, period: Period, path: tuple[int, ...]) -> list[QStandardItem]:
         name = f"{period.key}年" if kind == "year" else f"{int(period.key[5:7])}月"
-        texts = (name, str(period.items), _stars(period.best), "")
-        return self._row(kind, period.key, path, texts)
+        unread = self._unread.get(period.key, 0)
+        self._totals[period.key] = period.items
+        texts = (name, str(unread or period.items), _stars(period.best), "")
+        row = self._row(kind, period.key, path, texts)
+        if unread:
+            row[0].setFont(_bold())
+            row[1].setFont(_bold())
+            row[1].setToolTip(f"{unread} of {period.items} items unread")
+        return row
 
     def ensure_children(self, index: QModelIndex) -> None:
         """Read a month's days into its empty rows if they are not yet (the sidebar does
@@ -153,6 +167,9 @@ class DaysModel(QStandardItemModel):
                     set_data(counts, texts[column])
                     set_data(counts, _RIGHT_INT, _ALIGNMENT)
                 self._paths[summary.date] = (*path, number)
+                self._totals[summary.date] = summary.items
+                if self._unread.get(summary.date):
+                    self._show_unread(summary.date, first)
         finally:
             self.blockSignals(blocked)
         first = self.index(0, 0, month)
@@ -217,6 +234,36 @@ class DaysModel(QStandardItemModel):
         summary = summaries[0]
         for column, text in enumerate(_day_texts(summary)):
             self.setData(first.siblingAtColumn(column), text, Qt.ItemDataRole.DisplayRole)
+        self._totals[date] = summary.items
+        self._show_unread(date, first)
+
+    # -- unread counts ----------------------------------------------------------------
+    def set_unread(self, counts: dict[str, int]) -> None:
+        """Unread items per day: each row read so far shows its own and its days'."""
+        by_key = dict(counts)
+        for date, count in counts.items():
+            by_key[date[:7]] = by_key.get(date[:7], 0) + count
+            by_key[date[:4]] = by_key.get(date[:4], 0) + count
+        old, self._unread = self._unread, by_key
+        for key in set(old) | set(by_key):
+            if old.get(key) != by_key.get(key):
+                first = self._index(key)
+                if first.isValid():
+                    self._show_unread(key, first)
+
+    def unread(self, key: str) -> int:
+        """Unread items of a day, a month (`2021-04`) or a year (`2021`), as last counted."""
+        return self._unread.get(key, 0)
+
+    def _show_unread(self, key: str, first: QModelIndex) -> None:
+        total = self._totals.get(key)
+        if total is None:
+            return
+        unread = self._unread.get(key, 0)
+        font = _bold() if unread else None
+        self.setData(first.siblingAtColumn(1), str(unread or total))
+        for column in (0, 1):
+            self.setData(first.siblingAtColumn(column), font, Qt.ItemDataRole.FontRole)
 
     def loaded_nodes(self) -> int:
         """How many rows have been read from the library so far (lazy loading, for tests)."""
@@ -231,7 +278,10 @@ class DaysModel(QStandardItemModel):
         """What hovering a day's row says (read then: hovering is rare, rows many)."""
         date = self.date_of(index)
         summaries = self._library.days.day_summaries(date, "") if date else []
-        return _day_tooltip(summaries[0]) if summaries else None
+        if not summaries:
+            return None
+        unread = self._unread.get(summaries[0].date, 0)
+        return _day_tooltip(summaries[0]) + (f"; {unread} unread (bold)" if unread else "")
 
     def date_of(self, index: Index) -> str | None:
         date = index.sibling(index.row(), 0).data(DATE_ROLE) if index.isValid() else None
@@ -242,6 +292,14 @@ class DaysModel(QStandardItemModel):
         if date[:7] in self._pending:
             self.ensure_children(self._index(date[:7]))
         return self._index(date)
+
+
+@cache
+def _bold() -> QFont:
+    """The unread rows' font (made once the application is: a QFont needs it)."""
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def _stars(count: int | None) -> str:

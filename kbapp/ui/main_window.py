@@ -40,6 +40,7 @@ from kbapp.ui.layout import Layout
 from kbapp.ui.library_actions import LibraryActions
 from kbapp.ui.notes import NotePanel
 from kbapp.ui.reader import ReaderView
+from kbapp.ui.reading_actions import ReadingActions
 from kbapp.ui.safety import SafetyActions
 from kbapp.ui.samples import Samples, WelcomeCard, discard
 from kbapp.ui.settings import (
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.reader.kb_link.connect(self.user_actions._on_kb_link)
         self.reader.card_menu.connect(self.user_actions.card_menu)
         self.reader.zoomed.connect(self._zoomed)
+        self.reading = ReadingActions(self)  # read state, the queue, tags (and their keys)
         self.actions_by_name = actions.install(self, actions.handlers(self))
         self.sidebar.remove_requested.connect(self.user_actions.remove_days)
         # Undo and redo say what they would do, in the menu and, when done, the status bar.
@@ -214,6 +216,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(self.backup_delay_ms, self._daily_backup)
         if self.files_waiting:  # given before the first paint (the command line)
             self.library_actions.import_waiting()
+        self.reading.started()
         self.started.emit()
 
     def _daily_backup(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMenu,
+    QSplitter,
     QToolTip,
     QTreeView,
     QVBoxLayout,
@@ -70,7 +71,11 @@ class Sidebar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.filter_edit)
-        layout.addWidget(self.tree)
+        self.sections = QSplitter(Qt.Orientation.Vertical, self)  # the tree, then the tags
+        self.sections.setObjectName("sidebarSections")
+        self.sections.setChildrenCollapsible(False)
+        self.sections.addWidget(self.tree)
+        layout.addWidget(self.sections, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
@@ -189,6 +194,12 @@ class Sidebar(QWidget):
             self.tree.expandToDepth(0)
         if keep:
             self.select_date(keep, emit=select is not None)
+
+    def add_section(self, widget: QWidget) -> None:
+        """A section below the days (the tags and saved searches), a fifth of the height."""
+        self.sections.addWidget(widget)
+        self.sections.setStretchFactor(0, 4)
+        self.sections.setStretchFactor(1, 1)
 
     def apply(self, changes: Changes) -> None:
         """What a write changed: days added or removed read the tree again (the current

@@ -23,11 +23,13 @@ from kbapp.ui.layout import DOCK_MIN
 from kbapp.ui.user_layer import kb_query
 
 if TYPE_CHECKING:
+    from kbapp.core.store.papers import PaperRow
     from kbapp.ui.main_window import MainWindow
 
 # Go and Item commands that still act in the papers view (the rest need the days view).
 ANYWHERE = (
     "edit-note", "link-item", "quick-switcher", "search", "go-back", "go-forward",
+    "toggle-queue", "edit-tags", "save-search",
     *(f"rate-{n}" for n in range(6)),  # in the papers view: the selected paper
 )  # fmt: skip
 
@@ -117,6 +119,12 @@ class UserActions:
             text = "★" * stars if stars else "Clear my rating"
             rate.addAction(text, self._rater(stars))
         menu.addAction("Edit note", self.edit_note)
+        reading = self.window.reading
+        menu.addAction("Mark unread" if item.read else "Mark read", reading.toggle_read)
+        menu.addAction("Mark all above as read", lambda: reading.mark_above_read(key))
+        menu.addAction("Read later" if not item.queued else "Out of the reading queue",
+                       reading.toggle_queue)  # fmt: skip
+        menu.addAction("Tags…", reading.edit_tags)
         menu.addAction("Link to…", self.link_selected)
         menu.addSeparator()
         menu.addAction(f"Remove {day.date}…", lambda: self.remove_days([day.date]))
@@ -126,15 +134,24 @@ class UserActions:
         # A closure without parameters: Qt would hand a default parameter `checked`.
         return lambda: self.rate_selected(stars)
 
-    def rate_selected(self, stars: int) -> None:
+    def paper_in_view(self) -> tuple[bool, PaperRow | None]:
+        """Whether the papers view is the one shown, and its selected paper (None: none,
+        and the status bar says to select one)."""
         window = self.window
         papers = window.papers
-        if papers is not None and window.views.currentWidget() is papers:
-            row = papers.current_row()
-            if row is None:
-                window.statusBar().showMessage("Select a paper first.", 3000)
-                return
-            window.user.rate_paper(row.key, row.title, window.library, stars or None)
+        if papers is None or window.views.currentWidget() is not papers:
+            return False, None
+        row = papers.current_row()
+        if row is None:
+            window.statusBar().showMessage("Select a paper first.", 3000)
+        return True, row
+
+    def rate_selected(self, stars: int) -> None:
+        window = self.window
+        in_view, row = self.paper_in_view()
+        if in_view:
+            if row is not None:
+                window.user.rate_paper(row.key, row.title, window.library, stars or None)
             return
         day, key = window.reader.day, window.reader.selected_key
         item = day.item(key) if day and key else None
@@ -348,6 +365,11 @@ class UserActions:
             return
         if path == "day":
             window.show_date(values.get("date", ""))
+            return
+        if path == "tag":
+            from kbapp.ui.tag_list import tag_query
+
+            window.reading.open_query(tag_query(values.get("name", "")))
             return
         if path.startswith("image/"):
             key = unquote(path.removeprefix("image/"))

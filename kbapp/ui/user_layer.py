@@ -116,16 +116,23 @@ class UserLayer(QObject):
     # -- cross-links ----------------------------------------------------------------------
     @staticmethod
     def decorate(library: Library, day: Day | None) -> Day | None:
-        """The day with each item's cross-links and my links attached (as the card
-        shows them)."""
+        """The day with each item's cross-links, my links, read state, queue place and
+        tags attached (as the card shows them)."""
         if day is None:
             return None
         keys = [item.key for item in day.items]
         refs = library.papers.cross_refs_for(keys)
         links = library.user.my_links_of(keys)
-        for item in day.items:
+        read = library.reading.read_at(keys)
+        targets = [f"item:{key}" for key in keys]
+        queued = library.reading.queued_at(targets)
+        tags = library.tags.of(targets)
+        for item, target in zip(day.items, targets, strict=True):
             item.cross = refs.get(item.key, [])
             item.my_links = links[item.key]
+            item.read = item.key in read
+            item.queued = target in queued
+            item.tags = tags.get(target, [])
         return day
 
     # -- ratings --------------------------------------------------------------------------
@@ -209,6 +216,23 @@ class UserLayer(QObject):
                 self._write(lambda library: library.user.add_link(made_from, made_to, kept), date)
 
         self.undo_stack.push(_Write(f"remove link on {date}", apply, label, None, date))
+
+    # -- read state, the queue, tags: undoable as a value before and after ----------------
+    def change(
+        self, text: str, write: Callable[[Library, object], object], old: object, new: object,
+        date: str = "",
+    ) -> None:  # fmt: skip
+        """One undoable change written by `write(library, value)`: `new` on redo, `old`
+        on undo (both as the store's `restore_*` writes take them)."""
+
+        def apply(value: object) -> None:
+            self._write(lambda library: write(library, value), date)
+
+        self.undo_stack.push(_Write(text, apply, old, new, date))
+
+    def quietly(self, work: Callable[[Library], object], date: str = "") -> None:
+        """A write the undo stack does not keep (an item marked read by being seen)."""
+        self._write(work, date)
 
     # -- writing --------------------------------------------------------------------------
     def _write(

@@ -29,6 +29,7 @@ from kbapp.core.render.links import anchor
 from kbapp.core.render.media import render_image, render_video
 from kbapp.core.render.notes import WIKI_LINK, note_html, render_note
 from kbapp.core.render.prose import looks_like_url, prose, url_text_html
+from kbapp.core.render.reading import reading_marks
 from kbapp.core.render.theme import DARK, LIGHT, stylesheet
 
 __all__ = [
@@ -263,7 +264,7 @@ def render_card(
         ' border-style: solid;"><tr><td>',
         f'<p class="head"><a class="num" href="{select}">{number}.</a>&nbsp;{title}&nbsp; '
         f"{stars_html(item.author_stars, caps.stars)}&nbsp;&nbsp; {my_stars_html(item)}"
-        f"{removed}</p>",
+        f"{reading_marks(item, theme)}{removed}</p>",
     ]
     chip_lines = {link.line for link in item.links if _is_chip(link)}
     body += [render_entry(entry, budget) for entry in item.entries if _is_prose(entry, chip_lines)]

@@ -29,6 +29,9 @@ class Period:
 _MINE = re.compile(r"(?:^|\s)mine\s*(?:>=|:|=|≥)\s*([0-5])(?=\s|$)", re.IGNORECASE)
 
 
+_UNREAD = re.compile(r"(?:^|\s)is:unread(?=\s|$)", re.IGNORECASE)
+
+
 def min_rating(text: str) -> tuple[str, int | None]:
     """A day filter without its `mine>=N` (or `mine:N`) part, and N: the days and items
     I rated N stars or more."""
@@ -39,10 +42,18 @@ def min_rating(text: str) -> tuple[str, int | None]:
 
 
 def _filter_sql(text: str) -> tuple[str, list[Any]]:
-    """Days whose date (with or without dashes) or an item title contains `text`, and
-    with an item I rated N or more for `mine>=N`."""
+    """Days whose date (with or without dashes) or an item title contains `text`, with
+    an item I rated N or more for `mine>=N`, with an unread item for `is:unread`."""
     text, mine = min_rating(text)
+    unread = _UNREAD.search(text)
+    if unread is not None:
+        text = (text[: unread.start()] + " " + text[unread.end() :]).strip()
     sql, params = "", []
+    if unread is not None:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM items u WHERE u.digest_id = d.id AND u.removed = 0"
+            " AND NOT EXISTS (SELECT 1 FROM reads r WHERE r.item_key = u.key))"
+        )
     if mine is not None:
         sql += (
             " AND EXISTS (SELECT 1 FROM items m JOIN ratings r ON r.item_key = m.key"

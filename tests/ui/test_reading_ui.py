@@ -1,0 +1,159 @@
+"""Read state, the queue, tags and saved searches in the real window: items marked read
+by being in view (after the delay, not before), the sidebar's unread counts, Space over
+the unread items of two days, M, Shift+M, L and T by keys alone, a saved search that
+follows an import, and undo of a tag merge."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kbapp.core.store.library import Library
+from kbapp.ui.main_window import MainWindow
+from tests.ui.conftest import press, select_first
+
+DAY, NEXT = "2021-10-16", "2021-10-18"  # (October 2021 has no 10-17)
+
+
+def reads(path: Path) -> set[str]:
+    with Library(path) as library:  # its own connection: what is really in the file
+        return set(library.reading.read_at(k for d in library.digests.dates()
+                                           for k in library.reading.day_keys(d)))  # fmt: skip
+
+
+def stored(path: Path):  # type: ignore[no-untyped-def]
+    with Library(path) as library:
+        queue = [entry.target for entry in library.reading.queue()]
+        return queue, library.tags.every_target()
+
+
+def shown(qtbot, window: MainWindow, date: str) -> None:  # type: ignore[no-untyped-def]
+    window.show_date(date)
+    qtbot.waitUntil(lambda: window.reader.day is not None and window.reader.day.date == date)
+
+
+def test_items_in_view_are_marked_read_after_the_delay_and_not_before(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    window, path = october
+    tracker = window.reading.tracker
+    tracker.set_delay(0)
+    qtbot.waitUntil(lambda: window.model.unread(DAY) == 6)  # the counts, after the paint
+    shown(qtbot, window, DAY)
+    bar = window.reader.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    tracker.set_delay(600)
+    started = time.monotonic()
+    bar.setValue(1)  # the reader moves, then keeps still
+    qtbot.waitUntil(lambda: bool(reads(path)), timeout=5000)
+    # not before the delay (a coarse QTimer may fire up to 5% early)
+    assert time.monotonic() - started >= 0.6 * 0.95
+    first = reads(path)
+    keys = [item.key for item in window.reader.day.items]
+    assert first and first < set(keys)  # the cards in view, not the whole day
+    qtbot.waitUntil(lambda: window.model.unread(DAY) == 6 - len(first))
+    assert window.model.unread("2021-10") == window.model.unread(DAY) + 42  # seven more days
+    bar.setValue(bar.maximum())  # scrolled to the end: the last cards are seen
+    qtbot.waitUntil(lambda: keys[-1] in reads(path), timeout=5000)
+    qtbot.waitUntil(lambda: window.model.unread(DAY) == 6 - len(reads(path)))
+    tracker.set_delay(0)  # manual only: nothing more is marked
+    window.changes.publish(window.library.reading.set_read(keys, False))  # (as a write does)
+    qtbot.waitUntil(lambda: window.model.unread(DAY) == 6)
+    bar.setValue(0)
+    qtbot.wait(800)
+    assert reads(path) == set()
+
+
+def test_space_walks_the_unread_items_across_two_days(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    window, path = october
+    window.reading.tracker.set_delay(0)
+    library = window.library
+    every = [k for d in library.digests.dates() for k in library.reading.day_keys(d)]
+    day, following = library.reading.day_keys(DAY), library.reading.day_keys(NEXT)
+    wanted = [day[1], day[4], following[2]]
+    window.changes.publish(library.reading.set_read(k for k in every if k not in wanted))
+    qtbot.waitUntil(lambda: window.model.unread(DAY) == 2)
+    shown(qtbot, window, DAY)
+    window.reader.setFocus()
+    walked = []
+    for _ in wanted:
+        press(qtbot, window, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: window.reader.selected_key not in (None, *walked))
+        walked.append(window.reader.selected_key)
+    assert walked == wanted
+    assert window.current_date() == wanted[-1][:10]
+    press(qtbot, window, Qt.Key.Key_Space)
+    assert "No unread items" in window.statusBar().currentMessage()
+
+
+def test_m_shift_m_l_and_t_by_keys_alone_with_undo(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    window, path = october
+    window.reading.tracker.set_delay(0)
+    item = select_first(qtbot, window, DAY)
+    press(qtbot, window, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: reads(path) == {item})
+    qtbot.waitUntil(lambda: window.reader.day.item(item).read is True)
+    assert "unread" not in window.reader.day.item(item).key  # (the card redrawn in place)
+    press(qtbot, window, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: reads(path) == set())
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: reads(path) == {item})
+    press(qtbot, window, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: len(reads(path)) == 6)
+    qtbot.waitUntil(lambda: window.model.unread(DAY) == 0)
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: reads(path) == {item})  # undo puts back each item's state
+
+    press(qtbot, window, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: stored(path)[0] == [f"item:{item}"])
+    qtbot.waitUntil(lambda: "in my reading queue" in window.reader.toPlainText())
+    press(qtbot, window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    view = window.reading.queue_view
+    assert view is not None and window.views.currentWidget() is view
+    assert view.targets() == [f"item:{item}"]
+    press(qtbot, window, Qt.Key.Key_D)  # done: out of the queue, and read
+    qtbot.waitUntil(lambda: stored(path)[0] == [] and view.targets() == [])
+    press(qtbot, window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    window.reader.setFocus()
+
+    press(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: window.reading.editor is not None and window.reading.editor.isVisible())
+    editor = window.reading.editor
+    qtbot.keyClicks(editor.field, "matting, video")  # type: ignore[union-attr]
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: stored(path)[1] == {f"item:{item}": ["matting", "video"]})
+    qtbot.waitUntil(lambda: "#matting" in window.reader.toPlainText())
+    qtbot.waitUntil(lambda: window.reading.tag_list.names("tag") == ["matting", "video"])
+    QApplication.processEvents()
+    assert window.reader.hasFocus() or window.reader.isAncestorOf(QApplication.focusWidget())
+
+
+def test_a_saved_search_follows_an_import_and_a_tag_merge_is_undone(
+    qtbot,
+    october,
+    corpus: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    window, path = october
+    window.reading.tracker.set_delay(0)
+    window.changes.publish(window.library.tags.save_search("efficientnet", "arxiv:2104.00298"))
+    saved = window.reading.tag_list.saved
+    qtbot.waitUntil(lambda: saved.childCount() == 1 and saved.child(0).text(1) == "1")
+    window.open_files([corpus / "notes" / "202104"])
+    qtbot.waitUntil(lambda: saved.child(0).text(1) == "2", timeout=20000)  # 2021-04-03 too
+
+    keys = [item.key for item in window.library.digests.items_for_date(DAY)]
+    window.changes.publish(window.library.tags.add("a", [f"item:{k}" for k in keys[:2]]))
+    window.changes.publish(window.library.tags.add("b", [f"item:{keys[2]}"]))
+    tags = window.reading.tag_list
+    qtbot.waitUntil(lambda: tags.names("tag") == ["a", "b"])
+    window.reading.rename_tag("a", "b")  # a merge
+    qtbot.waitUntil(lambda: stored(path)[1] == {f"item:{k}": ["b"] for k in keys[:3]})
+    qtbot.waitUntil(lambda: tags.names("tag") == ["b"])
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    expected = {**{f"item:{k}": ["a"] for k in keys[:2]}, f"item:{keys[2]}": ["b"]}
+    qtbot.waitUntil(lambda: stored(path)[1] == expected)
+    qtbot.waitUntil(lambda: tags.names("tag") == ["a", "b"])
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    press(qtbot, window, Qt.Key.Key_Z, modifiers)  # redo
+    qtbot.waitUntil(lambda: stored(path)[1] == {f"item:{k}": ["b"] for k in keys[:3]})
