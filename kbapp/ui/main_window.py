@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         self.reader.set_zoom(reader_zoom(self.settings))
         apply_color_scheme(theme_choice(self.settings))
         self.layout_keeper.update_minimum()
+        self.reading.apply_settings()
 
     def _go_to_change(self, date: str) -> None:
         """An undo or redo acts on this day: show it (if the library has it)."""
@@ -328,7 +329,7 @@ class MainWindow(QMainWindow):
         else:
             self.images.apply(changes)  # pictures cached by another process
         self.notes.apply(changes)
-        if changes.everything or changes.items or changes.papers:
+        if changes.everything or changes.items or changes.papers or changes.tags:
             self._papers_changed()
         elif self.papers is not None and self.views.currentWidget() is self.papers:
             self.papers.refresh_page()

@@ -38,7 +38,7 @@ from kbapp.core.store.papers import PaperRow
 from kbapp.ui.tasks import TaskRunner
 
 TITLE_MIN = 200  # px: a title's first words stay readable at 1000x700
-COLUMNS = ("Title", "First seen", "Last seen", "Times", "Mine", "Note", "Code")
+COLUMNS = ("Title", "First seen", "Last seen", "Times", "Mine", "Note", "Code", "Tags")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
@@ -47,11 +47,16 @@ class PapersModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[PaperRow] = []
+        self.tags: dict[str, list[str]] = {}  # my tags, by target (paper:<key>)
 
-    def set_rows(self, rows: list[PaperRow]) -> None:
+    def set_rows(self, rows: list[PaperRow], tags: dict[str, list[str]] | None = None) -> None:
         self.beginResetModel()
         self.rows = rows
+        self.tags = tags or {}
         self.endResetModel()
+
+    def tags_of(self, row: PaperRow) -> list[str]:
+        return self.tags.get(f"paper:{row.key}", [])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -79,6 +84,7 @@ class PapersModel(QAbstractTableModel):
                 "★" * row.mine if row.mine else "",
                 "✎" if row.has_note else "",
                 "✓" if row.has_code else "",
+                " ".join(f"#{tag}" for tag in self.tags_of(row)),
             )[column]
         if role == SORT_ROLE:
             return (
@@ -89,6 +95,7 @@ class PapersModel(QAbstractTableModel):
                 row.mine or 0,
                 int(row.has_note),
                 int(row.has_code),
+                " ".join(self.tags_of(row)).casefold(),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"{row.title}\n{row.key}"  # the whole title, however narrow the column
@@ -130,7 +137,16 @@ class PapersView(QWidget):
         header.setMinimumSectionSize(36)
         metrics = self.fontMetrics()
         for column, sample in enumerate(
-            (" 2021-03-07 ", " 2021-03-07 ", " Times ", " ★★★★★ ", " Note ", " Code "), start=1
+            (
+                " 2021-03-07 ",
+                " 2021-03-07 ",
+                " Times ",
+                " ★★★★★ ",
+                " Note ",
+                " Code ",
+                " #matting #video ",
+            ),
+            start=1,
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 8)
@@ -170,13 +186,17 @@ class PapersView(QWidget):
         if self._loading:
             return
         self._loading = True
-        runner.run(lambda lib, _task: lib.papers.paper_rows(), on_done=self._loaded)
+        runner.run(
+            lambda lib, _task: (lib.papers.paper_rows(), lib.tags.every_target()),
+            on_done=self._loaded,
+        )
 
-    def _loaded(self, rows: object) -> None:
+    def _loaded(self, result: object) -> None:
         self._loading = False
-        assert isinstance(rows, list)
+        assert isinstance(result, tuple)
+        rows, tags = result
         current = self.current_key()
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, tags)
         self.status.setText(f"{len(rows)} papers")
         wanted, self.pending_key = self.pending_key or current, None
         if wanted is not None:
@@ -212,7 +232,8 @@ class PapersView(QWidget):
         note = self._library.user.note(own)
         mine = self._library.user.my_links(own)
         scroll = self.page.verticalScrollBar().value()
-        self.page.setHtml(render_paper(row, note, self.theme, my_links=mine))
+        tags = self._library.tags.of([own]).get(own, [])
+        self.page.setHtml(render_paper(row, note, self.theme, my_links=mine, tags=tags))
         self.page.verticalScrollBar().setValue(scroll)
         if self.isVisible():  # the paper on screen; a reload behind the days view is not
             self.paper_chosen.emit(row.key, row.title)

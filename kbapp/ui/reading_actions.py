@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 from kbapp.core.store.connection import now
 from kbapp.core.store.library import Changes, Library
 from kbapp.core.store.reading import QueueEntry
-from kbapp.ui.read_tracker import ReadTracker
+from kbapp.ui.read_tracker import DEFAULT_DELAY_MS, DELAY_KEY, ReadTracker, delay_setting
 from kbapp.ui.tag_list import TagList
 
 if TYPE_CHECKING:
@@ -348,6 +348,11 @@ class ReadingActions:
             self.tag_list.show_saved(saved)
 
         self.window.runner.run(work, on_done=done)
+
+    def apply_settings(self) -> None:
+        """Settings ▸ Mark items read after…, as the settings have it now."""
+        value = self.window.settings.value(DELAY_KEY, DEFAULT_DELAY_MS)
+        self.tracker.set_delay(delay_setting(value))
 
     def started(self) -> None:
         """After the first paint: the counts, and the one-time question."""

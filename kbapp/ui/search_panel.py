@@ -11,7 +11,7 @@ the library on the UI thread: a search takes milliseconds.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QEvent,
@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbapp.core.render.reading import tag_chips
+from kbapp.core.render.theme import LIGHT
 from kbapp.core.search.text import QUERY_HELP, QueryError, parse_query
 from kbapp.core.store.library import Library
 from kbapp.ui.keys import ArrowsToList
@@ -49,12 +51,14 @@ HISTORY_KEY = "search/history"
 HISTORY_SIZE = 20
 
 
-def hit_html(date: str, title: str, snippet: str) -> str:
-    """A result as two lines of rich text: date and title, then the snippet with its
-    matches (between \x02 and \x03, from the store) in bold on a yellow mark."""
+def hit_html(date: str, title: str, snippet: str, tags: Sequence[str] = ()) -> str:
+    """A result as two lines of rich text: date and title (and my tags as chips), then
+    the snippet with its matches (between \x02 and \x03, from the store) in bold on a
+    yellow mark."""
     marked = html.escape(" ".join(snippet.split()))
     marked = marked.replace("\x02", "<b style='background-color:#fff3a3;color:#000'>")
-    return f"{html.escape(date)} · {html.escape(title)}<br>{marked.replace(chr(3), '</b>')}"
+    chips = "&nbsp; " + tag_chips(tags, LIGHT) if tags else ""
+    return f"{html.escape(date)} · {html.escape(title)}{chips}<br>{marked.replace(chr(3), '</b>')}"
 
 
 class HitDelegate(QStyledItemDelegate):
@@ -206,7 +210,9 @@ class SearchPanel(QDockWidget):
             return
         try:
             query = parse_query(text)  # once: its words are marked in the reader too
-            hits = self._library().search.find(query, limit=100)
+            library = self._library()
+            hits = library.search.find(query, limit=100)
+            tags = library.tags.of(f"item:{hit.key}" for hit in hits)
         except QueryError as error:
             self.status.setText(f"<span style='color:#d1242f'>{html.escape(str(error))}</span>")
             return
@@ -216,7 +222,8 @@ class SearchPanel(QDockWidget):
             snippet = " ".join(hit.snippet.replace("\x02", "").replace("\x03", "").split())
             item = QListWidgetItem(f"{hit.date} · {hit.title}\n{snippet}")
             item.setData(TARGET_ROLE, hit.key)
-            item.setData(HTML_ROLE, hit_html(hit.date, hit.title, hit.snippet))
+            mine = tags.get(f"item:{hit.key}", [])
+            item.setData(HTML_ROLE, hit_html(hit.date, hit.title, hit.snippet, mine))
             self.results.addItem(item)
         if hits:
             self.results.setCurrentRow(0)

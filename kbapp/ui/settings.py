@@ -114,6 +114,16 @@ class SettingsDialog(QDialog):
         for value, text in THEMES.items():
             self.theme.addItem(text, value)
         self.theme.setCurrentIndex(list(THEMES).index(theme_choice(settings)))
+        from kbapp.ui.read_tracker import DEFAULT_DELAY_MS, DELAY_KEY, delay_setting
+
+        self._delay_key = DELAY_KEY
+        self.mark_read = QDoubleSpinBox(self)
+        self.mark_read.setObjectName("markReadAfter")
+        self.mark_read.setRange(0.0, 60.0)
+        self.mark_read.setSingleStep(0.5)
+        self.mark_read.setSuffix(" s in view")
+        self.mark_read.setSpecialValueText("Only by hand (M)")
+        self.mark_read.setValue(delay_setting(settings.value(DELAY_KEY, DEFAULT_DELAY_MS)) / 1000)
         where = QLabel(str(library) if library else "", self)
         where.setObjectName("libraryPath")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -130,6 +140,7 @@ class SettingsDialog(QDialog):
         form.addRow("Reader font", self.family)
         form.addRow("Size", self.font_size)
         form.addRow("Theme", self.theme)
+        form.addRow("Mark items read after", self.mark_read)
         form.addRow("Library", place)
         self._library = library
         from kbapp.core.store.backups import load_policy
@@ -200,6 +211,7 @@ class SettingsDialog(QDialog):
         settings.setValue(READER_FAMILY, "" if family == self.font().family() else family)
         settings.setValue(READER_SIZE, self.font_size.value())
         settings.setValue(THEME, self.theme.currentData())
+        settings.setValue(self._delay_key, round(self.mark_read.value() * 1000))
         from kbapp.core.store.backups import load_policy, save_policy
 
         policy = self.backup_policy()

@@ -44,7 +44,7 @@ class Sidebar(QWidget):
         self._quiet = False  # selecting a day for the window: do not announce it back
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("dayFilter")
-        self.filter_edit.setPlaceholderText("Filter days: 2021-04, 04-25, a title word…")
+        self.filter_edit.setPlaceholderText("Filter days: 2021-04, 04-25, a word, is:unread…")
         self.filter_edit.setClearButtonEnabled(True)
         self.tree = QTreeView(self)
         self.tree.setObjectName("days")

@@ -17,10 +17,6 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # a tag's or a saved search's name
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3  # "tag" or "saved"
 
 
-def tag_query(name: str) -> str:
-    return f'tag:"{name}"' if " " in name else f"tag:{name}"
-
-
 class TagList(QTreeWidget):
     open_query = Signal(str)  # a search to open: tag:NAME or a saved search's query
     rename_tag = Signal(str)  # the tag whose new name to ask for
@@ -52,6 +48,8 @@ class TagList(QTreeWidget):
         self.dark = False
 
     def show_tags(self, counts: list[tuple[str, int]]) -> None:
+        from kbapp.core.search.text import tag_query  # (the query language: after the paint)
+
         self._fill(self.tags, [(name, count, tag_query(name), "tag") for name, count in counts])
         for n in range(self.tags.childCount()):
             child = self.tags.child(n)

@@ -257,6 +257,8 @@ class UserActions:
         if target.startswith("day:"):
             self.show_days()
             self.window.show_date(target.removeprefix("day:"))
+        elif target.startswith("search:"):  # a tag or a saved search
+            self.window.reading.open_query(target.removeprefix("search:"))
         else:
             self.open_target(target)
 
@@ -367,7 +369,7 @@ class UserActions:
             window.show_date(values.get("date", ""))
             return
         if path == "tag":
-            from kbapp.ui.tag_list import tag_query
+            from kbapp.core.search.text import tag_query
 
             window.reading.open_query(tag_query(values.get("name", "")))
             return

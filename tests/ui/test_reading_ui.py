@@ -157,3 +157,64 @@ def test_a_saved_search_follows_an_import_and_a_tag_merge_is_undone(
     modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     press(qtbot, window, Qt.Key.Key_Z, modifiers)  # redo
     qtbot.waitUntil(lambda: stored(path)[1] == {f"item:{k}": ["b"] for k in keys[:3]})
+
+
+def test_the_delay_is_a_setting_and_the_day_filter_keeps_unread_days(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    from kbapp.ui.settings import SettingsDialog
+
+    window, _path = october
+    for seconds, expected in ((0.0, 0), (3.5, 3500)):
+        dialog = SettingsDialog(window.settings, window, library=window.library.path)
+        dialog.mark_read.setValue(seconds)
+        dialog.accept()
+        window.apply_reading_settings()
+        assert window.reading.tracker.delay_ms == expected
+    window.reading.tracker.set_delay(0)
+    library = window.library
+    every = [k for d in library.digests.dates() for k in library.reading.day_keys(d)]
+    window.changes.publish(library.reading.set_read(k for k in every if k[:10] != DAY))
+    window.sidebar.filter_edit.setText("is:unread")
+    window.sidebar.apply_filter()
+    assert [s.date for s in library.days.day_summaries("", "is:unread")] == [DAY]
+    assert window.sidebar.first_date() == DAY
+
+
+def test_tags_show_in_the_papers_view_and_search_and_ctrl_k_finds_them(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    window, _path = october
+    window.reading.tracker.set_delay(0)
+    library = window.library
+    key = library.digests.items_for_date("2021-10-03")[0].key
+    paper = next(row.key for row in library.papers.paper_rows() if row.key.startswith("arxiv:"))
+    window.changes.publish(library.tags.add("matting", [f"item:{key}", f"paper:{paper}"]))
+    window.changes.publish(library.tags.save_search("good ones", "stars>=3"))
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    papers = window.papers
+    assert papers is not None
+    qtbot.waitUntil(lambda: papers.model.tags.get(f"paper:{paper}") == ["matting"])
+    column = papers.model.columnCount() - 1
+    row = next(n for n, r in enumerate(papers.model.rows) if r.key == paper)
+    assert papers.model.index(row, column).data() == "#matting"
+    papers.select_key(paper)
+    qtbot.waitUntil(lambda: "#matting" in papers.page.toPlainText())
+
+    window.reading.open_query("tag:matting")
+    panel = window.search_panel
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.results.count() == 1)
+    assert "#matting" in str(panel.results.item(0).data(Qt.ItemDataRole.UserRole + 2))
+
+    for typed_text, shown, opens in (
+        ("matt", "#matting · tag on 2", "tag:matting"),
+        ("good", "good ones · saved search: stars>=3", "stars>=3"),
+    ):
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        window.reader.setFocus()
+        window.user_actions.quick_switcher()
+        switcher = window.switcher
+        assert switcher is not None
+        qtbot.keyClicks(switcher.query, typed_text)
+        qtbot.waitUntil(lambda: switcher.results.count() > 0)  # noqa: B023
+        assert switcher.results.item(0).text() == shown
+        qtbot.keyClick(switcher.query, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: panel.query.text() == opens)  # noqa: B023

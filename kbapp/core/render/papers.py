@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kbapp.core.day import MyLink
 from kbapp.core.render.day import LIGHT, kb_url, render_my_links, stylesheet
 from kbapp.core.render.notes import note_html
+from kbapp.core.render.reading import tag_chips
 from kbapp.core.store.papers import PaperRow
 
 
@@ -16,6 +17,7 @@ def render_paper(
     note: str | None,
     theme: Mapping[str, str] = LIGHT,
     my_links: list[MyLink] | None = None,
+    tags: Sequence[str] = (),
 ) -> str:
     title = html.escape(row.title)
     parts = [f"<html><head><style>{stylesheet(theme)}</style></head><body>", f"<h1>{title}</h1>"]
@@ -29,6 +31,8 @@ def render_paper(
     if row.mine is not None:
         meta.append(f"mine {'★' * row.mine or '0'}")
     parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
+    if tags:
+        parts.append(f"<p>{tag_chips(tags, theme)}</p>")
     parts.append('<p class="field">Featured on</p>')
     for date, key, item_title in row.items:
         target = kb_url("item", key=key)

@@ -279,6 +279,11 @@ def parse_query(text: str) -> Query:
     return query
 
 
+def tag_query(name: str) -> str:
+    """The query that finds the items with a tag: `tag:matting`, `tag:"deep learning"`."""
+    return f'tag:"{name}"' if " " in name else f"tag:{name}"
+
+
 def fts_match(
     query: Query, absent: Iterable[str] = (), within: tuple[str, str] | None = None
 ) -> str | None:

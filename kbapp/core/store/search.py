@@ -11,7 +11,14 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kbapp.core.search.text import SIDED_FACETS, Query, facet_sides, fts_match, parse_query
+from kbapp.core.search.text import (
+    SIDED_FACETS,
+    Query,
+    facet_sides,
+    fts_match,
+    parse_query,
+    tag_query,
+)
 from kbapp.core.store.connection import Part
 from kbapp.core.store.search_index import (
     facet_counts,
@@ -166,7 +173,8 @@ class Search(Part):
             f"WHERE i.id IN ({', '.join('?' * len(item_ids))})", item_ids)}  # fmt: skip
 
     def switch_targets(self, text: str, limit: int = 20) -> list[tuple[str, str]]:
-        """(target, shown) for what the user typed: `day:<date>`, `paper:arxiv:<id>` or
+        """(target, shown) for what the user typed: `day:<date>`, `paper:arxiv:<id>`,
+        `search:<query>` (a tag or a saved search whose name holds the text) or
         `item:<key>`, days and papers first when the text looks like one."""
         text = " ".join(text.split())
         if not text:
@@ -189,6 +197,18 @@ class Search(Part):
                 (f"{text}%", limit),
             ):
                 found.append((f"paper:arxiv:{value}", f"arXiv {value} · {title}"))
+        folded = text.casefold()
+        for name, count in self._conn.execute(
+            "SELECT t.name, COUNT(x.target) FROM tags t LEFT JOIN tagged x ON x.tag_id = t.id "
+            "WHERE instr(lower(t.name), ?) > 0 GROUP BY t.id ORDER BY t.name COLLATE NOCASE "
+            "LIMIT ?", (folded, limit),
+        ):  # fmt: skip
+            found.append((f"search:{tag_query(name)}", f"#{name} · tag on {count}"))
+        for name, query in self._conn.execute(
+            "SELECT name, query FROM saved_searches WHERE instr(lower(name), ?) > 0 "
+            "ORDER BY name COLLATE NOCASE LIMIT ?", (folded, limit),
+        ):  # fmt: skip
+            found.append((f"search:{query}", f"{name} · saved search: {query}"))
         from kbapp.core.search.text import QueryError
 
         try:
