@@ -82,8 +82,9 @@ class QueueView(QWidget):
         current = self.current_target()
         self.list.clear()
         for target, shown, queued_at in rows:
-            kind = "Paper" if target.startswith("paper:") else "Item"
-            item = QListWidgetItem(f"{shown}\n{kind} · queued {queued_at[:10]}")
+            kind = "paper" if target.startswith("paper:") else "item"
+            item = QListWidgetItem(f"{shown}   ({kind}, queued {queued_at[:10]})")
+            item.setToolTip(f"{shown}\n{target}")
             item.setData(TARGET_ROLE, target)
             self.list.addItem(item)
             if target == current:

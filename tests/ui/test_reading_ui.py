@@ -218,3 +218,58 @@ def test_tags_show_in_the_papers_view_and_search_and_ctrl_k_finds_them(qtbot, oc
         assert switcher.results.item(0).text() == shown
         qtbot.keyClick(switcher.query, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: panel.query.text() == opens)  # noqa: B023
+
+
+def test_the_queue_is_reordered_by_dragging_and_a_rename_is_undone(qtbot, october) -> None:  # type: ignore[no-untyped-def]
+    window, path = october
+    window.reading.tracker.set_delay(0)
+    library = window.library
+    keys = [f"item:{k}" for k in library.reading.day_keys(DAY)[:3]]
+    window.changes.publish(library.reading.enqueue(keys))
+    window.reading.show_queue()
+    view = window.reading.queue_view
+    assert view is not None and view.targets() == keys
+    model = view.list.model()
+    assert model.moveRows(model.index(0, 0).parent(), 2, 1, model.index(0, 0).parent(), 0)
+    qtbot.waitUntil(lambda: stored(path)[0] == [keys[2], keys[0], keys[1]])  # as dragged
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: stored(path)[0] == keys and view.targets() == keys)
+
+    window.changes.publish(library.tags.add("a", keys[:2]))
+    window.reading.rename_tag("a", "bee")
+    qtbot.waitUntil(lambda: stored(path)[1] == {k: ["bee"] for k in keys[:2]})
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: stored(path)[1] == {k: ["a"] for k in keys[:2]})
+    assert [t.name for t in library.tags.all()] == ["a"]  # not both
+
+
+def test_a_library_from_before_read_state_asks_once(qtbot, corpus: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from kbapp.core.importer import import_paths
+    from kbapp.core.store.schema import build_migrations
+    from tests.ui.conftest import make_window
+
+    before = build_migrations()
+    before._migrations = [m for m in before._migrations if m.name < "0018"]
+    path = tmp_path / "old.sqlite"
+    with Library(path, migrations=before) as old:
+        import_paths(old, [corpus / "notes" / "202110"], workers=0)
+    window = make_window(qtbot, path, tmp_path / "kbapp.ini")
+    window.reading.tracker.set_delay(0)
+    window.finish_startup()
+    box = None
+
+    def asked() -> bool:
+        nonlocal box
+        box = next((w for w in QApplication.topLevelWidgets()
+                    if w.objectName() == "firstReadChoice" and w.isVisible()), None)  # fmt: skip
+        return box is not None
+
+    qtbot.waitUntil(asked)
+    older = next(b for b in box.buttons() if b.text() == "Mark older days read")  # type: ignore[attr-defined]
+    older.click()
+    # the newest day is 2021-10-18: the week from 10-12 on stays unread (10-16, 10-18)
+    qtbot.waitUntil(lambda: len(reads(path)) == 48 - 12)
+    qtbot.waitUntil(lambda: window.model.unread("2021-10") == 12)
+    with Library(path) as library:
+        assert not library.reading.first_choice_pending()
+    window.close()
