@@ -46,7 +46,7 @@ class ReadingActions:
         window.changes.changed.connect(self._changed)
         self._recount = QTimer(window)  # many writes in a row: counted once
         self._recount.setSingleShot(True)
-        self._recount.setInterval(50)
+        self._recount.setInterval(300)  # (an import publishes a change per batch)
         self._recount.timeout.connect(self.recount)
 
     # -- what is selected -------------------------------------------------------------------
