@@ -2,7 +2,7 @@
 the digest files or folders named (`kbapp notes/202103/0307.md`); each command lives in
 its own module, its parser beside its handler: `library_import`, `stats`, `remove`,
 `export` (with restore-json), `search`, `reading` (tag, mark, queue, list), `images`,
-`desktop`, `backups`, `check` (with recover).
+`desktop`, `backups`, `check` (with recover), `papers` (details from arXiv).
 
 `main()` reads top to bottom: parse the arguments, configure logging, run the command
 (which opens the library, migrating it) or the window. Problems of the environment (a
@@ -47,6 +47,7 @@ COMMANDS = (
     "import",
     "list",
     "mark",
+    "papers",
     "queue",
     "recover",
     "remove",
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kbapp.cli.export import add_export_commands
     from kbapp.cli.images import add_image_commands
     from kbapp.cli.library_import import add_import_command
+    from kbapp.cli.papers import add_papers_command
     from kbapp.cli.reading import add_reading_commands
     from kbapp.cli.remove import add_remove_command
     from kbapp.cli.search import add_search_command
@@ -161,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_commands(commands, common)
     add_search_command(commands, common)
     add_reading_commands(commands, common)
+    add_papers_command(commands, common)
     add_image_commands(commands, common)
     add_desktop_commands(commands, common)
     add_backup_commands(commands, common)
