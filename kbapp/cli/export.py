@@ -25,9 +25,14 @@ def add_export_commands(commands: Commands, common: argparse.ArgumentParser) -> 
         description="Export the library: json (every digest, item and all the user's data; "
         "format kbapp, version 1), markdown (each day as a digest file with my ratings and "
         "notes merged in: one day to stdout, or every day into --output FOLDER as "
-        "YYYYMM/MMDD.md) or bibtex (one entry per arXiv paper, written offline).",
+        "YYYYMM/MMDD.md), bibtex or ris (one entry per arXiv paper: authors, venue and "
+        "dates once `kbapp papers fetch` looked them up).",
     )
-    cmd.add_argument("--format", choices=["json", "markdown", "bibtex"], default="json")
+    cmd.add_argument("--format", choices=["json", "markdown", "bibtex", "ris"], default="json")
+    cmd.add_argument(
+        "--where", metavar="QUERY",
+        help='bibtex, ris: only the papers a search finds ("mine>=4", "tag:x")',
+    )  # fmt: skip
     cmd.add_argument("--date", action="append", metavar="YYYY-MM-DD",
                      help="markdown: only this day (repeat for more)")  # fmt: skip
     cmd.add_argument(
@@ -53,10 +58,16 @@ def run_export(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         return _export_markdown(args)
     with open_library(args) as library:
-        if args.format == "bibtex":
-            from kbapp.core.export.bibtex import export_bibtex
+        if args.format in ("bibtex", "ris"):
+            from kbapp.core.export.paper_exports import library_bibtex, library_ris
+            from kbapp.core.search.text import QueryError
 
-            text = export_bibtex(library.papers.all(), library.tags.every_target())
+            write = library_bibtex if args.format == "bibtex" else library_ris
+            try:
+                text = write(library, args.where)
+            except QueryError as error:
+                print(f"kbapp: --where: {error}", file=sys.stderr)
+                return EXIT_FAILED
         else:
             from kbapp.core.export.library_json import dumps, export_json
 

@@ -31,11 +31,12 @@ def write_export(library: Library, kind: str, target: Path) -> str:
         write_days(days, target)
         return f"Exported {len(days)} days as markdown to {target}"
     if kind == "bibtex":
-        from kbapp.core.export.bibtex import export_bibtex
+        from kbapp.core.export.paper_exports import library_bibtex
 
-        text = export_bibtex(library.papers.all(), library.tags.every_target())
+        text = library_bibtex(library)
         target.write_text(text, encoding="utf-8")
-        return f"Exported {text.count('@misc{')} BibTeX entries to {target}"
+        count = sum(text.count(f"@{kind}{{") for kind in ("misc", "article", "inproceedings"))
+        return f"Exported {count} BibTeX entries to {target}"
     from kbapp.core.export.library_json import dumps, export_json
 
     target.write_text(dumps(export_json(library)), encoding="utf-8")

@@ -1,5 +1,8 @@
-"""BibTeX for the library's arXiv papers: one entry per arXiv ID, written offline from
-what the digests say (the paper's title as its links show it, the year from the ID).
+"""BibTeX for the library's arXiv papers: one entry per arXiv ID, from what the digests
+say (the title as its links show it, the year from the ID) and, once `kbapp papers
+fetch` has asked arXiv, what arXiv says (authors, title, date, category, DOI, venue:
+`@inproceedings` with `booktitle` for a conference's journal reference, `@article` with
+`journal` for another, `@misc` for a preprint; keys like `lastname2021firstword`).
 
     @misc{arxiv2104.00298,
       title = {{EfficientNetV2}: Smaller Models and Faster Training},
@@ -21,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from kbapp.core.metadata.arxiv import ArxivRecord
 from kbapp.core.papers import Paper
 
 _SPECIAL = {
@@ -44,18 +48,70 @@ def tex(text: str) -> str:
     return _KEEP_CASE.sub(lambda m: "{" + m.group(0) + "}", escaped)
 
 
-def entry(paper: Paper, tags: Mapping[str, list[str]] | None = None) -> str:
-    """One paper's entry; `tags` (target → my tags) gives its `keywords`."""
+CONFERENCE = re.compile(
+    r"\b(CVPR|ICCV|ECCV|NeurIPS|NIPS|ICLR|ICML|AAAI|IJCAI|ACL|EMNLP|NAACL|COLING|WACV|BMVC|"
+    r"MICCAI|SIGGRAPH|KDD|Proceedings|Conference|Workshop|Symposium)\b", re.IGNORECASE)  # fmt: skip
+_STOP = {"a", "an", "the", "on", "of", "for", "to", "in", "and", "with", "towards", "toward"}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def escaped(text: str) -> str:
+    """TeX's special characters escaped, spaces collapsed (no case protection)."""
+    return _SPECIAL_CHARS.sub(lambda m: _SPECIAL[m.group(0)], " ".join(text.split()))
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(family, given) of a name as arXiv writes it ("Kaiming He": He, Kaiming)."""
+    parts = name.split()
+    return (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
+
+
+def cite_key(paper: Paper, record: ArxivRecord | None) -> str:
+    """`lastname2021firstword` (ASCII letters), or `arxiv2104.00298` without authors."""
+    if record is None or not record.authors or record.year is None:
+        return f"arxiv{paper.arxiv}"
+    family = re.sub(r"[^a-z]", "", _ascii(split_name(record.authors[0].name)[0]).lower())
+    words = [w for w in re.findall(r"[a-z0-9]+", _ascii(record.title).lower()) if w not in _STOP]
+    return f"{family or 'anon'}{record.year}{words[0] if words else ''}"
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def entry(
+    paper: Paper,
+    tags: Mapping[str, list[str]] | None = None,
+    record: ArxivRecord | None = None,
+    key: str | None = None,
+) -> str:
+    """One paper's entry; `tags` (target → my tags) gives its `keywords`, `record` (what
+    arXiv said) its authors, dates, category, DOI and venue."""
     arxiv = paper.arxiv
     if arxiv is None:
         raise ValueError(f"{paper.key} is not an arXiv paper")
-    fields = {
-        "title": tex(paper.title),
-        "eprint": arxiv,
-        "archivePrefix": "arXiv",
-        "year": f"20{arxiv[:2]}",
-        "url": f"https://arxiv.org/abs/{arxiv}",
-    }
+    kind, fields = "misc", {"title": tex(record.title if record and record.title else paper.title)}
+    if record is not None and record.authors:
+        fields["author"] = " and ".join(
+            escaped(f"{family}, {given}" if given else family)
+            for family, given in (split_name(a.name) for a in record.authors)
+        )
+    published = record.published if record is not None else None
+    fields["year"] = published[:4] if published else f"20{arxiv[:2]}"
+    if published and published[5:7].isdigit() and 1 <= int(published[5:7]) <= 12:
+        fields["month"] = _MONTHS[int(published[5:7]) - 1]
+    fields |= {"eprint": arxiv, "archivePrefix": "arXiv"}
+    if record is not None and record.primary_category:
+        fields["primaryClass"] = escaped(record.primary_category)
+    if record is not None and record.doi:
+        fields["doi"] = escaped(record.doi)
+    if record is not None and record.journal_ref:
+        conference = bool(CONFERENCE.search(record.journal_ref))
+        kind = "inproceedings" if conference else "article"
+        fields["booktitle" if conference else "journal"] = escaped(record.journal_ref)
+    fields["url"] = f"https://arxiv.org/abs/{arxiv}"
     if tags:
         mine = [*tags.get(f"paper:{paper.key}", [])]
         mine += [tag for key in paper.item_keys for tag in tags.get(f"item:{key}", [])]
@@ -63,10 +119,30 @@ def entry(paper: Paper, tags: Mapping[str, list[str]] | None = None) -> str:
         if keywords:
             fields["keywords"] = ", ".join(tex(tag).replace(",", "{,}") for tag in keywords)
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items())
-    return f"@misc{{arxiv{arxiv},\n{body}}}\n"
+    return f"@{kind}{{{key or f'arxiv{arxiv}'},\n{body}}}\n"
 
 
-def export_bibtex(papers: Iterable[Paper], tags: Mapping[str, list[str]] | None = None) -> str:
-    """Every arXiv paper, ordered by ID; `tags` (target → my tags) for `keywords`."""
+def export_bibtex(
+    papers: Iterable[Paper],
+    tags: Mapping[str, list[str]] | None = None,
+    records: Mapping[str, ArxivRecord] | None = None,
+) -> str:
+    """Every arXiv paper, ordered by ID; `tags` (target → my tags) for `keywords`,
+    `records` (paper key → what arXiv said) for authors and the rest. Keys are unique:
+    a second `he2021deep` is `he2021deepb`."""
     chosen = sorted((p for p in papers if p.arxiv), key=lambda p: p.arxiv or "")
-    return "\n".join(entry(paper, tags) for paper in chosen)
+    found = records or {}
+    used: set[str] = set()
+    entries = []
+    for paper in chosen:
+        record = found.get(paper.key)
+        key = base = cite_key(paper, record)
+        for suffix in "bcdefghijklmnopqrstuvwxyz":
+            if key not in used:
+                break
+            key = f"{base}{suffix}"
+        else:
+            key = f"arxiv{paper.arxiv}"
+        used.add(key)
+        entries.append(entry(paper, tags, record, key))
+    return "\n".join(entries)

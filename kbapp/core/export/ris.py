@@ -1,0 +1,76 @@
+"""RIS for the library's arXiv papers (what reference managers import besides BibTeX):
+one record per paper, from the digests and what arXiv said.
+
+    TY  - CPAPER
+    AU  - Lovelace, Ada
+    TI  - EfficientNetV2: Smaller Models and Faster Training
+    PY  - 2021
+    DA  - 2021/04/01
+    T2  - CVPR 2021
+    DO  - 10.1000/x
+    UR  - https://arxiv.org/abs/2104.00298
+    KW  - matting
+    ER  -
+
+A field's value is on one line (its line breaks become spaces): RIS has no escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from kbapp.core.export.bibtex import CONFERENCE, split_name
+from kbapp.core.metadata.arxiv import ArxivRecord
+from kbapp.core.papers import Paper
+
+
+def _line(tag: str, value: str) -> str:
+    return f"{tag}  - {' '.join(value.split())}"
+
+
+def record_lines(
+    paper: Paper, record: ArxivRecord | None, tags: Mapping[str, list[str]]
+) -> list[str]:
+    journal = record.journal_ref if record else None
+    kind = ("CPAPER" if CONFERENCE.search(journal) else "JOUR") if journal else "GEN"
+    lines = [_line("TY", kind)]
+    for author in record.authors if record else ():
+        family, given = split_name(author.name)
+        lines.append(_line("AU", f"{family}, {given}" if given else family))
+    lines.append(_line("TI", record.title if record and record.title else paper.title))
+    published = record.published if record else None
+    year = published[:4] if published else f"20{(paper.arxiv or '00')[:2]}"
+    lines.append(_line("PY", year))
+    if published and len(published) >= 10:
+        lines.append(_line("DA", published[:10].replace("-", "/")))
+    if journal:
+        lines.append(_line("T2", journal))
+    if record is not None and record.doi:
+        lines.append(_line("DO", record.doi))
+    if record is not None and record.abstract:
+        lines.append(_line("AB", record.abstract))
+    lines.append(_line("UR", f"https://arxiv.org/abs/{paper.arxiv}"))
+    lines.append(_line("N1", f"arXiv:{paper.arxiv}"))
+    mine = [*tags.get(f"paper:{paper.key}", [])]
+    mine += [tag for key in paper.item_keys for tag in tags.get(f"item:{key}", [])]
+    for tag in sorted({t.casefold(): t for t in mine}.values(), key=str.casefold):
+        lines.append(_line("KW", tag))
+    lines.append("ER  - ")
+    return lines
+
+
+def export_ris(
+    papers: Iterable[Paper],
+    tags: Mapping[str, list[str]] | None = None,
+    records: Mapping[str, ArxivRecord] | None = None,
+) -> str:
+    """Every arXiv paper, ordered by ID, one RIS record each."""
+    chosen = sorted((p for p in papers if p.arxiv), key=lambda p: p.arxiv or "")
+    found = records or {}
+    return "".join(
+        "\n".join(record_lines(paper, found.get(paper.key), tags or {})) + "\n\n"
+        for paper in chosen
+    )
+
+
+__all__ = ["export_ris", "record_lines"]
