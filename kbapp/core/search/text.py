@@ -32,7 +32,8 @@ The query language (documented in the app's help, `QUERY_HELP`):
 words (all must match), "a phrase", -excluded, a OR b, field:word for title, abstract,
 tips, note, paper, code, links; stars>=N (the author's) and mine>=N; date:2021-04,
 date:2021-04-01..2021-04-15; has:code, has:paper, has:note, has:image; arxiv:2104.04329;
-tag:NAME (an item I tagged NAME, any case); is:read, is:unread, is:queued.
+tag:NAME (an item I tagged NAME, any case); is:read, is:unread, is:queued; author:,
+cat:, year:, venue: on what arXiv said of the item's papers (`store.metadata`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ _CJK_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)
 _CJK = re.compile(f"[{_CJK_CLASS}]")
 _HAS = ("code", "paper", "note", "image")
 STATES = ("read", "unread", "queued")  # is: values
+_EXAMPLES = {"author": "hinton", "cat": "cs.CV", "venue": "CVPR"}
 
 
 class QueryError(ValueError):
@@ -217,6 +219,9 @@ class Query:
     arxiv: str | None = None
     tags: list[str] = field(default_factory=list)  # my tags, each one the item must carry
     states: set[str] = field(default_factory=set)  # is: read, unread, queued
+    # What arXiv said of the item's papers (`kbapp papers fetch`): (name, value), name
+    # one of author (a word's start), cat (a category), venue (a word), year (A..B).
+    paper: list[tuple[str, str]] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # the words and phrases, to highlight
 
 
@@ -390,6 +395,17 @@ def _filter(query: Query, name: str, operator: str, value: str, negate: bool) ->
             raise QueryError("is:read and is:unread together match nothing")
         query.states.add(value)
         return None
+    if name in ("author", "cat", "venue") and operator == ":":
+        if not value.strip():
+            raise QueryError(f"{name}: needs a value ({name}:{_EXAMPLES[name]})")
+        query.paper.append((name, " ".join(value.split()).casefold()))
+        return None
+    if name == "year" and operator == ":":
+        start, dots, end = value.partition("..")
+        if not all(re.fullmatch(r"\d{4}", part) for part in ((start, end) if dots else (start,))):
+            raise QueryError(f"year:{value}: write year:2021 or year:2020..2021")
+        query.paper.append(("year", f"{start}..{end if dots else start}"))
+        return None
     if name == "arxiv" and operator == ":":
         found = re.fullmatch(r"(\d{4}\.\d{4,5})(v\d+)?", value)
         if found is None:
@@ -404,4 +420,5 @@ matches exactly, one character or more). "a phrase" · -word leaves out · a OR 
 title: abstract: tips: note: paper: code: links: limit a word to a field ·
 stars>=N (the author's) · mine>=N (yours) · date:2021-04 · date:2021-04-01..2021-04-15 ·
 has:code has:paper has:note has:image · arxiv:2104.04329 · tag:NAME (my tags;
-tag:"two words") · is:read is:unread is:queued"""
+tag:"two words") · is:read is:unread is:queued · once papers are looked up on arXiv:
+author:NAME (a word of a name's start) cat:cs.CV year:2021 year:2020..2021 venue:CVPR"""

@@ -35,17 +35,16 @@ ENTRY = """  <entry>
     <summary>  The abstract of {id}, wrapped
   mid-sentence as arXiv does.
 </summary>
-    <author><name>Ada Lovelace{n}</name><arxiv:affiliation xmlns:arxiv="http://arxiv.org/schemas/atom">Analytical Engines Ltd</arxiv:affiliation></author>
+    <author><name>{first}</name><arxiv:affiliation xmlns:arxiv="http://arxiv.org/schemas/atom">Analytical Engines Ltd</arxiv:affiliation></author>
     <author><name>Charles Babbage</name></author>
     <arxiv:doi xmlns:arxiv="http://arxiv.org/schemas/atom">10.1000/test.{id}</arxiv:doi>
     <link title="doi" href="http://dx.doi.org/10.1000/test.{id}" rel="related"/>
     <arxiv:comment xmlns:arxiv="http://arxiv.org/schemas/atom">10 pages</arxiv:comment>
-    <arxiv:journal_ref xmlns:arxiv="http://arxiv.org/schemas/atom">CVPR 2021</arxiv:journal_ref>
+{journal}
     <link href="http://arxiv.org/abs/{id}v{version}" rel="alternate" type="text/html"/>
     <link title="pdf" href="http://arxiv.org/pdf/{id}v{version}" rel="related" type="application/pdf"/>
-    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CV" scheme="http://arxiv.org/schemas/atom"/>
-    <category term="cs.CV" scheme="http://arxiv.org/schemas/atom"/>
-    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="{primary}" scheme="http://arxiv.org/schemas/atom"/>
+{categories}
   </entry>"""
 
 ERROR = """  <entry>
@@ -95,10 +94,28 @@ class ArxivServer:
                 entries.append(ERROR.format(id=escape(arxiv_id)))
             elif arxiv_id not in self.unknown:
                 entries.append(ENTRY.format(
-                    id=arxiv_id, version=1 + n % 3, yy=arxiv_id[:2], mm=arxiv_id[2:4], n=n,
-                    title=escape(f"Paper {arxiv_id}:\n  a title wrapped & escaped")))  # fmt: skip
+                    id=arxiv_id, version=1 + n % 3, yy=arxiv_id[:2], mm=arxiv_id[2:4],
+                    title=escape(f"Paper {arxiv_id}:\n  a title wrapped & escaped"),
+                    **variety(arxiv_id, n)))  # fmt: skip
         return FEED.format(ids=",".join(ids), total=len(entries),
                            entries="\n".join(entries)).encode()  # fmt: skip
+
+
+def variety(arxiv_id: str, n: int) -> dict[str, str]:
+    """Authors, categories and venue by the ID's last digit, so that searches have
+    something to tell apart: 0 and 5 are Grace Hopper's NLP preprints, 7 is at ICCV,
+    the others Ada Lovelace's (numbered) at CVPR; Charles Babbage is second on all."""
+    digit = arxiv_id[-1]
+    journal = (
+        '    <arxiv:journal_ref xmlns:arxiv="http://arxiv.org/schemas/atom">{}</arxiv:journal_ref>'
+    )
+    category = '    <category term="{}" scheme="http://arxiv.org/schemas/atom"/>'
+    if digit in "05":
+        return {"first": "Grace Hopper", "journal": "", "primary": "cs.CL",
+                "categories": category.format("cs.CL")}  # fmt: skip
+    venue = "ICCV 2021" if digit == "7" else "CVPR 2021"
+    return {"first": f"Ada Lovelace{n}", "journal": journal.format(venue), "primary": "cs.CV",
+            "categories": category.format("cs.CV") + "\n" + category.format("cs.LG")}  # fmt: skip
 
 
 def _handler(owner: ArxivServer) -> type[BaseHTTPRequestHandler]:
