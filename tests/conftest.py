@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test asks the real arXiv: one that wants answers starts its own loopback server;
+# any other lookup meets a closed port on 127.0.0.1 (refused at once, a failure).
+os.environ.setdefault("KBAPP_ARXIV_API", "http://127.0.0.1:9/api/query")
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +24,7 @@ from kbapp.paths import CACHE_ENV, CONFIG_ENV, LIBRARY_ENV
 
 if TYPE_CHECKING:
     from tests.core.images.image_server import ImageServer
+    from tests.core.metadata.arxiv_server import ArxivServer
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -61,5 +65,18 @@ def server() -> Iterator[ImageServer]:
 
     running = ImageServer()
     running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def arxiv(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
+    """A loopback arXiv API (tests/core/metadata/arxiv_server.py), KBAPP_ARXIV_API on it."""
+    from kbapp.core.metadata.arxiv import API_ENV
+    from tests.core.metadata.arxiv_server import ArxivServer
+
+    running = ArxivServer()
+    running.start()
+    monkeypatch.setenv(API_ENV, running.url)
     yield running
     running.stop()

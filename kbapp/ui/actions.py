@@ -79,6 +79,7 @@ COMMANDS = (
         for n in range(6)
     ),
     Command("download-images", "&Library", "&Download all images…"),
+    Command("look-up-papers", "&Library", "&Look up paper details…"),
     Command("retry-images", "&Library", "&Retry images of this day", ("Ctrl+R",)),
     Command("remove-days", "&Library", "Re&move day…"),
     Command("check-library", "&Library", "&Check library"),
@@ -123,6 +124,7 @@ def handlers(window: MainWindow) -> dict[str, Callable[[], object]]:
         "check-library": window.safety.check_library,
         "settings": library.show_settings,
         "download-images": library.download_all_images,
+        "look-up-papers": library.look_up_papers,
         "retry-images": library.retry_images,
         "show-days": user.show_days,
         "show-papers": user.show_papers,

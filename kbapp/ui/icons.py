@@ -75,6 +75,7 @@ ACTION_ICONS = {
     "restore-backup": "fa5s.undo-alt",
     "check-library": "fa5s.stethoscope",
     "download-images": "fa5s.cloud-download-alt",
+    "look-up-papers": "fa5s.user-graduate",
     "retry-images": "fa5s.redo",
     "undo": "fa5s.undo",
     "edit-note": "fa5s.edit",

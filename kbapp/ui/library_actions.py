@@ -17,6 +17,8 @@ from kbapp.ui.days_model import DaysModel
 from kbapp.ui.download_bar import DownloadBar
 from kbapp.ui.images import ImagePresenter
 from kbapp.ui.importing import MESSAGE_MS, describe_refusal, importable
+from kbapp.ui.lookup_bar import LookupBar
+from kbapp.ui.paper_lookup import look_up_online
 from kbapp.ui.settings import SettingsDialog
 from kbapp.ui.tasks import TaskRunner
 
@@ -63,6 +65,32 @@ class LibraryActions:
             return
         DownloadBar(window.images, total, status)
         status.showMessage(f"Downloading {total} images…", 5000)
+
+    # -- papers' details ------------------------------------------------------------------
+    def look_up_papers(self) -> None:
+        """Every paper not yet looked up on arXiv (or due again after a failure), with
+        progress and Cancel in the status bar (`LookupBar`)."""
+        lookup = self.window.paper_lookup
+        if self._lookup_bar() is not None:
+            self.window.statusBar().showMessage(
+                "Paper details are already being looked up (Cancel is in the status bar).", 5000
+            )
+            return
+        lookup.look_up(by_hand=True)
+
+    def lookup_started(self, total: int, by_hand: bool) -> None:
+        status = self.window.statusBar()
+        if total == 0:
+            if by_hand:
+                status.showMessage("Every paper's details are already looked up.", 5000)
+            return
+        if self._lookup_bar() is None:
+            LookupBar(self.window.paper_lookup, total, status)
+        status.showMessage(f"Looking up {total} papers on arXiv…", 5000)
+
+    def _lookup_bar(self) -> LookupBar | None:
+        bars = self.window.statusBar().findChildren(LookupBar)
+        return next((bar for bar in bars if bar.active), None)
 
     def _download_bar(self) -> DownloadBar | None:
         bars = self.window.statusBar().findChildren(DownloadBar)
@@ -127,6 +155,8 @@ class LibraryActions:
         is shown (unless it is the one on screen, which the stream redrew in place)."""
         window = self.window
         window.changes.publish(report.changes)
+        if report.changes and look_up_online(window.settings):  # the new papers' details
+            window.paper_lookup.look_up()
         newest = report.newest_date()
         if newest and newest != window.current_date():
             window._force_show(newest)
@@ -190,6 +220,7 @@ class LibraryActions:
         window.importer.set_runner(window.runner)
         window.user.set_runner(window.runner)  # the undo history was the other library's
         window.notes.set_runner(window.runner)
+        window.paper_lookup.set_runner(window.runner)  # what ran was the other library's
         window.images = self.make_images()
         window.images.start()
         window.watcher.watch(library)

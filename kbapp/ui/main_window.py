@@ -39,6 +39,7 @@ from kbapp.ui.importing import ImportController
 from kbapp.ui.layout import Layout
 from kbapp.ui.library_actions import LibraryActions
 from kbapp.ui.notes import NotePanel
+from kbapp.ui.paper_lookup import PaperLookup
 from kbapp.ui.reader import ReaderView
 from kbapp.ui.reading_actions import ReadingActions
 from kbapp.ui.safety import SafetyActions
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
         self.user.changed.connect(self.changes.publish)
         self.notes.changed.connect(self.changes.publish)
         self.changes.changed.connect(self._on_changes)
+        self.paper_lookup = PaperLookup(self.runner, self.changes.publish, parent=self)
+        self.paper_lookup.started.connect(self.library_actions.lookup_started)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.notes.link_clicked.connect(self.user_actions.follow_link)
         self.reader.selection_changed.connect(self.user_actions._selection_changed)
@@ -433,6 +436,7 @@ class MainWindow(QMainWindow):
         self.importer.cancel()
         self.watcher.stop()
         self.images.shutdown()
+        self.paper_lookup.shutdown()
         self.runner.shutdown()
         if self.samples is not None:
             self.samples.shutdown()

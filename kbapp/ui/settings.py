@@ -99,6 +99,19 @@ class SettingsDialog(QDialog):
             self,
         )
         hint.setWordWrap(True)
+        from kbapp.ui.paper_lookup import LOOKUP_ONLINE, look_up_online
+
+        self._lookup_key = LOOKUP_ONLINE
+        self.lookup = QCheckBox("Look up paper details online", self)
+        self.lookup.setObjectName("lookUpPapers")
+        self.lookup.setChecked(look_up_online(settings))
+        lookup_hint = QLabel(
+            "After an import, kbapp asks arXiv (export.arxiv.org) for the new papers' "
+            "authors, dates, categories and abstracts. It sends their arXiv IDs, nothing "
+            "else. When off, only Library ▸ Look up paper details… asks.",
+            self,
+        )
+        lookup_hint.setWordWrap(True)
         family, size = reader_font(settings)
         self.family = QFontComboBox(self)
         self.family.setObjectName("readerFamily")
@@ -154,6 +167,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.remote_images)
         layout.addWidget(hint)
+        layout.addWidget(self.lookup)
+        layout.addWidget(lookup_hint)
         layout.addLayout(form)
         layout.addWidget(backups)
         layout.addWidget(buttons)
@@ -207,6 +222,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         settings = self._settings
         settings.setValue(LOAD_REMOTE_IMAGES, self.remote_images.isChecked())
+        settings.setValue(self._lookup_key, self.lookup.isChecked())
         family = self.family.currentFont().family()
         settings.setValue(READER_FAMILY, "" if family == self.font().family() else family)
         settings.setValue(READER_SIZE, self.font_size.value())

@@ -2,18 +2,54 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QObject, QPointF, QSettings, Qt, QUrl, Slot
+from PySide6.QtCore import QMimeData, QObject, QPointF, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from kbapp.core.importer import import_paths
 from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
+from kbapp.ui.paper_lookup import LOOKUP_ONLINE
 from kbapp.ui.settings import LOAD_REMOTE_IMAGES
+
+
+class Heartbeat:
+    """A 10 ms timer on the event loop; `gaps` are the times between its beats (a stall
+    of the loop shows as one long gap)."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._beat)
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def longest_ms(self) -> float:
+        return max(self.gaps) * 1000
+
+    def check(self, limit_ms: float = 100) -> None:
+        assert self.gaps, "the heartbeat never beat"
+        assert self.longest_ms() < limit_ms, (
+            f"the event loop stalled for {self.longest_ms():.0f} ms"
+        )
+        print(f"heartbeat: {len(self.gaps)} beats, longest gap {self.longest_ms():.1f} ms")
 
 
 class UrlCatcher(QObject):
@@ -46,6 +82,8 @@ def make_window(qtbot, library_path: Path, config: Path) -> MainWindow:  # type:
     settings = QSettings(str(config), QSettings.Format.IniFormat)
     if not settings.contains(LOAD_REMOTE_IMAGES):
         settings.setValue(LOAD_REMOTE_IMAGES, False)
+    if not settings.contains(LOOKUP_ONLINE):  # arXiv is never asked by a test
+        settings.setValue(LOOKUP_ONLINE, False)
     window = MainWindow(library, settings)
     qtbot.addWidget(window)
     window.restore_state()
@@ -59,6 +97,7 @@ def open_as_launched(qtbot, path: Path, tmp_path: Path) -> MainWindow:  # type: 
     """As `kbapp` opens it: unchecked at open, checked on the worker after painting."""
     settings = QSettings(str(tmp_path / "kbapp.ini"), QSettings.Format.IniFormat)
     settings.setValue(LOAD_REMOTE_IMAGES, False)
+    settings.setValue(LOOKUP_ONLINE, False)
     window = MainWindow(Library(path, check=False), settings)
     qtbot.addWidget(window)
     window.show()

@@ -15,19 +15,10 @@ import pytest
 from kbapp.cli import main
 from kbapp.core.export.library_json import dumps, export_json, user_part
 from kbapp.core.importer import import_paths
-from kbapp.core.metadata.arxiv import API_ENV, FeedError, parse_feed
+from kbapp.core.metadata.arxiv import FeedError, parse_feed
 from kbapp.core.metadata.fetch import USER_AGENT, BatchOutcome, Polite, fetch_arxiv, make_client
 from kbapp.core.store.library import Library
 from tests.core.metadata.arxiv_server import ArxivServer, Fault
-
-
-@pytest.fixture
-def arxiv(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
-    server = ArxivServer()
-    server.start()
-    monkeypatch.setenv(API_ENV, server.url)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
