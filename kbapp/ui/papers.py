@@ -12,7 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -31,16 +33,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbapp.core.metadata.arxiv import ArxivRecord
 from kbapp.core.render.day import LIGHT
-from kbapp.core.render.papers import render_paper
+from kbapp.core.render.papers import display_title, render_paper
 from kbapp.core.store.library import Library
 from kbapp.core.store.papers import PaperRow
 from kbapp.ui.tasks import TaskRunner
 
 TITLE_MIN = 200  # px: a title's first words stay readable at 1000x700
-COLUMNS = ("Title", "First seen", "Last seen", "Times", "Mine", "Note", "Code", "Tags")
+TITLE_WANTED = 320  # px: narrower than this, the columns of HIDDEN_FIRST give way
+# Each column but the title is as wide as its sample (from the font, not the contents:
+# those would leave the title nothing); a longer value is elided, its tip whole.
+SAMPLES = {
+    "Title": "",
+    "Authors": " Lovelace et al. ",
+    "Year": " 2021 ",
+    "Venue": " CVPR 2021 ",
+    "Categories": " cs.CV cs.LG ",
+    "First seen": " 2021-03-07 ",
+    "Last seen": " 2021-03-07 ",
+    "Times": " Times ",
+    "Mine": " ★★★★★ ",
+    "Note": " Note ",
+    "Code": " Code ",
+    "Tags": " #matting #video ",
+}
+COLUMNS = tuple(SAMPLES)
+HIDDEN_FIRST = ("Categories", "First seen", "Code", "Note", "Venue", "Last seen", "Tags")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
+
+
+def _read_papers(library: Library, _task: object) -> tuple[object, ...]:
+    """The worker's part: the papers, my tags on them and what arXiv said of them."""
+    records = {key: meta.record for key, meta in library.metadata.of().items() if meta.record}
+    return library.papers.paper_rows(), library.tags.every_target(), records
 
 
 class PapersModel(QAbstractTableModel):
@@ -48,12 +75,22 @@ class PapersModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[PaperRow] = []
         self.tags: dict[str, list[str]] = {}  # my tags, by target (paper:<key>)
+        self.records: dict[str, ArxivRecord] = {}  # what arXiv said, by paper key
 
-    def set_rows(self, rows: list[PaperRow], tags: dict[str, list[str]] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: list[PaperRow],
+        tags: dict[str, list[str]] | None = None,
+        records: dict[str, ArxivRecord] | None = None,
+    ) -> None:
         self.beginResetModel()
         self.rows = rows
         self.tags = tags or {}
+        self.records = records or {}
         self.endResetModel()
+
+    def title_of(self, row: PaperRow) -> str:
+        return display_title(row.title, self.records.get(row.key))
 
     def tags_of(self, row: PaperRow) -> list[str]:
         return self.tags.get(f"paper:{row.key}", [])
@@ -74,31 +111,59 @@ class PapersModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row, column = self.rows[index.row()], index.column()
+        row, name = self.rows[index.row()], COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row.title,
-                row.first,
-                row.last,
-                str(row.times),
-                "★" * row.mine if row.mine else "",
-                "✎" if row.has_note else "",
-                "✓" if row.has_code else "",
-                " ".join(f"#{tag}" for tag in self.tags_of(row)),
-            )[column]
+            return self._shown(row, name)
         if role == SORT_ROLE:
-            return (
-                row.title.casefold(),
-                row.first,
-                row.last,
-                row.times,
-                row.mine or 0,
-                int(row.has_note),
-                int(row.has_code),
-                " ".join(self.tags_of(row)).casefold(),
-            )[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return f"{row.title}\n{row.key}"  # the whole title, however narrow the column
+            return self._sort_key(row, name)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tip(row, name)
+        return None
+
+    def _shown(self, row: PaperRow, name: str) -> str:
+        record = self.records.get(row.key)
+        if name == "Title":
+            return self.title_of(row)
+        if name == "Authors":
+            return record.byline if record else ""
+        if name == "Year":
+            return str(record.year or "") if record else ""
+        if name == "Venue":
+            return (record.journal_ref or "") if record else ""
+        if name == "Categories":
+            return " ".join(record.categories) if record else ""
+        return {
+            "First seen": row.first,
+            "Last seen": row.last,
+            "Times": str(row.times),
+            "Mine": "★" * row.mine if row.mine else "",
+            "Note": "✎" if row.has_note else "",
+            "Code": "✓" if row.has_code else "",
+            "Tags": " ".join(f"#{tag}" for tag in self.tags_of(row)),
+        }[name]
+
+    def _sort_key(self, row: PaperRow, name: str) -> object:
+        if name == "Year":
+            record = self.records.get(row.key)
+            return (record.year or 0) if record else 0
+        if name == "Times":
+            return row.times
+        if name == "Mine":
+            return row.mine or 0
+        if name == "Tags":
+            return " ".join(self.tags_of(row)).casefold()
+        return self._shown(row, name).casefold()
+
+    def _tip(self, row: PaperRow, name: str) -> str | None:
+        record = self.records.get(row.key)
+        if name == "Title":
+            return f"{self.title_of(row)}\n{row.key}"  # the whole title, however narrow
+        if name == "Authors" and record and record.authors:
+            names = [author.name for author in record.authors]
+            more = f"\n… and {len(names) - 12} more" if len(names) > 12 else ""
+            return "\n".join(names[:12]) + more
+        if name in ("Venue", "Categories"):
+            return self._shown(row, name) or None
         return None
 
 
@@ -130,28 +195,19 @@ class PapersView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)  # one line a paper; the page has the whole title
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        # The title takes the free width; the other columns are as wide as their values
-        # (from the font, not their contents: those would leave the title nothing).
+        # The title takes the free width; the others are as wide as their samples.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
         metrics = self.fontMetrics()
-        for column, sample in enumerate(
-            (
-                " 2021-03-07 ",
-                " 2021-03-07 ",
-                " Times ",
-                " ★★★★★ ",
-                " Note ",
-                " Code ",
-                " #matting #video ",
-            ),
-            start=1,
-        ):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 8)
-        fixed = sum(header.sectionSize(column) for column in range(1, len(COLUMNS)))
-        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        for column, sample in enumerate(SAMPLES.values()):
+            if column:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+                header.resizeSection(column, metrics.horizontalAdvance(sample) + 8)
+        kept = [n for n, name in enumerate(COLUMNS) if n and name not in HIDDEN_FIRST]
+        fixed = sum(header.sectionSize(column) for column in kept)
+        self.table.installEventFilter(self)  # narrower: HIDDEN_FIRST give way in turn
+        self.table.sortByColumn(COLUMNS.index("Times"), Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         self.table.activated.connect(self._show_current)
         self.page = QTextBrowser(self)
@@ -177,30 +233,60 @@ class PapersView(QWidget):
         layout.addWidget(split)
         self._library: Library | None = None
         self._loading = False
+        self._load_again: TaskRunner | None = None  # changes came while reading
         self.pending_key: str | None = None  # to select once the papers are read
         self.theme: Mapping[str, str] = LIGHT  # the reader's (Settings ▸ Theme)
+
+    @property
+    def loading(self) -> bool:
+        """The list is being read (again)."""
+        return self._loading
 
     def load(self, runner: TaskRunner, library: Library) -> None:
         """Read the papers on the worker and show them (again, after changes)."""
         self._library = library
         if self._loading:
+            self._load_again = runner  # what is being read may predate the change
             return
         self._loading = True
-        runner.run(
-            lambda lib, _task: (lib.papers.paper_rows(), lib.tags.every_target()),
-            on_done=self._loaded,
-        )
+        runner.run(_read_papers, on_done=self._loaded)
 
     def _loaded(self, result: object) -> None:
         self._loading = False
         assert isinstance(result, tuple)
-        rows, tags = result
+        rows, tags, records = result
         current = self.current_key()
-        self.model.set_rows(rows, tags)
-        self.status.setText(f"{len(rows)} papers")
+        self.model.set_rows(rows, tags, records)
+        known = sum(row.key in records for row in rows)
+        self.status.setText(f"{len(rows)} papers" + (f", {known} with details" if known else ""))
         wanted, self.pending_key = self.pending_key or current, None
         if wanted is not None:
             self.select_key(wanted)
+        again, self._load_again = self._load_again, None
+        if again is not None and self._library is not None:
+            self.load(again, self._library)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Hide the columns of HIDDEN_FIRST, in turn, while the title would be narrower
+        than TITLE_WANTED; show them again when there is room."""
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        shown = list(range(1, len(COLUMNS)))
+        hidden: set[int] = set()
+        for name in HIDDEN_FIRST:
+            if room - sum(header.sectionSize(n) for n in shown) >= TITLE_WANTED:
+                break
+            column = COLUMNS.index(name)
+            shown.remove(column)
+            hidden.add(column)
+        for column in range(1, len(COLUMNS)):
+            if header.isSectionHidden(column) != (column in hidden):
+                header.setSectionHidden(column, column in hidden)
 
     def current_key(self) -> str | None:
         row = self._current_row()
@@ -233,7 +319,17 @@ class PapersView(QWidget):
         mine = self._library.user.my_links(own)
         scroll = self.page.verticalScrollBar().value()
         tags = self._library.tags.of([own]).get(own, [])
-        self.page.setHtml(render_paper(row, note, self.theme, my_links=mine, tags=tags))
+        latest = self._library.digests.item(row.items[-1][1]) if row.items else None
+        page = render_paper(
+            row,
+            note,
+            self.theme,
+            my_links=mine,
+            tags=tags,
+            record=self.model.records.get(row.key),
+            digest_abstract=latest.abstract if latest else None,
+        )
+        self.page.setHtml(page)
         self.page.verticalScrollBar().setValue(scroll)
         if self.isVisible():  # the paper on screen; a reload behind the days view is not
             self.paper_chosen.emit(row.key, row.title)

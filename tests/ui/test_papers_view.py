@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from kbapp.core.store.library import Library
 from kbapp.ui.main_window import MainWindow
+from kbapp.ui.papers import COLUMNS
 from tests.ui.conftest import press
 from tests.ui.test_notes import type_text
 from tests.ui.test_user_layer import click_anchor
@@ -37,7 +38,7 @@ def test_ctrl_2_lists_the_papers_and_a_page_leads_back_to_its_days(
         papers.proxy.index(0, 0).data()
         == "RepPoints v2: Verification Meets Regression for Object Detection"
     )
-    assert papers.proxy.index(0, 3).data() == "3"
+    assert papers.proxy.index(0, COLUMNS.index("Times")).data() == "3"
     papers.table.setFocus()
     press(qtbot, window, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Featured on" in papers.page.toPlainText())
@@ -119,7 +120,10 @@ def test_the_rating_keys_rate_the_selected_paper(qtbot, corpus_window) -> None: 
     qtbot.waitUntil(lambda: window.library.user.paper_rating(row.key) == 4)
     assert papers.current_key() == row.key  # the key rated: it did not jump to a title
     qtbot.waitUntil(
-        lambda: papers.proxy.index(papers.table.currentIndex().row(), 4).data() == "★★★★"
+        lambda: (
+            papers.proxy.index(papers.table.currentIndex().row(), COLUMNS.index("Mine")).data()
+            == "★★★★"
+        )
     )
     assert window.actions_by_name["undo"].text().startswith("&Undo my rating 4★ on “")
     window.user.undo()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from kbapp.core.metadata.arxiv import ArxivRecord
+from kbapp.core.metadata.arxiv import ArxivRecord, family_name
 from kbapp.core.papers import Paper
 
 _SPECIAL = {
@@ -70,7 +70,7 @@ def cite_key(paper: Paper, record: ArxivRecord | None) -> str:
     """`lastname2021firstword` (ASCII letters), or `arxiv2104.00298` without authors."""
     if record is None or not record.authors or record.year is None:
         return f"arxiv{paper.arxiv}"
-    family = re.sub(r"[^a-z]", "", _ascii(split_name(record.authors[0].name)[0]).lower())
+    family = re.sub(r"[^a-z]", "", _ascii(family_name(record.authors[0].name)).lower())
     words = [w for w in re.findall(r"[a-z0-9]+", _ascii(record.title).lower()) if w not in _STOP]
     return f"{family or 'anon'}{record.year}{words[0] if words else ''}"
 

@@ -27,6 +27,12 @@ class FeedError(ValueError):
     """The answer is not an Atom feed kbapp can read (the message says how, briefly)."""
 
 
+def family_name(name: str) -> str:
+    """The last word of a name as arXiv writes it ("Kaiming He": He)."""
+    parts = name.split()
+    return parts[-1] if parts else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     name: str
@@ -54,6 +60,18 @@ class ArxivRecord:
     @property
     def year(self) -> int | None:
         return int(self.published[:4]) if self.published and self.published[:4].isdigit() else None
+
+    @property
+    def byline(self) -> str:
+        """The first author's family name, "et al." for more: "Lovelace et al."."""
+        if not self.authors:
+            return ""
+        first = family_name(self.authors[0].name)
+        if len(self.authors) == 1:
+            return first
+        if len(self.authors) == 2:
+            return f"{first} and {family_name(self.authors[1].name)}"
+        return f"{first} et al."
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
