@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
+from kbapp.core.digest.identities import arxiv_id
 from kbapp.core.digest.model import Entry, Image, Link, Section, Video
 
 
@@ -78,6 +79,13 @@ class DayItem:
     read: bool | None = None  # whether I read it (None: not asked; filled by the window)
     queued: bool = False  # in my reading queue (filled by the window)
     tags: list[str] = _field(default_factory=list)  # my tags (filled by the window)
+    # "Lovelace et al. 2021" by arXiv ID, for its papers arXiv described (the window)
+    bylines: dict[str, str] = _field(default_factory=dict)
+
+    def arxiv_ids(self) -> list[str]:
+        """The arXiv IDs of its paper links, in order, each once."""
+        found = (arxiv_id(link.url) for link in self.links if link.field == "paper")
+        return list(dict.fromkeys(i for i in found if i))
 
 
 @dataclass(slots=True)
@@ -91,6 +99,9 @@ class Day:
 
     def item(self, key: str) -> DayItem | None:
         return next((item for item in self.items if item.key == key), None)
+
+    def arxiv_ids(self) -> list[str]:
+        return list(dict.fromkeys(i for item in self.items for i in item.arxiv_ids()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -327,7 +327,9 @@ class MainWindow(QMainWindow):
         if changes.everything or changes.dates:
             self._update_welcome()
         current = self.current_date()
-        if current is not None and (changes.everything or current in changes.dates):
+        if current is not None and (
+            changes.everything or current in changes.dates or self._shows_papers(changes)
+        ):
             self._refresh_day()
         else:
             self.images.apply(changes)  # pictures cached by another process
@@ -336,6 +338,13 @@ class MainWindow(QMainWindow):
             self._papers_changed()
         elif self.papers is not None and self.views.currentWidget() is self.papers:
             self.papers.refresh_page()
+
+    def _shows_papers(self, changes: Changes) -> bool:
+        """Papers of the shown day changed (their details arrived from arXiv, say)."""
+        day = self.reader.day
+        if day is None or not changes.papers:
+            return False
+        return any(f"arxiv:{arxiv_id}" in changes.papers for arxiv_id in day.arxiv_ids())
 
     def _refresh_day(self) -> None:
         """The shown day read again (the user changed it, or its cross-links), in place."""

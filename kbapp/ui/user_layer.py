@@ -116,8 +116,8 @@ class UserLayer(QObject):
     # -- cross-links ----------------------------------------------------------------------
     @staticmethod
     def decorate(library: Library, day: Day | None) -> Day | None:
-        """The day with each item's cross-links, my links, read state, queue place and
-        tags attached (as the card shows them)."""
+        """The day with each item's cross-links, my links, read state, queue place, tags
+        and its papers' first authors and years attached (as the card shows them)."""
         if day is None:
             return None
         keys = [item.key for item in day.items]
@@ -127,12 +127,14 @@ class UserLayer(QObject):
         targets = [f"item:{key}" for key in keys]
         queued = library.reading.queued_at(targets)
         tags = library.tags.of(targets)
+        bylines = library.metadata.bylines(day.arxiv_ids())
         for item, target in zip(day.items, targets, strict=True):
             item.cross = refs.get(item.key, [])
             item.my_links = links[item.key]
             item.read = item.key in read
             item.queued = target in queued
             item.tags = tags.get(target, [])
+            item.bylines = {i: bylines[i] for i in item.arxiv_ids() if i in bylines}
         return day
 
     # -- ratings --------------------------------------------------------------------------

@@ -100,3 +100,33 @@ def test_low_priority_columns_give_way_when_the_list_is_narrow(
     assert gone == set(HIDDEN_FIRST[: len(gone)])  # in their order
     assert "Title" not in gone and "Authors" not in gone and "Year" not in gone
     assert header.sectionSize(0) >= TITLE_MIN
+
+
+def test_cards_show_the_first_author_and_year_once_known(
+    qtbot, corpus_window: MainWindow, arxiv: ArxivServer
+) -> None:
+    window = corpus_window
+    window.reading.tracker.set_delay(0)  # no read marks: they would refresh the day too
+    window.show_date("2021-04-11")
+    qtbot.waitUntil(
+        lambda: window.reader.day is not None and "NeuralRecon" in window.reader.toPlainText()
+    )
+    assert (
+        "Babbage" not in window.reader.toPlainText()
+        and "Lovelace" not in window.reader.toPlainText()
+    )
+    window.paper_lookup.interval_s = 0.02
+    with qtbot.waitSignal(window.paper_lookup.finished, timeout=30_000):
+        window.actions_by_name["look-up-papers"].trigger()
+    # The shown day follows by itself: its papers' details were a change of the library.
+    written = window.library.metadata.bylines  # the last answer is written after `finished`
+    qtbot.waitUntil(lambda: "2104.00681" in written(["2104.00681"]))
+    byline = written(["2104.00681"])["2104.00681"]
+    assert byline.endswith(" and Babbage 2021")
+    qtbot.waitUntil(lambda: f"· {byline}" in window.reader.toPlainText())
+    day = window.reader.day
+    assert day is not None
+    item = next(i for i in day.items if "2104.00681" in i.arxiv_ids())
+    assert item.bylines == {"2104.00681": byline}
+    without = [i for i in day.items if not i.arxiv_ids()]
+    assert all(not i.bylines for i in without)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
 from kbapp.core.day import Day, DayItem, MyLink
+from kbapp.core.digest.identities import arxiv_id
 from kbapp.core.digest.model import LINK_FIELDS, Entry, Image, Link, Video
 from kbapp.core.render.caps import FULL, VIEW, Budget, Caps
 from kbapp.core.render.links import anchor
@@ -268,7 +269,7 @@ def render_card(
     ]
     chip_lines = {link.line for link in item.links if _is_chip(link)}
     body += [render_entry(entry, budget) for entry in item.entries if _is_prose(entry, chip_lines)]
-    body.append(render_chips(item.links, budget))
+    body.append(render_chips(item.links, budget, item.bylines))
     body.append(render_cross(item))
     body.append(render_my_links(f"item:{item.key}", item.my_links))
     if item.note:
@@ -343,10 +344,14 @@ def _point(entry: Entry, budget: Budget, depth: int) -> str:
     return f"<li>{label}{prose(budget.text(entry.text), budget.caps.brackets)}{nested}</li>"
 
 
-def render_chips(links: list[Link], budget: Budget | None = None) -> str:
+def render_chips(
+    links: list[Link], budget: Budget | None = None, bylines: Mapping[str, str] | None = None
+) -> str:
     """The links as chips, one a line, each led by its field's icon: at the start of a
-    line the icon cannot be left behind at the end of the one before."""
+    line the icon cannot be left behind at the end of the one before. A paper arXiv
+    described has its first author and year after it (`bylines`, by arXiv ID)."""
     budget = budget or Budget()
+    bylines = bylines or {}
     chipped = [link for link in links if _is_chip(link)]
     chips: list[str] = []
     for link in chipped[: budget.many("links", len(chipped), budget.caps.links)]:
@@ -356,6 +361,9 @@ def render_chips(links: list[Link], budget: Budget | None = None) -> str:
         icon = f'<img src="icon:field-{link.field}" width="14" height="14">'
         text = _chip_link(link)
         note = f" <i>{html.escape(link.note)}</i>" if link.note else ""
+        if bylines and link.field == "paper":
+            byline = bylines.get(arxiv_id(link.url) or "")
+            note += f' <span class="why">· {html.escape(byline)}</span>' if byline else ""
         top = ' style="margin-top: 8px;"' if not chips else ""
         chips.append(
             f'<p class="chip"{top}>{icon}&nbsp;<span class="chip">&nbsp;<b>'

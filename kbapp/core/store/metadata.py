@@ -23,6 +23,7 @@ from kbapp.core.store.results import Changes
 FIRST_RETRY = timedelta(minutes=5)
 LAST_RETRY = timedelta(days=1)
 SOURCE = "arxiv"
+_CHUNK = 500  # keys a query (SQLite allows 32,766 parameters; fewer keep it quick)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +113,30 @@ class Metadata(Part):
         """The rows of these paper keys (all when None)."""
         sql = ("SELECT paper_key, status, reason, attempts, fetched_at, next_try_at, data "
                "FROM paper_meta")  # fmt: skip
-        wanted = None if keys is None else set(keys)
+        if keys is None:
+            rows = self._conn.execute(sql).fetchall()
+        else:  # by the primary key: a day's few papers do not read every record
+            wanted, rows = sorted(set(keys)), []
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                rows += self._conn.execute(f"{sql} WHERE paper_key IN ({marks})", chunk).fetchall()
         found = {}
-        for key, status, reason, attempts, fetched, next_try, data in self._conn.execute(sql):
-            if wanted is None or key in wanted:
-                record = ArxivRecord.from_json(json.loads(data)) if data else None
-                found[key] = PaperMeta(key, status, reason, attempts, fetched, next_try, record)
+        for key, status, reason, attempts, fetched, next_try, data in rows:
+            record = ArxivRecord.from_json(json.loads(data)) if data else None
+            found[key] = PaperMeta(key, status, reason, attempts, fetched, next_try, record)
         return found
+
+    def bylines(self, ids: Iterable[str]) -> dict[str, str]:
+        """ "Lovelace et al. 2021" for each of these arXiv IDs that arXiv described."""
+        found = self.of(f"arxiv:{arxiv_id}" for arxiv_id in ids)
+        bylines = {}
+        for key, meta in found.items():
+            record = meta.record
+            if record is not None and record.authors:
+                year = f" {record.year}" if record.year else ""
+                bylines[key.removeprefix("arxiv:")] = record.byline + year
+        return bylines
 
     def counts(self) -> dict[str, int]:
         """How many papers are in each state, and how many were never asked."""

@@ -23,7 +23,7 @@ class Changes:
     items: frozenset[str] = frozenset()  # keys of items added, updated, removed or deleted
     ratings: frozenset[str] = frozenset()  # item keys
     notes: frozenset[str] = frozenset()  # targets: item:<key> (or a bare key), paper:<key>
-    papers: frozenset[str] = frozenset()  # paper keys whose note or decisions changed
+    papers: frozenset[str] = frozenset()  # paper keys whose note, decisions or details changed
     links: frozenset[str] = frozenset()  # targets at either end of my links
     images: frozenset[str] = frozenset()  # image keys whose cache state changed
     reading: frozenset[str] = frozenset()  # targets whose read state or queue place changed
