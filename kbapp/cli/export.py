@@ -16,6 +16,8 @@ from kbapp.cli.shared import (
     write_output,
 )
 
+PAPER_FORMATS = ("bibtex", "ris", "csl-json")
+
 
 def add_export_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
     cmd = commands.add_parser(
@@ -25,13 +27,14 @@ def add_export_commands(commands: Commands, common: argparse.ArgumentParser) -> 
         description="Export the library: json (every digest, item and all the user's data; "
         "format kbapp, version 1), markdown (each day as a digest file with my ratings and "
         "notes merged in: one day to stdout, or every day into --output FOLDER as "
-        "YYYYMM/MMDD.md), bibtex or ris (one entry per arXiv paper: authors, venue and "
-        "dates once `kbapp papers fetch` looked them up).",
+        "YYYYMM/MMDD.md), bibtex, ris or csl-json (one entry per arXiv paper: authors, "
+        "venue and dates once `kbapp papers fetch` looked them up; csl-json is what Zotero "
+        "and pandoc import).",
     )
-    cmd.add_argument("--format", choices=["json", "markdown", "bibtex", "ris"], default="json")
+    cmd.add_argument("--format", choices=["json", "markdown", *PAPER_FORMATS], default="json")
     cmd.add_argument(
         "--where", metavar="QUERY",
-        help='bibtex, ris: only the papers a search finds ("mine>=4", "tag:x")',
+        help='bibtex, ris, csl-json: only the papers a search finds ("mine>=4", "tag:x")',
     )  # fmt: skip
     cmd.add_argument("--date", action="append", metavar="YYYY-MM-DD",
                      help="markdown: only this day (repeat for more)")  # fmt: skip
@@ -55,14 +58,22 @@ def add_export_commands(commands: Commands, common: argparse.ArgumentParser) -> 
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if args.where is not None and args.format not in PAPER_FORMATS:
+        print(f"kbapp: --where chooses papers: it goes with --format "
+              f"{', '.join(PAPER_FORMATS)}, not {args.format}", file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED
     if args.format == "markdown":
         return _export_markdown(args)
     with open_library(args) as library:
-        if args.format in ("bibtex", "ris"):
-            from kbapp.core.export.paper_exports import library_bibtex, library_ris
+        if args.format in PAPER_FORMATS:
+            from kbapp.core.export import paper_exports
             from kbapp.core.search.text import QueryError
 
-            write = library_bibtex if args.format == "bibtex" else library_ris
+            write = {
+                "bibtex": paper_exports.library_bibtex,
+                "ris": paper_exports.library_ris,
+                "csl-json": paper_exports.library_csl_json,
+            }[args.format]
             try:
                 text = write(library, args.where)
             except QueryError as error:

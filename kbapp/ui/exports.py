@@ -1,5 +1,6 @@
-"""File ▸ Export (JSON, Markdown, BibTeX) and File ▸ Restore from JSON, run by the task
-runner (they read or write the whole library) with the result in the status bar.
+"""File ▸ Export (JSON, Markdown, BibTeX, RIS, CSL JSON) and File ▸ Restore from JSON,
+run by the task runner (they read or write the whole library) with the result in the
+status bar.
 
 `ExportActions` is a controller of `MainWindow`: it asks for the file or folder with the
 window as the dialogs' parent and works on the window's library, runner and note panel
@@ -18,8 +19,13 @@ if TYPE_CHECKING:
     from kbapp.core.store.library import Library
     from kbapp.ui.main_window import MainWindow
 
-FILTERS = {"json": "kbapp export (*.json)", "bibtex": "BibTeX (*.bib)"}
-SUFFIXES = {"json": ".json", "bibtex": ".bib"}
+FILTERS = {
+    "json": "kbapp export (*.json)",
+    "bibtex": "BibTeX (*.bib)",
+    "ris": "RIS (*.ris)",
+    "csl-json": "CSL JSON (*.json)",
+}
+SUFFIXES = {"json": ".json", "bibtex": ".bib", "ris": ".ris", "csl-json": ".csl.json"}
 
 
 def write_export(library: Library, kind: str, target: Path) -> str:
@@ -37,6 +43,20 @@ def write_export(library: Library, kind: str, target: Path) -> str:
         target.write_text(text, encoding="utf-8")
         count = sum(text.count(f"@{kind}{{") for kind in ("misc", "article", "inproceedings"))
         return f"Exported {count} BibTeX entries to {target}"
+    if kind == "ris":
+        from kbapp.core.export.paper_exports import library_ris
+
+        text = library_ris(library)
+        target.write_text(text, encoding="utf-8")
+        return f"Exported {text.count('ER  - ')} RIS records to {target}"
+    if kind == "csl-json":
+        import json
+
+        from kbapp.core.export.paper_exports import library_csl_json
+
+        text = library_csl_json(library)
+        target.write_text(text, encoding="utf-8")
+        return f"Exported {len(json.loads(text))} CSL JSON items to {target}"
     from kbapp.core.export.library_json import dumps, export_json
 
     target.write_text(dumps(export_json(library)), encoding="utf-8")
@@ -57,6 +77,12 @@ class ExportActions:
 
     def export_bibtex(self) -> None:
         self._ask_and_export("bibtex")
+
+    def export_ris(self) -> None:
+        self._ask_and_export("ris")
+
+    def export_csl_json(self) -> None:
+        self._ask_and_export("csl-json")
 
     def _ask_and_export(self, kind: str) -> None:
         window = self.window

@@ -70,6 +70,8 @@ ACTION_ICONS = {
     "export-json": "fa5s.file-export",
     "export-markdown": "fa5b.markdown",
     "export-bibtex": "fa5s.book",
+    "export-ris": "fa5s.list-alt",
+    "export-csl-json": "fa5s.quote-right",
     "restore-json": "fa5s.file-upload",
     "back-up-now": "fa5s.hdd",
     "restore-backup": "fa5s.undo-alt",

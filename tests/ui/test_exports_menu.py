@@ -20,13 +20,16 @@ def test_every_export_is_in_the_file_menu_and_writes_its_file(
 ) -> None:
     window = corpus_window
     file_menu = [a.objectName() for a in window.menuBar().actions()[0].menu().actions()]
-    for name in ("export-json", "export-markdown", "export-bibtex", "restore-json"):
+    for name in ("export-json", "export-markdown", "export-bibtex", "export-ris",
+                 "export-csl-json", "restore-json"):  # fmt: skip
         assert name in file_menu
     key = window.reader.day.items[0].key
     with Library(corpus_library) as library:
         library.user.set_rating(key, 3)
     window.export_actions.export_library("json", tmp_path / "all.json")
     window.export_actions.export_library("bibtex", tmp_path / "papers.bib")
+    window.export_actions.export_library("ris", tmp_path / "papers.ris")
+    window.export_actions.export_library("csl-json", tmp_path / "papers.csl.json")
     window.export_actions.export_library("markdown", tmp_path / "md")
     qtbot.waitUntil(
         lambda: "Exported 69 days" in window.statusBar().currentMessage(), timeout=20000
@@ -35,6 +38,8 @@ def test_every_export_is_in_the_file_menu_and_writes_its_file(
     assert any(i["my_rating"] == 3 for d in data["digests"] for i in d["items"])
     assert len(bibtexparser.loads((tmp_path / "papers.bib").read_text()).entries) == 177
     assert len(list((tmp_path / "md").rglob("*.md"))) == 69
+    assert (tmp_path / "papers.ris").read_text(encoding="utf-8").count("ER  - ") == 177
+    assert len(json.loads((tmp_path / "papers.csl.json").read_text(encoding="utf-8"))) == 177
 
 
 def test_restore_from_json_brings_the_ratings_back_into_the_window(

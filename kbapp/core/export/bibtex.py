@@ -22,7 +22,7 @@ as written; TeX's special characters are escaped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from kbapp.core.metadata.arxiv import ArxivRecord, family_name
 from kbapp.core.papers import Paper
@@ -113,13 +113,41 @@ def entry(
         fields["booktitle" if conference else "journal"] = escaped(record.journal_ref)
     fields["url"] = f"https://arxiv.org/abs/{arxiv}"
     if tags:
-        mine = [*tags.get(f"paper:{paper.key}", [])]
-        mine += [tag for key in paper.item_keys for tag in tags.get(f"item:{key}", [])]
-        keywords = sorted({tag.casefold(): tag for tag in mine}.values(), key=str.casefold)
+        keywords = my_tags(paper, tags)
         if keywords:
             fields["keywords"] = ", ".join(tex(tag).replace(",", "{,}") for tag in keywords)
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items())
     return f"@{kind}{{{key or f'arxiv{arxiv}'},\n{body}}}\n"
+
+
+def arxiv_papers(papers: Iterable[Paper]) -> list[Paper]:
+    """The arXiv papers, ordered by ID: what every paper export writes, in its order."""
+    return sorted((p for p in papers if p.arxiv), key=lambda p: p.arxiv or "")
+
+
+def my_tags(paper: Paper, tags: Mapping[str, list[str]]) -> list[str]:
+    """My tags on the paper and on the items that feature it, one spelling each, sorted."""
+    mine = [*tags.get(f"paper:{paper.key}", [])]
+    mine += [tag for key in paper.item_keys for tag in tags.get(f"item:{key}", [])]
+    return sorted({tag.casefold(): tag for tag in mine}.values(), key=str.casefold)
+
+
+def unique_keys(papers: Sequence[Paper], records: Mapping[str, ArxivRecord]) -> list[str]:
+    """The papers' cite keys, in order, each once: a second `he2021deep` is
+    `he2021deepb` (the BibTeX keys, and the CSL JSON ids)."""
+    used: set[str] = set()
+    keys = []
+    for paper in papers:
+        key = base = cite_key(paper, records.get(paper.key))
+        for suffix in "bcdefghijklmnopqrstuvwxyz":
+            if key not in used:
+                break
+            key = f"{base}{suffix}"
+        else:
+            key = f"arxiv{paper.arxiv}"
+        used.add(key)
+        keys.append(key)
+    return keys
 
 
 def export_bibtex(
@@ -130,19 +158,11 @@ def export_bibtex(
     """Every arXiv paper, ordered by ID; `tags` (target → my tags) for `keywords`,
     `records` (paper key → what arXiv said) for authors and the rest. Keys are unique:
     a second `he2021deep` is `he2021deepb`."""
-    chosen = sorted((p for p in papers if p.arxiv), key=lambda p: p.arxiv or "")
+    chosen = arxiv_papers(papers)
     found = records or {}
-    used: set[str] = set()
-    entries = []
-    for paper in chosen:
-        record = found.get(paper.key)
-        key = base = cite_key(paper, record)
-        for suffix in "bcdefghijklmnopqrstuvwxyz":
-            if key not in used:
-                break
-            key = f"{base}{suffix}"
-        else:
-            key = f"arxiv{paper.arxiv}"
-        used.add(key)
-        entries.append(entry(paper, tags, record, key))
+    keys = unique_keys(chosen, found)
+    entries = [
+        entry(paper, tags, found.get(paper.key), key)
+        for paper, key in zip(chosen, keys, strict=True)
+    ]
     return "\n".join(entries)

@@ -1,4 +1,4 @@
-"""The paper exports (BibTeX, RIS) of a library, all of its papers or those a search
+"""The paper exports (BibTeX, RIS, CSL JSON) of a library, all of its papers or those a search
 chooses (`--where QUERY`): a paper is chosen when one of its items matches the query;
 for `mine>=N`, when my rating of it is at least N (my rating of the paper, else my best
 rating of the items that feature it, as the papers view shows it); for `tag:NAME`, when
@@ -7,6 +7,7 @@ the paper or one of its items carries the tag."""
 from __future__ import annotations
 
 from kbapp.core.export.bibtex import export_bibtex
+from kbapp.core.export.csl import export_csl_json
 from kbapp.core.export.ris import export_ris
 from kbapp.core.metadata.arxiv import ArxivRecord
 from kbapp.core.papers import Paper
@@ -58,4 +59,9 @@ def library_ris(library: Library, where: str | None = None) -> str:
                       records(library))  # fmt: skip
 
 
-__all__ = ["chosen_papers", "library_bibtex", "library_ris", "records"]
+def library_csl_json(library: Library, where: str | None = None) -> str:
+    return export_csl_json(chosen_papers(library, where), library.tags.every_target(),
+                           records(library))  # fmt: skip
+
+
+__all__ = ["chosen_papers", "library_bibtex", "library_csl_json", "library_ris", "records"]

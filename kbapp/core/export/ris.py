@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from kbapp.core.export.bibtex import CONFERENCE, split_name
+from kbapp.core.export.bibtex import CONFERENCE, arxiv_papers, my_tags, split_name
 from kbapp.core.metadata.arxiv import ArxivRecord
 from kbapp.core.papers import Paper
 
@@ -51,10 +51,7 @@ def record_lines(
         lines.append(_line("AB", record.abstract))
     lines.append(_line("UR", f"https://arxiv.org/abs/{paper.arxiv}"))
     lines.append(_line("N1", f"arXiv:{paper.arxiv}"))
-    mine = [*tags.get(f"paper:{paper.key}", [])]
-    mine += [tag for key in paper.item_keys for tag in tags.get(f"item:{key}", [])]
-    for tag in sorted({t.casefold(): t for t in mine}.values(), key=str.casefold):
-        lines.append(_line("KW", tag))
+    lines += [_line("KW", tag) for tag in my_tags(paper, tags)]
     lines.append("ER  - ")
     return lines
 
@@ -65,7 +62,7 @@ def export_ris(
     records: Mapping[str, ArxivRecord] | None = None,
 ) -> str:
     """Every arXiv paper, ordered by ID, one RIS record each."""
-    chosen = sorted((p for p in papers if p.arxiv), key=lambda p: p.arxiv or "")
+    chosen = arxiv_papers(papers)
     found = records or {}
     return "".join(
         "\n".join(record_lines(paper, found.get(paper.key), tags or {})) + "\n\n"

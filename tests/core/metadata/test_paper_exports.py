@@ -1,13 +1,15 @@
 """Paper exports with arXiv's details: `kbapp export --format bibtex --where "mine>=4"`
 gives exactly the papers I rated so, each with authors and year, every field read back
-by bibtexparser as written; RIS has one record per paper."""
+by bibtexparser as written; RIS has one record per paper; CSL JSON validates against the CSL-JSON schema."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from kbapp.cli import main
@@ -16,6 +18,7 @@ from kbapp.core.metadata.arxiv import API_ENV
 from kbapp.core.store.library import Library
 from tests.core.export.test_bibtex import parse
 from tests.core.metadata.arxiv_server import ArxivServer
+from tests.core.metadata.csl_schema import SCHEMA
 
 RATED = {"arxiv:2104.00298": 4, "arxiv:2104.00681": 5, "arxiv:2104.10419": 4}
 
@@ -89,3 +92,34 @@ def test_where_with_words_and_ris(fetched: Path, capsys: pytest.CaptureFixture[s
     assert main(["--library", str(fetched), "export", "--format", "bibtex",
                  "--where", "is:done"]) == 1  # fmt: skip
     assert "--where" in capsys.readouterr().err
+
+
+def test_csl_json_validates_and_carries_the_details(
+    fetched: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--library", str(fetched), "export", "--format", "csl-json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    jsonschema.validate(items, SCHEMA)  # raises, naming the field, if one is not CSL's
+    with Library(fetched) as library:
+        assert len(items) == sum(1 for p in library.papers.all() if p.arxiv) == 177
+    assert len({item["id"] for item in items}) == 177  # unique, as the BibTeX keys
+    by_number = {item["number"]: item for item in items}
+    paper = by_number["arXiv:2104.00298"]
+    assert paper["type"] == "paper-conference" and paper["container-title"] == "CVPR 2021"
+    assert paper["author"][1] == {"family": "Babbage", "given": "Charles"}
+    assert paper["issued"] == {"date-parts": [[2021, 4, 1]]}
+    assert paper["DOI"] == "10.1000/test.2104.00298" and paper["keyword"] == "survey"
+    assert paper["URL"] == "https://arxiv.org/abs/2104.00298"
+    assert paper["categories"] == ["cs.CV", "cs.LG"]
+    preprints = [i for i in items if i["type"] == "article"]  # not fetched, or no venue
+    assert preprints and all(i["publisher"] == "arXiv" for i in preprints)
+    assert main(["--library", str(fetched), "export", "--format", "csl-json",
+                 "--where", "mine>=4"]) == 0  # fmt: skip
+    chosen = json.loads(capsys.readouterr().out)
+    assert sorted(i["number"] for i in chosen) == sorted(f"arXiv:{k[6:]}" for k in RATED)
+    bad = [{**paper, "arxiv": "2104.00298"}]  # the schema does catch a field of our own
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, SCHEMA)
+    assert main(["--library", str(fetched), "export", "--format", "json",
+                 "--where", "mine>=4"]) == 1  # fmt: skip
+    assert "--where chooses papers" in capsys.readouterr().err
