@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # No test asks the real arXiv: one that wants answers starts its own loopback server;
 # any other lookup meets a closed port on 127.0.0.1 (refused at once, a failure).
 os.environ.setdefault("KBAPP_ARXIV_API", "http://127.0.0.1:9/api/query")
+os.environ.setdefault("KBAPP_DOI_RESOLVER", "http://127.0.0.1:9/")  # nor doi.org
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from kbapp.paths import CACHE_ENV, CONFIG_ENV, LIBRARY_ENV
 if TYPE_CHECKING:
     from tests.core.images.image_server import ImageServer
     from tests.core.metadata.arxiv_server import ArxivServer
+    from tests.core.metadata.doi_server import DoiServer
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -78,5 +80,18 @@ def arxiv(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
     running = ArxivServer()
     running.start()
     monkeypatch.setenv(API_ENV, running.url)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def doi_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[DoiServer]:
+    """A loopback DOI resolver (tests/core/metadata/doi_server.py), KBAPP_DOI_RESOLVER on it."""
+    from kbapp.core.metadata.doi import RESOLVER_ENV
+    from tests.core.metadata.doi_server import DoiServer
+
+    running = DoiServer()
+    running.start()
+    monkeypatch.setenv(RESOLVER_ENV, running.url)
     yield running
     running.stop()

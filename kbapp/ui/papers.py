@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbapp.core.metadata.arxiv import ArxivRecord
+from kbapp.core.metadata.work import DoiRecord
 from kbapp.core.render.day import LIGHT
 from kbapp.core.render.papers import display_title, render_paper
 from kbapp.core.store.library import Library
@@ -67,7 +68,21 @@ Index = QModelIndex | QPersistentModelIndex
 def _read_papers(library: Library, _task: object) -> tuple[object, ...]:
     """The worker's part: the papers, my tags on them and what arXiv said of them."""
     records = {key: meta.record for key, meta in library.metadata.of().items() if meta.record}
-    return library.papers.paper_rows(), library.tags.every_target(), records
+    resolved = library.dois.of()
+    rows = library.papers.paper_rows()
+    works = {}
+    for row in rows:
+        record = records.get(row.key)
+        doi = (
+            record.doi
+            if record and record.doi
+            else row.key[4:]
+            if row.key.startswith("doi:")
+            else ""
+        )
+        if doi.lower() in resolved:
+            works[row.key] = resolved[doi.lower()]
+    return rows, library.tags.every_target(), records, works
 
 
 class PapersModel(QAbstractTableModel):
@@ -76,6 +91,7 @@ class PapersModel(QAbstractTableModel):
         self.rows: list[PaperRow] = []
         self.tags: dict[str, list[str]] = {}  # my tags, by target (paper:<key>)
         self.records: dict[str, ArxivRecord] = {}  # what arXiv said, by paper key
+        self.works: dict[str, DoiRecord] = {}  # what its publisher DOI said, by paper key
 
     def set_rows(
         self,
@@ -128,8 +144,10 @@ class PapersModel(QAbstractTableModel):
             return record.byline if record else ""
         if name == "Year":
             return str(record.year or "") if record else ""
-        if name == "Venue":
-            return (record.journal_ref or "") if record else ""
+        if name == "Venue":  # arXiv's short form ("CVPR 2021"), else the publisher's
+            work = self.works.get(row.key)
+            short = record.journal_ref if record else None
+            return short or (work.container_title if work else None) or ""
         if name == "Categories":
             return " ".join(record.categories) if record else ""
         return {
@@ -254,9 +272,10 @@ class PapersView(QWidget):
     def _loaded(self, result: object) -> None:
         self._loading = False
         assert isinstance(result, tuple)
-        rows, tags, records = result
+        rows, tags, records, works = result
         current = self.current_key()
         self.model.set_rows(rows, tags, records)
+        self.model.works = works
         known = sum(row.key in records for row in rows)
         self.status.setText(f"{len(rows)} papers" + (f", {known} with details" if known else ""))
         wanted, self.pending_key = self.pending_key or current, None
@@ -327,6 +346,7 @@ class PapersView(QWidget):
             my_links=mine,
             tags=tags,
             record=self.model.records.get(row.key),
+            work=self.model.works.get(row.key),
             digest_abstract=latest.abstract if latest else None,
         )
         self.page.setHtml(page)

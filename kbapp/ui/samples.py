@@ -90,7 +90,8 @@ class WelcomeCard(QFrame):
             f"{first}<br>To read your own digests: drag a folder of them (or .md files) "
             "onto this window, press <b>Ctrl+O</b>, or run <code>kbapp import FOLDER</code> "
             "in a terminal. After an import kbapp asks arXiv for the papers' authors and "
-            "dates, sending their arXiv IDs and nothing else (Settings turns it off)."
+            "dates, and doi.org for where they were published, sending their arXiv IDs "
+            "and DOIs and nothing else (Settings turns it off)."
             f"<br>Your library: <code>{_escape(str(library_path))}</code>"
         )
 

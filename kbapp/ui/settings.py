@@ -107,7 +107,8 @@ class SettingsDialog(QDialog):
         self.lookup.setChecked(look_up_online(settings))
         lookup_hint = QLabel(
             "After an import, kbapp asks arXiv (export.arxiv.org) for the new papers' "
-            "authors, dates, categories and abstracts. It sends their arXiv IDs, nothing "
+            "authors, dates, categories and abstracts, and doi.org for the venue, volume "
+            "and pages of those published. It sends their arXiv IDs and DOIs, nothing "
             "else. When off, only Library ▸ Look up paper details… asks.",
             self,
         )

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from kbapp.ui.main_window import MainWindow
 from kbapp.ui.papers import COLUMNS, HIDDEN_FIRST, SORT_ROLE, TITLE_MIN, PapersView
 from tests.core.metadata.arxiv_server import ArxivServer
+from tests.core.metadata.doi_server import DoiServer
 from tests.ui.conftest import UrlCatcher, press
 from tests.ui.test_user_layer import click_anchor
 
@@ -130,3 +131,20 @@ def test_cards_show_the_first_author_and_year_once_known(
     assert item.bylines == {"2104.00681": byline}
     without = [i for i in day.items if not i.arxiv_ids()]
     assert all(not i.bylines for i in without)
+
+
+def test_publisher_dois_resolve_after_arxiv_and_show_on_the_page(
+    qtbot, corpus_window: MainWindow, arxiv: ArxivServer, doi_resolver: DoiServer
+) -> None:
+    window = corpus_window
+    window.paper_lookup.doi_interval_s = 0.0
+    papers = looked_up(qtbot, window)  # arXiv's 177, then the DOIs they and the digests give
+    assert len(doi_resolver.asked()) == 179
+    qtbot.waitUntil(lambda: "179 DOIs resolved" in window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "arxiv:2104.00298" in papers.model.works and not papers.loading)
+    assert papers.select_key("arxiv:2104.00298")
+    qtbot.waitUntil(lambda: "Publisher:" in papers.page.toPlainText())
+    work = papers.model.works["arxiv:2104.00298"]
+    assert work.page is not None and work.container_title is not None
+    page = papers.page.toPlainText()
+    assert f"{work.container_title}, vol. 1, pp. {work.page} · IEEE · 2021" in page

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from kbapp.core.metadata.arxiv import ArxivRecord, family_name
+from kbapp.core.metadata.work import DoiRecord
 from kbapp.core.papers import Paper
 
 _SPECIAL = {
@@ -86,9 +87,11 @@ def entry(
     tags: Mapping[str, list[str]] | None = None,
     record: ArxivRecord | None = None,
     key: str | None = None,
+    work: DoiRecord | None = None,
 ) -> str:
     """One paper's entry; `tags` (target → my tags) gives its `keywords`, `record` (what
-    arXiv said) its authors, dates, category, DOI and venue."""
+    arXiv said) its authors, dates, category, DOI and venue, `work` (what its DOI's
+    agency said) the venue, volume, number, pages and publisher."""
     arxiv = paper.arxiv
     if arxiv is None:
         raise ValueError(f"{paper.key} is not an arXiv paper")
@@ -107,10 +110,16 @@ def entry(
         fields["primaryClass"] = escaped(record.primary_category)
     if record is not None and record.doi:
         fields["doi"] = escaped(record.doi)
-    if record is not None and record.journal_ref:
-        conference = bool(CONFERENCE.search(record.journal_ref))
+    venue = (work.container_title if work else None) or (record.journal_ref if record else None)
+    if venue:
+        conference = is_conference(venue, work)
         kind = "inproceedings" if conference else "article"
-        fields["booktitle" if conference else "journal"] = escaped(record.journal_ref)
+        fields["booktitle" if conference else "journal"] = escaped(venue)
+    if work is not None:
+        for name, value in (("volume", work.volume), ("number", work.issue),
+                            ("pages", work.page), ("publisher", work.publisher)):  # fmt: skip
+            if value:
+                fields[name] = escaped(value.replace("-", "--") if name == "pages" else value)
     fields["url"] = f"https://arxiv.org/abs/{arxiv}"
     if tags:
         keywords = my_tags(paper, tags)
@@ -118,6 +127,18 @@ def entry(
             fields["keywords"] = ", ".join(tex(tag).replace(",", "{,}") for tag in keywords)
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items())
     return f"@{kind}{{{key or f'arxiv{arxiv}'},\n{body}}}\n"
+
+
+def is_conference(venue: str, work: DoiRecord | None) -> bool:
+    """A proceedings paper: by its agency's type, else by its venue's name."""
+    if work is not None and work.type:
+        return work.type == "paper-conference"
+    return bool(CONFERENCE.search(venue))
+
+
+def work_of(record: ArxivRecord | None, works: Mapping[str, DoiRecord]) -> DoiRecord | None:
+    """What the publisher DOI arXiv gave for the paper resolved to, if it was."""
+    return works.get(record.doi.lower()) if record and record.doi else None
 
 
 def arxiv_papers(papers: Iterable[Paper]) -> list[Paper]:
@@ -154,15 +175,15 @@ def export_bibtex(
     papers: Iterable[Paper],
     tags: Mapping[str, list[str]] | None = None,
     records: Mapping[str, ArxivRecord] | None = None,
+    works: Mapping[str, DoiRecord] | None = None,
 ) -> str:
     """Every arXiv paper, ordered by ID; `tags` (target → my tags) for `keywords`,
-    `records` (paper key → what arXiv said) for authors and the rest. Keys are unique:
-    a second `he2021deep` is `he2021deepb`."""
+    `records` (paper key → what arXiv said) for authors and the rest, `works` (DOI →
+    what its agency said) for the published venue. Keys are unique (`unique_keys`)."""
     chosen = arxiv_papers(papers)
-    found = records or {}
+    found, published = records or {}, works or {}
     keys = unique_keys(chosen, found)
-    entries = [
-        entry(paper, tags, found.get(paper.key), key)
+    return "\n".join(
+        entry(paper, tags, found.get(paper.key), key, work_of(found.get(paper.key), published))
         for paper, key in zip(chosen, keys, strict=True)
-    ]
-    return "\n".join(entries)
+    )

@@ -20,8 +20,16 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kbapp.core.export.bibtex import CONFERENCE, arxiv_papers, my_tags, split_name, unique_keys
+from kbapp.core.export.bibtex import (
+    arxiv_papers,
+    is_conference,
+    my_tags,
+    split_name,
+    unique_keys,
+    work_of,
+)
 from kbapp.core.metadata.arxiv import ArxivRecord
+from kbapp.core.metadata.work import DoiRecord
 from kbapp.core.papers import Paper
 
 
@@ -34,15 +42,15 @@ def _date_parts(published: str | None, arxiv: str) -> list[int]:
 
 
 def csl_item(
-    paper: Paper, record: ArxivRecord | None, key: str, tags: Mapping[str, list[str]]
-) -> dict[str, Any]:
+    paper: Paper, record: ArxivRecord | None, key: str, tags: Mapping[str, list[str]],
+    work: DoiRecord | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """`work`: what the publisher DOI resolved to (venue, volume, issue, pages)."""
     arxiv = paper.arxiv or ""
-    journal = record.journal_ref if record else None
-    kind = (
-        ("paper-conference" if CONFERENCE.search(journal) else "article-journal")
-        if journal
-        else "article"
-    )
+    journal = (work.container_title if work else None) or (record.journal_ref if record else None)
+    kind = "article"
+    if journal:
+        kind = "paper-conference" if is_conference(journal, work) else "article-journal"
     title = record.title if record and record.title else paper.title
     item: dict[str, Any] = {"id": key, "type": kind, "title": " ".join(title.split())}
     authors = []
@@ -56,8 +64,13 @@ def csl_item(
         item["issued"] = {"date-parts": [parts]}
     if journal:
         item["container-title"] = " ".join(journal.split())
-    else:
-        item["publisher"] = "arXiv"
+    if work is not None:
+        for name, value in (("volume", work.volume), ("issue", work.issue),
+                            ("page", work.page), ("publisher", work.publisher)):  # fmt: skip
+            if value:
+                item[name] = value
+    if not journal:
+        item.setdefault("publisher", "arXiv")
     if record is not None and record.doi:
         item["DOI"] = record.doi
     item["URL"] = f"https://arxiv.org/abs/{arxiv}"
@@ -80,12 +93,14 @@ def export_csl_json(
     papers: Iterable[Paper],
     tags: Mapping[str, list[str]] | None = None,
     records: Mapping[str, ArxivRecord] | None = None,
+    works: Mapping[str, DoiRecord] | None = None,
 ) -> str:
     """Every arXiv paper, ordered by ID, as a CSL JSON array."""
     chosen = arxiv_papers(papers)
-    found = records or {}
+    found, published = records or {}, works or {}
     keys = unique_keys(chosen, found)
-    items = [csl_item(paper, found.get(paper.key), key, tags or {})
+    items = [csl_item(paper, found.get(paper.key), key, tags or {},
+                      work_of(found.get(paper.key), published))
              for paper, key in zip(chosen, keys, strict=True)]  # fmt: skip
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 

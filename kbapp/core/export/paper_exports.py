@@ -51,17 +51,17 @@ def records(library: Library) -> dict[str, ArxivRecord]:
 
 def library_bibtex(library: Library, where: str | None = None) -> str:
     return export_bibtex(chosen_papers(library, where), library.tags.every_target(),
-                         records(library))  # fmt: skip
+                         records(library), library.dois.of())  # fmt: skip
 
 
 def library_ris(library: Library, where: str | None = None) -> str:
     return export_ris(chosen_papers(library, where), library.tags.every_target(),
-                      records(library))  # fmt: skip
+                      records(library), library.dois.of())  # fmt: skip
 
 
 def library_csl_json(library: Library, where: str | None = None) -> str:
     return export_csl_json(chosen_papers(library, where), library.tags.every_target(),
-                           records(library))  # fmt: skip
+                           records(library), library.dois.of())  # fmt: skip
 
 
 __all__ = ["chosen_papers", "library_bibtex", "library_csl_json", "library_ris", "records"]

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from kbapp.core.export.bibtex import CONFERENCE, arxiv_papers, my_tags, split_name
+from kbapp.core.export.bibtex import arxiv_papers, is_conference, my_tags, split_name, work_of
 from kbapp.core.metadata.arxiv import ArxivRecord
+from kbapp.core.metadata.work import DoiRecord
 from kbapp.core.papers import Paper
 
 
@@ -29,10 +30,11 @@ def _line(tag: str, value: str) -> str:
 
 
 def record_lines(
-    paper: Paper, record: ArxivRecord | None, tags: Mapping[str, list[str]]
-) -> list[str]:
-    journal = record.journal_ref if record else None
-    kind = ("CPAPER" if CONFERENCE.search(journal) else "JOUR") if journal else "GEN"
+    paper: Paper, record: ArxivRecord | None, tags: Mapping[str, list[str]],
+    work: DoiRecord | None = None,
+) -> list[str]:  # fmt: skip
+    journal = (work.container_title if work else None) or (record.journal_ref if record else None)
+    kind = ("CPAPER" if is_conference(journal, work) else "JOUR") if journal else "GEN"
     lines = [_line("TY", kind)]
     for author in record.authors if record else ():
         family, given = split_name(author.name)
@@ -45,6 +47,12 @@ def record_lines(
         lines.append(_line("DA", published[:10].replace("-", "/")))
     if journal:
         lines.append(_line("T2", journal))
+    if work is not None:
+        first, _dash, last = (work.page or "").partition("-")
+        for tag, value in (("VL", work.volume), ("IS", work.issue), ("SP", first),
+                           ("EP", last), ("PB", work.publisher)):  # fmt: skip
+            if value:
+                lines.append(_line(tag, value))
     if record is not None and record.doi:
         lines.append(_line("DO", record.doi))
     if record is not None and record.abstract:
@@ -60,12 +68,18 @@ def export_ris(
     papers: Iterable[Paper],
     tags: Mapping[str, list[str]] | None = None,
     records: Mapping[str, ArxivRecord] | None = None,
+    works: Mapping[str, DoiRecord] | None = None,
 ) -> str:
     """Every arXiv paper, ordered by ID, one RIS record each."""
     chosen = arxiv_papers(papers)
-    found = records or {}
+    found, published = records or {}, works or {}
     return "".join(
-        "\n".join(record_lines(paper, found.get(paper.key), tags or {})) + "\n\n"
+        "\n".join(
+            record_lines(
+                paper, found.get(paper.key), tags or {}, work_of(found.get(paper.key), published)
+            )
+        )
+        + "\n\n"  # fmt: skip
         for paper in chosen
     )
 

@@ -72,14 +72,17 @@ class Polite:
         self.started.append(self._last)
 
 
-def make_client(timeout: float = 30.0) -> httpx.Client:
-    """One connection at a time, explicit timeouts, arXiv's redirects followed."""
+def make_client(
+    timeout: float = 30.0, accept: str = "application/atom+xml", agent: str = USER_AGENT
+) -> httpx.Client:
+    """One connection at a time, explicit timeouts, redirects followed (arXiv's, and
+    doi.org's to the registration agency)."""
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
         limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
         follow_redirects=True,
-        max_redirects=3,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/atom+xml"},
+        max_redirects=5,
+        headers={"User-Agent": agent, "Accept": accept},
     )
 
 
@@ -119,9 +122,9 @@ def _ask(http: httpx.Client, pace: Polite, api: str, batch: list[str]) -> tuple[
         pace.wait_turn()
         made += 1
         try:
-            body, status, retry_after = _get(http, query_url(api, batch))
+            body, status, retry_after = get(http, query_url(api, batch))
         except httpx.HTTPError as error:
-            return _failed(outcome, f"arXiv could not be reached ({_why(error)})"), made
+            return _failed(outcome, f"arXiv could not be reached ({why(error)})"), made
         if status in (429, 503):
             if retry_after is None or retry_after > MAX_WAIT_S:
                 return _failed(outcome, f"arXiv is busy (HTTP {status}); try again later"), made
@@ -142,7 +145,7 @@ def _ask(http: httpx.Client, pace: Polite, api: str, batch: list[str]) -> tuple[
     return _failed(outcome, f"arXiv stayed busy after {RETRIES} tries"), made
 
 
-def _get(http: httpx.Client, url: str) -> tuple[bytes, int, float | None]:
+def get(http: httpx.Client, url: str) -> tuple[bytes, int, float | None]:
     with http.stream("GET", url) as response:
         chunks, size = [], 0
         for chunk in response.iter_bytes():
@@ -173,7 +176,7 @@ def _failed(outcome: BatchOutcome, reason: str) -> BatchOutcome:
     return outcome
 
 
-def _why(error: httpx.HTTPError) -> str:
+def why(error: httpx.HTTPError) -> str:
     if isinstance(error, httpx.TimeoutException):
         return "no answer in time"
     if isinstance(error, httpx.ConnectError):
@@ -182,4 +185,4 @@ def _why(error: httpx.HTTPError) -> str:
 
 
 __all__ = ["INTERVAL_S", "USER_AGENT", "BatchOutcome", "Polite", "arxiv_api", "fetch_arxiv",
-           "make_client"]  # fmt: skip
+           "get", "make_client", "why"]  # fmt: skip

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from kbapp.core.day import MyLink
 from kbapp.core.metadata.arxiv import ArxivRecord
+from kbapp.core.metadata.work import DoiRecord
 from kbapp.core.render.day import LIGHT, kb_url, render_my_links, stylesheet
 from kbapp.core.render.notes import note_html
 from kbapp.core.render.prose import prose
@@ -31,6 +32,7 @@ def render_paper(
     tags: Sequence[str] = (),
     record: ArxivRecord | None = None,
     digest_abstract: str | None = None,
+    work: DoiRecord | None = None,
 ) -> str:
     """`record`: arXiv's details, when looked up; `digest_abstract`: the abstract of the
     latest item that featured it, as the digest wrote it."""
@@ -52,6 +54,8 @@ def render_paper(
         parts.append(f"<p>{tag_chips(tags, theme)}</p>")
     if record is not None:
         parts.extend(_details(record))
+    if work is not None:
+        parts.append(_published(work))
     parts.append(_abstracts(record.abstract if record else "", digest_abstract or ""))
     parts.append('<p class="field">Featured on</p>')
     for date, key, item_title in row.items:
@@ -115,6 +119,21 @@ def _details(record: ArxivRecord) -> list[str]:
     buttons.append(f'<a href="{html.escape(pdf)}">Open PDF</a>')
     parts.append(f'<p class="xref">{" · ".join(buttons)}</p>')
     return parts
+
+
+def _published(work: DoiRecord) -> str:
+    """Where the publisher says it appeared: "2021 IEEE/CVF … (CVPR), vol. 1, pp. 100-110
+    · IEEE · 2021"."""
+    where = [work.container_title or work.title or work.doi]
+    if work.volume:
+        where.append(f"vol. {work.volume}")
+    if work.issue:
+        where.append(f"no. {work.issue}")
+    if work.page:
+        where.append(f"pp. {work.page}")
+    facts = [", ".join(where)]
+    facts += [str(fact) for fact in (work.publisher, work.year) if fact]
+    return f'<p class="meta">Publisher: {html.escape(" · ".join(facts))}</p>'
 
 
 def _abstracts(english: str, digest: str) -> str:

@@ -10,6 +10,7 @@ holds `self.decks = DeckManager(self)`):
     library.reading   what I have read, and my reading queue
     library.tags      my tags on items and papers, and my saved searches
     library.metadata  papers' details fetched from arXiv, and what is due to be asked
+    library.dois      publisher DOIs resolved to their works (venue, volume, pages)
     library.papers    papers, cross-links and my decisions on candidates
     library.search    the full-text index's queries and the quick switcher
     library.images    what the digests reference and what the image cache holds
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
     from kbapp.core.store.days import Days
     from kbapp.core.store.digests import DigestInfo, Digests
+    from kbapp.core.store.dois import Dois
     from kbapp.core.store.images import Images
     from kbapp.core.store.metadata import Metadata
     from kbapp.core.store.papers import Papers
@@ -115,6 +117,12 @@ class Library:
         from kbapp.core.store.metadata import Metadata
 
         return Metadata(self.db)
+
+    @cached_property
+    def dois(self) -> Dois:
+        from kbapp.core.store.dois import Dois
+
+        return Dois(self.db)
 
     @cached_property
     def papers(self) -> Papers:

@@ -26,6 +26,12 @@ SOURCE = "arxiv"
 _CHUNK = 500  # keys a query (SQLite allows 32,766 parameters; fewer keep it quick)
 
 
+def retry_at(when: str, tries: int) -> str:
+    """When to ask again after `tries` failures: 5 minutes, doubling, at most a day."""
+    wait = min(LAST_RETRY, FIRST_RETRY * 2 ** (tries - 1))
+    return str((datetime.fromisoformat(when) + wait).astimezone(UTC).isoformat(timespec="seconds"))
+
+
 @dataclass(frozen=True, slots=True)
 class PaperMeta:
     key: str  # arxiv:<id>
@@ -90,15 +96,14 @@ class Metadata(Part):
             for arxiv_id, reason in failed.items():
                 key = f"arxiv:{arxiv_id}"
                 tries = int(attempts.get(key, 0)) + 1
-                wait = min(LAST_RETRY, FIRST_RETRY * 2 ** (tries - 1))
-                next_try = (datetime.fromisoformat(when) + wait).astimezone(UTC)
+                next_try = retry_at(when, tries)
                 conn.execute(
                     "INSERT INTO paper_meta (paper_key, source, status, reason, attempts, "
                     "fetched_at, next_try_at) VALUES (?, ?, 'failed', ?, ?, ?, ?) "
                     "ON CONFLICT (paper_key) DO UPDATE SET reason = excluded.reason, "
                     "attempts = excluded.attempts, next_try_at = excluded.next_try_at, "
                     "status = CASE WHEN paper_meta.status = 'ok' THEN 'ok' ELSE 'failed' END",
-                    (key, SOURCE, reason, tries, when, next_try.isoformat(timespec="seconds")),
+                    (key, SOURCE, reason, tries, when, next_try),
                 )
             keys = {f"arxiv:{i}" for i in (*records, *not_found, *failed)}
             return self._db.record(Changes(papers=frozenset(keys))) if keys else Changes()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from kbapp.core.store.addresses import fewer_copies
 from kbapp.core.store.constraints import KEEP_USER_DATA_TRIGGER, checked_user_tables
-from kbapp.core.store.metadata_schema import paper_meta
+from kbapp.core.store.metadata_schema import doi_meta, paper_meta
 from kbapp.core.store.packing import packed_bodies, packed_digests
 from kbapp.core.store.reading_schema import reading_and_tags
 
@@ -400,4 +400,5 @@ MIGRATIONS = (
     ("0017_packed_digests", packed_digests),
     ("0018_reading_and_tags", reading_and_tags),
     ("0019_paper_meta", paper_meta),
+    ("0020_doi_meta", doi_meta),
 )

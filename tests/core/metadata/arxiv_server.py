@@ -6,13 +6,14 @@ an answer that comes too late. Every request is recorded with its time."""
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
+
+from tests.core.metadata.loopback import Loopback
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom">
@@ -71,21 +72,17 @@ class ArxivServer:
     refused: set[str] = field(default_factory=set)  # IDs answered with an Error entry
     faults: list[Fault] = field(default_factory=list)  # for the next requests, in turn
     requests: list[tuple[float, list[str], dict[str, str]]] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
+    _http: Loopback = field(default_factory=Loopback)
 
     @property
     def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/query"
+        return f"{self._http.base}/api/query"
 
     def start(self) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._http.start(_handler(self))
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        self._http.stop()
 
     def feed(self, ids: list[str]) -> bytes:
         entries = []

@@ -53,7 +53,7 @@ def test_the_corpus_in_two_polite_requests(
     before = user_data(library)
     ids = library.metadata.due()
     assert len(ids) == 177
-    code = main(["--library", str(library.path), "papers", "fetch", "--json"])
+    code = main(["--library", str(library.path), "papers", "fetch", "--only", "arxiv", "--json"])
     summary = json.loads(capsys.readouterr().out)
     assert code == 0 and summary["requests"] == 2 and summary["ok"] == 177
     (first, asked1, headers), (second, asked2, _) = arxiv.requests
@@ -73,7 +73,7 @@ def test_the_corpus_in_two_polite_requests(
     assert record.links["pdf"].startswith("http://arxiv.org/pdf/2104.00298v")
     assert all(m.status == "ok" and m.record for m in library.metadata.of().values())
     assert library.metadata.due() == []
-    assert main(["--library", str(library.path), "papers", "fetch"]) == 0  # nothing due
+    assert main(["--library", str(library.path), "papers", "fetch", "--only", "arxiv"]) == 0
     assert len(arxiv.requests) == 2 and "no paper is due" in capsys.readouterr().err
     assert user_data(library) == before  # the user's ratings, notes and tags unchanged
 
@@ -139,7 +139,10 @@ def test_what_is_no_feed_is_a_feed_error(body: bytes) -> None:
 def test_papers_list_and_show(
     arxiv: ArxivServer, library: Library, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--library", str(library.path), "papers", "fetch", "2104.00298"]) == 0
+    assert (
+        main(["--library", str(library.path), "papers", "fetch", "--only", "arxiv", "2104.00298"])
+        == 0
+    )
     capsys.readouterr()
     assert main(["--library", str(library.path), "papers", "list", "--json"]) == 0
     rows = {row["key"]: row for row in json.loads(capsys.readouterr().out)}

@@ -33,7 +33,7 @@ def fetched(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
         import_paths(library, [corpus / "notes"], workers=0)
         ids = [key[6:] for key in RATED] + ["2103.00112"]
         assert all(library.search.find(f"arxiv:{i}") for i in ids), "the corpus has them"
-    assert main(["--library", str(path), "papers", "fetch", *ids]) == 0
+    assert main(["--library", str(path), "papers", "fetch", "--only", "arxiv", *ids]) == 0
     with Library(path) as library:
         for key, stars in RATED.items():
             library.user.set_paper_rating(key, stars)
