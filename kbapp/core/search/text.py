@@ -33,7 +33,9 @@ words (all must match), "a phrase", -excluded, a OR b, field:word for title, abs
 tips, note, paper, code, links; stars>=N (the author's) and mine>=N; date:2021-04,
 date:2021-04-01..2021-04-15; has:code, has:paper, has:note, has:image; arxiv:2104.04329;
 tag:NAME (an item I tagged NAME, any case); is:read, is:unread, is:queued; author:,
-cat:, year:, venue: on what arXiv said of the item's papers (`store.metadata`).
+cat:, year:, venue: on what arXiv said of the item's papers (`store.metadata`); paper:
+(not excluded) a filter over the digests' paper titles and arXiv's title, authors and
+abstract of the item's papers (`paper_text`, indexed in `paper_search`).
 """
 
 from __future__ import annotations
@@ -284,6 +286,16 @@ def parse_query(text: str) -> Query:
     return query
 
 
+def paper_text(record: object) -> str:
+    """What `paper:` finds of a paper beside its digests' link titles: arXiv's title,
+    authors and abstract, as the index stores text. (A change here comes with a
+    migration that indexes `paper_search` again: its rows are deleted by this text.)"""
+    title = getattr(record, "title", "") or ""
+    authors = " ".join(getattr(a, "name", "") for a in getattr(record, "authors", ()))
+    abstract = getattr(record, "abstract", "") or ""
+    return index_text(f"{title}\n{authors}\n{abstract}")
+
+
 def tag_query(name: str) -> str:
     """The query that finds the items with a tag: `tag:matting`, `tag:"deep learning"`."""
     return f'tag:"{name}"' if " " in name else f"tag:{name}"
@@ -357,6 +369,12 @@ def _date_tokens(start: str, end: str, within: tuple[str, str] | None = None) ->
 
 def _filter(query: Query, name: str, operator: str, value: str, negate: bool) -> str | None:
     """A `name:value` or `name>=N` piece: a field's word (returned) or a filter (set)."""
+    if name == "paper" and operator == ":" and not negate:
+        # The digests' paper titles, and what arXiv said of the papers (title, authors,
+        # abstract): a filter, as author: is (with words, it narrows them).
+        query.terms.append(value)
+        query.paper.append(("text", _fts_term(value, prefix=True)))
+        return None
     if name in FIELDS and operator == ":":
         query.terms.append(value)
         return f"{name} : {_fts_term(value, prefix=True)}"
@@ -421,4 +439,5 @@ title: abstract: tips: note: paper: code: links: limit a word to a field ·
 stars>=N (the author's) · mine>=N (yours) · date:2021-04 · date:2021-04-01..2021-04-15 ·
 has:code has:paper has:note has:image · arxiv:2104.04329 · tag:NAME (my tags;
 tag:"two words") · is:read is:unread is:queued · once papers are looked up on arXiv:
-author:NAME (a word of a name's start) cat:cs.CV year:2021 year:2020..2021 venue:CVPR"""
+author:NAME (a word of a name's start) cat:cs.CV year:2021 year:2020..2021 venue:CVPR,
+and paper: also searches arXiv's title, authors and abstract"""

@@ -12,6 +12,7 @@ minutes to a day, as images are. A paper never asked is due.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -79,6 +80,8 @@ class Metadata(Part):
         when = at or now()
         with self._transaction() as conn:
             attempts = dict(conn.execute("SELECT paper_key, attempts FROM paper_meta").fetchall())
+            self._unindex(conn, [f"arxiv:{i}" for i in (*records, *not_found)])
+            self._index(conn, {f"arxiv:{i}": record for i, record in records.items()})
             for arxiv_id, record in records.items():
                 conn.execute(
                     "INSERT OR REPLACE INTO paper_meta (paper_key, source, status, reason, "
@@ -107,6 +110,43 @@ class Metadata(Part):
                 )
             keys = {f"arxiv:{i}" for i in (*records, *not_found, *failed)}
             return self._db.record(Changes(papers=frozenset(keys))) if keys else Changes()
+
+    @staticmethod
+    def _unindex(conn: sqlite3.Connection, keys: list[str]) -> None:
+        """These papers' rows out of `paper_search`, by the text they were indexed with."""
+        from kbapp.core.search.text import paper_text  # not for the first paint
+
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for row_id, data in conn.execute(
+                f"SELECT p.id, m.data FROM paper_meta m JOIN paper_search_ids p "
+                f"ON p.paper_key = m.paper_key WHERE m.paper_key IN ({marks}) "
+                "AND m.data IS NOT NULL",
+                chunk,
+            ).fetchall():
+                old = paper_text(ArxivRecord.from_json(json.loads(data)))
+                conn.execute(
+                    "INSERT INTO paper_search (paper_search, rowid, text) VALUES ('delete', ?, ?)",
+                    (row_id, old),
+                )
+
+    @staticmethod
+    def _index(conn: sqlite3.Connection, records: Mapping[str, ArxivRecord]) -> None:
+        from kbapp.core.search.text import paper_text
+
+        for key, record in records.items():
+            conn.execute(
+                "INSERT INTO paper_search_ids (paper_key) VALUES (?) "
+                "ON CONFLICT (paper_key) DO NOTHING",
+                (key,),
+            )
+            (row_id,) = conn.execute(
+                "SELECT id FROM paper_search_ids WHERE paper_key = ?", (key,)
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO paper_search (rowid, text) VALUES (?, ?)", (row_id, paper_text(record))
+            )
 
     def get(self, key: str) -> PaperMeta | None:
         """A paper's row (`arxiv:<id>` or the bare ID)."""

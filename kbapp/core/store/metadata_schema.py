@@ -5,6 +5,7 @@ module so that opening a library never imports the feed parser."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from kbapp.core.store.constraints import time_check
@@ -44,4 +45,34 @@ def doi_meta(db: Database) -> None:
     )
 
 
-__all__ = ["doi_meta", "paper_meta"]
+# What arXiv said of each paper (title, authors, abstract), searchable by `paper:`: a
+# contentless FTS5 table (no copy of the text; a row leaves it by a 'delete' given the
+# text it was indexed with, made again from `paper_meta.data`), its rowids the ids of
+# `paper_search_ids`.
+PAPER_SEARCH = (
+    "CREATE VIRTUAL TABLE paper_search USING fts5(text, content = '', "
+    "tokenize = 'unicode61 remove_diacritics 2', prefix = '1')"
+)
+
+
+def paper_search(db: Database) -> None:
+    """Migration 0021: `paper_search` and `paper_search_ids`, filled from `paper_meta`."""
+    from kbapp.core.metadata.arxiv import ArxivRecord
+    from kbapp.core.search.text import paper_text
+
+    db.execute(
+        "CREATE TABLE paper_search_ids (id INTEGER PRIMARY KEY, "
+        "paper_key TEXT NOT NULL UNIQUE CHECK (typeof(paper_key) = 'text'))"
+    )
+    db.execute(PAPER_SEARCH)
+    rows = db.execute("SELECT paper_key, data FROM paper_meta WHERE data IS NOT NULL").fetchall()
+    for key, data in rows:
+        cursor = db.execute("INSERT INTO paper_search_ids (paper_key) VALUES (?)", [key])
+        record = ArxivRecord.from_json(json.loads(data))
+        db.execute(
+            "INSERT INTO paper_search (rowid, text) VALUES (?, ?)",
+            [cursor.lastrowid, paper_text(record)],
+        )
+
+
+__all__ = ["PAPER_SEARCH", "doi_meta", "paper_meta", "paper_search"]

@@ -300,11 +300,23 @@ _PAPER_TESTS = {
 }
 
 
+# `paper:` words: in the digests' paper link titles (the index's paper column), or in
+# what arXiv said of an item's papers (`paper_search`: title, authors, abstract).
+_PAPER_TEXT = (
+    "SELECT rowid FROM search WHERE search MATCH ? UNION "
+    "SELECT x.item_id FROM identities x JOIN paper_search_ids p "
+    "ON p.paper_key = 'arxiv:' || x.value WHERE x.kind = 'arxiv' "
+    "AND p.id IN (SELECT rowid FROM paper_search WHERE paper_search MATCH ?)"
+)
+
+
 def paper_items(name: str) -> str:
-    return _PAPER_ITEMS.format(test=_PAPER_TESTS[name])
+    return _PAPER_TEXT if name == "text" else _PAPER_ITEMS.format(test=_PAPER_TESTS[name])
 
 
 def paper_params(name: str, value: str) -> list[object]:
+    if name == "text":  # `value`: the word as an FTS5 term
+        return [f"paper : {value}", value]
     if name == "year":
         start, _, end = value.partition("..")
         return [int(start), int(end)]

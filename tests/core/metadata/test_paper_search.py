@@ -1,18 +1,21 @@
 """`author:`, `cat:`, `venue:` and `year:` over the papers' stored details equal a
 brute-force scan: every item, its arXiv papers (the identities table) and their records
-as `library.metadata` gives them, tested in Python."""
+as `library.metadata` gives them, tested in Python; `paper:` finds a word in the
+digests' paper link titles or in arXiv's title, authors and abstract."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kbapp.core.importer import import_paths
-from kbapp.core.metadata.arxiv import ArxivRecord
+from kbapp.core.metadata.arxiv import ArxivRecord, Author
 from kbapp.core.metadata.fetch import Polite, fetch_arxiv
 from kbapp.core.store.library import Library
 from tests.core.metadata.arxiv_server import ArxivServer
@@ -98,3 +101,86 @@ def test_a_paper_filter_with_words(fetched: Library, query: str, word: str) -> N
 
 def test_a_library_without_details_matches_nothing(library: Library) -> None:
     assert library.search.find("author:anyone") == [] and library.search.find("cat:cs.CV") == []
+
+
+def paper_link_titles(library: Library) -> dict[str, str]:
+    """Each item's paper links' texts, as the digests give them."""
+    with closing(sqlite3.connect(library.path)) as conn:
+        rows = conn.execute(
+            "SELECT i.key, COALESCE(l.text, '') FROM items i JOIN links l "
+            "ON l.item_id = i.id AND l.field = 'paper' WHERE i.removed = 0"
+        ).fetchall()
+    found: dict[str, str] = {}
+    for key, text in rows:
+        found[key] = found.get(key, "") + " " + text
+    return found
+
+
+def has_word_from(text: str, value: str) -> bool:
+    return any(word.startswith(value) for word in re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def paper_word_scan(library: Library, value: str) -> set[str]:
+    titles = paper_link_titles(library)
+    expected = set()
+    for key, records in papers_of_items(library).items():
+        texts = [titles.get(key, "")]
+        texts += [f"{r.title} {' '.join(a.name for a in r.authors)} {r.abstract}" for r in records]
+        if any(has_word_from(text, value) for text in texts):
+            expected.add(key)
+    return expected
+
+
+@pytest.mark.parametrize("value", ["hopper", "babbage", "escaped", "transformer", "mid"])
+def test_paper_words_equal_a_scan_of_titles_and_arxiv_details(fetched: Library, value: str) -> None:
+    expected = paper_word_scan(fetched, value)
+    got = {hit.key for hit in fetched.search.find(f"paper:{value}", limit=10_000)}
+    assert got == expected and expected
+    if value == "hopper":  # only in arXiv's authors: none of the digests' titles has it
+        assert not any(has_word_from(t, value) for t in paper_link_titles(fetched).values())
+
+
+def test_paper_words_follow_a_new_fetch(fetched: Library) -> None:
+    """A record fetched again replaces what `paper:` finds of it (the old text leaves)."""
+    meta = fetched.metadata.get("arxiv:2104.00298")
+    assert meta is not None and meta.record is not None
+    old = meta.record
+    renamed = replace(old, authors=(Author("Mary Somerville"),), abstract="Orbits.")
+
+    def agrees(value: str) -> bool:
+        found = {hit.key for hit in fetched.search.find(f"paper:{value}", limit=10_000)}
+        return found == paper_word_scan(fetched, value)
+
+    fetched.metadata.record({old.arxiv_id: renamed}, {}, {})
+    try:
+        assert fetched.search.find("paper:somerville") and fetched.search.find("paper:orbits")
+        assert all(agrees(value) for value in ("somerville", "orbits", "babbage", "mid"))
+    finally:
+        fetched.metadata.record({old.arxiv_id: old}, {}, {})
+    assert not fetched.search.find("paper:somerville") and not fetched.search.find("paper:orbits")
+    assert all(agrees(value) for value in ("babbage", "mid"))
+
+
+def test_a_library_fetched_before_paper_search_is_indexed_on_open(
+    arxiv: ArxivServer, corpus: Path, tmp_path: Path
+) -> None:
+    """Migration 0021 indexes the details a library already has."""
+    path = tmp_path / "library.sqlite"
+    with Library(path) as library:
+        import_paths(library, [corpus / "notes"], workers=0)
+
+        def record(outcome):  # type: ignore[no-untyped-def]
+            library.metadata.record(outcome.records, outcome.not_found, outcome.failed)
+
+        fetch_arxiv(["2104.00298", "2006.12030"], record, api=arxiv.url, polite=Polite(0.0))
+        conn = library.db.conn
+        for sql in ("DROP TABLE paper_search", "DROP TABLE paper_search_ids",
+                    "DELETE FROM _sqlite_migrations WHERE name = '0021_paper_search'"):  # fmt: skip
+            conn.execute(sql)
+        conn.commit()
+    with Library(path) as library:  # opened again: the migration runs
+        assert (
+            {hit.key for hit in library.search.find("paper:hopper")}
+            == paper_word_scan(library, "hopper")
+            != set()
+        )

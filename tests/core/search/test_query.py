@@ -41,11 +41,18 @@ def test_cjk_text_is_indexed_as_overlapping_pairs_and_full_width_folds() -> None
         ('"real time"', '"real time"'),
         ("a OR 检测", '("a" *) OR ("检测")'),
         ("yolo -v5", '("yolo" *) NOT "v5" *'),
-        ("title:检测 paper：YOLO", 'title : "检测" AND paper : "YOLO" *'),
+        ("title:检测 abstract：YOLO", 'title : "检测" AND abstract : "YOLO" *'),
+        ("title:检测 paper：YOLO", 'title : "检测"'),  # paper: is a filter (its own test)
     ],
 )
 def test_words_phrases_fields_or_and_not(query: str, match: str) -> None:
     assert parse_query(query).match == match
+
+
+def test_paper_words_are_a_filter_over_titles_and_arxiv_details() -> None:
+    q = parse_query("检测 paper:YOLO")
+    assert q.match == '"检测"' and q.paper == [("text", '"YOLO" *')] and "YOLO" in q.terms
+    assert parse_query("-paper:yolo x").match == '("x" *) NOT paper : "yolo" *'
 
 
 def test_filters_are_read_into_the_query() -> None:
