@@ -55,7 +55,9 @@ class BatchOutcome:
 @dataclass
 class Polite:
     """The pacing of requests: `wait_turn` sleeps until `interval_s` after the last one
-    started. `sleep` and `clock` are the real ones unless a caller gives others."""
+    started, or after its answer came when the caller says so (`answered`: the server
+    then sees them at least that far apart, whatever the network's delays). `sleep` and
+    `clock` are the real ones unless a caller gives others."""
 
     interval_s: float = INTERVAL_S
     sleep: Callable[[float], None] = time.sleep
@@ -70,6 +72,10 @@ class Polite:
                 self.sleep(left)
         self._last = self.clock()
         self.started.append(self._last)
+
+    def answered(self) -> None:
+        """The last request's answer arrived (or it failed): the next waits from now."""
+        self._last = self.clock()
 
 
 def make_client(
@@ -125,6 +131,8 @@ def _ask(http: httpx.Client, pace: Polite, api: str, batch: list[str]) -> tuple[
             body, status, retry_after = get(http, query_url(api, batch))
         except httpx.HTTPError as error:
             return _failed(outcome, f"arXiv could not be reached ({why(error)})"), made
+        finally:
+            pace.answered()  # arXiv's three seconds count from its answer
         if status in (429, 503):
             if retry_after is None or retry_after > MAX_WAIT_S:
                 return _failed(outcome, f"arXiv is busy (HTTP {status}); try again later"), made

@@ -53,8 +53,8 @@ def render_paper(
     if tags:
         parts.append(f"<p>{tag_chips(tags, theme)}</p>")
     if record is not None:
-        parts.extend(_details(record))
-    if work is not None:
+        parts.extend(_details(record, work))
+    elif work is not None:
         parts.append(_published(work))
     parts.append(_abstracts(record.abstract if record else "", digest_abstract or ""))
     parts.append('<p class="field">Featured on</p>')
@@ -92,7 +92,7 @@ def _byline(record: ArxivRecord) -> str:
     return f'<p class="body">{", ".join(names)}</p>' if names else ""
 
 
-def _details(record: ArxivRecord) -> list[str]:
+def _details(record: ArxivRecord, work: DoiRecord | None) -> list[str]:
     facts = []
     if record.version:
         facts.append(f"v{record.version}")
@@ -112,6 +112,8 @@ def _details(record: ArxivRecord) -> list[str]:
         parts.append(f'<p class="meta">DOI <a href="https://doi.org/{doi}">{doi}</a></p>')
     if record.comment:
         parts.append(f'<p class="meta">{html.escape(record.comment)}</p>')
+    if work is not None:
+        parts.append(_published(work))
     buttons = []
     abstract_page = record.links.get("abs") or f"https://arxiv.org/abs/{record.arxiv_id}"
     buttons.append(f'<a href="{html.escape(abstract_page)}">Open abstract page</a>')
