@@ -2,7 +2,8 @@
 the digest files or folders named (`kbapp notes/202103/0307.md`); each command lives in
 its own module, its parser beside its handler: `library_import`, `stats`, `remove`,
 `export` (with restore-json), `search`, `reading` (tag, mark, queue, list), `images`,
-`desktop`, `backups`, `check` (with recover), `papers` (details from arXiv).
+`desktop`, `backups`, `check` (with recover), `papers` (details from arXiv), `sources`
+(the folders the digests live in).
 
 `main()` reads top to bottom: parse the arguments, configure logging, run the command
 (which opens the library, migrating it) or the window. Problems of the environment (a
@@ -54,6 +55,7 @@ COMMANDS = (
     "restore-backup",
     "restore-json",
     "search",
+    "sources",
     "stats",
     "tag",
 )
@@ -143,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kbapp.cli.reading import add_reading_commands
     from kbapp.cli.remove import add_remove_command
     from kbapp.cli.search import add_search_command
+    from kbapp.cli.sources import add_sources_command
     from kbapp.cli.stats import add_stats_command
 
     parser = argparse.ArgumentParser(
@@ -164,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_search_command(commands, common)
     add_reading_commands(commands, common)
     add_papers_command(commands, common)
+    add_sources_command(commands, common)
     add_image_commands(commands, common)
     add_desktop_commands(commands, common)
     add_backup_commands(commands, common)

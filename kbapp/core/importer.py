@@ -233,7 +233,7 @@ def _collect(paths: Iterable[Path | str]) -> list[tuple[Path, str | None, Path]]
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file, resolved in _notes_below(path):
+            for file, resolved in notes_below(path):
                 add(file, resolved=resolved)
         elif path.is_file():
             add(path)
@@ -244,7 +244,7 @@ def _collect(paths: Iterable[Path | str]) -> list[tuple[Path, str | None, Path]]
     return found
 
 
-def _notes_below(folder: Path) -> list[tuple[Path, Path]]:
+def notes_below(folder: Path) -> list[tuple[Path, Path]]:
     """Every `*.md` file below `folder` (any case) that is a file or a link to one, with
     its resolved path, in the order of their relative paths' parts; names starting with
     a dot are skipped, and so are linked folders (as `Path.rglob` does).
@@ -285,5 +285,6 @@ __all__ = [
     "collect_files",
     "import_file",
     "import_paths",
+    "notes_below",
     "write_plan",
 ]

@@ -11,6 +11,7 @@ holds `self.decks = DeckManager(self)`):
     library.tags      my tags on items and papers, and my saved searches
     library.metadata  papers' details fetched from arXiv, and what is due to be asked
     library.dois      publisher DOIs resolved to their works (venue, volume, pages)
+    library.sources   the folders the digests live in (plain or git checkouts)
     library.papers    papers, cross-links and my decisions on candidates
     library.search    the full-text index's queries and the quick switcher
     library.images    what the digests reference and what the image cache holds
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from kbapp.core.store.reading import Reading
     from kbapp.core.store.removal import Removal
     from kbapp.core.store.search import Search
+    from kbapp.core.store.sources import Sources
     from kbapp.core.store.stats import Stats
     from kbapp.core.store.tags import Tags
     from kbapp.core.store.transfer import Transfer
@@ -123,6 +125,12 @@ class Library:
         from kbapp.core.store.dois import Dois
 
         return Dois(self.db)
+
+    @cached_property
+    def sources(self) -> Sources:
+        from kbapp.core.store.sources import Sources
+
+        return Sources(self.db)
 
     @cached_property
     def papers(self) -> Papers:

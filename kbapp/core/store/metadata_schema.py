@@ -75,4 +75,26 @@ def paper_search(db: Database) -> None:
         )
 
 
-__all__ = ["PAPER_SEARCH", "doi_meta", "paper_meta", "paper_search"]
+def sources(db: Database) -> None:
+    """Migration 0022: `sources`, the folders the user's digests live in, and
+    `source_files`, the size and modification time of each file under them last read,
+    so that a rescan reads only what changed."""
+    db.execute(
+        f"""CREATE TABLE sources (
+            path TEXT PRIMARY KEY CHECK (typeof(path) = 'text' AND path <> ''),
+            kind TEXT NOT NULL CHECK (kind IN ('folder', 'git')),
+            added_at TEXT NOT NULL {time_check("added_at")},
+            last_scan_at TEXT,
+            last_error TEXT
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE source_files (
+            path TEXT PRIMARY KEY CHECK (typeof(path) = 'text' AND path <> ''),
+            size INTEGER NOT NULL CHECK (typeof(size) = 'integer'),
+            mtime_ns INTEGER NOT NULL CHECK (typeof(mtime_ns) = 'integer')
+        ) WITHOUT ROWID"""
+    )
+
+
+__all__ = ["PAPER_SEARCH", "doi_meta", "paper_meta", "paper_search", "sources"]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from kbapp.core.store.addresses import fewer_copies
 from kbapp.core.store.constraints import KEEP_USER_DATA_TRIGGER, checked_user_tables
-from kbapp.core.store.metadata_schema import doi_meta, paper_meta, paper_search
+from kbapp.core.store.metadata_schema import doi_meta, paper_meta, paper_search, sources
 from kbapp.core.store.packing import packed_bodies, packed_digests
 from kbapp.core.store.reading_schema import reading_and_tags
 
@@ -402,4 +402,5 @@ MIGRATIONS = (
     ("0019_paper_meta", paper_meta),
     ("0020_doi_meta", doi_meta),
     ("0021_paper_search", paper_search),
+    ("0022_sources", sources),
 )
