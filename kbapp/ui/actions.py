@@ -32,6 +32,7 @@ class Command:
 COMMANDS = (
     Command("import-files", "&File", "&Import files…", ("Ctrl+O",)),
     Command("import-folder", "&File", "Import &folder…", ("Ctrl+Shift+O",)),
+    Command("add-source", "&File", "Add &source folder…"),
     Command("open-library", "&File", "&Open library…"),
     Command("new-library", "&File", "&New library…"),
     Command("export-json", "&File", "Export as &JSON…"),
@@ -82,6 +83,7 @@ COMMANDS = (
     ),
     Command("download-images", "&Library", "&Download all images…"),
     Command("look-up-papers", "&Library", "&Look up paper details…"),
+    Command("update-sources", "&Library", "&Update sources", ("F5",)),
     Command("retry-images", "&Library", "&Retry images of this day", ("Ctrl+R",)),
     Command("remove-days", "&Library", "Re&move day…"),
     Command("check-library", "&Library", "&Check library"),
@@ -98,6 +100,8 @@ def handlers(window: MainWindow) -> dict[str, Callable[[], object]]:
     return {
         "import-files": library.import_files,
         "import-folder": library.import_folder,
+        "add-source": lambda: window.sources.add_folder(),
+        "update-sources": window.sources.update,
         "open-library": library.open_library,
         "new-library": library.new_library,
         "quit": window.close,

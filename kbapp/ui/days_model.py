@@ -26,7 +26,14 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QFont, QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
 
 from kbapp.core.day import DaySummary
 from kbapp.core.store.days import Period
@@ -45,6 +52,7 @@ _RIGHT_INT = int(_RIGHT)  # an int in a cell costs less than the flag type
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
 
 
 def _prototypes(kind: str) -> list[QStandardItem]:
@@ -83,6 +91,9 @@ class DaysModel(QStandardItemModel):
         # how many items it has.
         self._unread: dict[str, int] = {}
         self._totals: dict[str, int] = {}  # the items of each row read so far
+        # Days that arrived since the window was last open (`mark_new`), with their
+        # months and years: a dot beside the date.
+        self._new: set[str] = set()
         palette = QGuiApplication.palette()
         self._highlight = (palette.highlight(), palette.highlightedText())
         self._load_root()
@@ -135,6 +146,8 @@ class DaysModel(QStandardItemModel):
             row[0].setFont(_bold())
             row[1].setFont(_bold())
             row[1].setToolTip(f"{unread} of {period.items} items unread")
+        if period.key in self._new:
+            row[0].setData(_new_dot(), _DECORATION)
         return row
 
     def ensure_children(self, index: QModelIndex) -> None:
@@ -170,6 +183,8 @@ class DaysModel(QStandardItemModel):
                 self._totals[summary.date] = summary.items
                 if self._unread.get(summary.date):
                     self._show_unread(summary.date, first)
+                if summary.date in self._new:
+                    set_data(first, _new_dot(), _DECORATION)
         finally:
             self.blockSignals(blocked)
         first = self.index(0, 0, month)
@@ -265,6 +280,22 @@ class DaysModel(QStandardItemModel):
         for column in (0, 1):
             self.setData(first.siblingAtColumn(column), font, Qt.ItemDataRole.FontRole)
 
+    # -- days new since the window was last open ----------------------------------------
+    def mark_new(self, dates: list[str]) -> None:
+        """Mark days that arrived since the window was last open (a source's scan, an
+        import in a terminal), and their months and years."""
+        for date in dates:
+            for key in (date, date[:7], date[:4]):
+                if key not in self._new:
+                    self._new.add(key)
+                    first = self._index(key)
+                    if first.isValid():
+                        self.setData(first, _new_dot(), _DECORATION)
+
+    def is_new(self, key: str) -> bool:
+        """A day, month or year marked by `mark_new`."""
+        return key in self._new
+
     def loaded_nodes(self) -> int:
         """How many rows have been read from the library so far (lazy loading, for tests)."""
         return len(self._paths)
@@ -281,7 +312,8 @@ class DaysModel(QStandardItemModel):
         if not summaries:
             return None
         unread = self._unread.get(summaries[0].date, 0)
-        return _day_tooltip(summaries[0]) + (f"; {unread} unread (bold)" if unread else "")
+        new = "; new since kbapp was last open (dot)" if summaries[0].date in self._new else ""
+        return _day_tooltip(summaries[0]) + (f"; {unread} unread (bold)" if unread else "") + new
 
     def date_of(self, index: Index) -> str | None:
         date = index.sibling(index.row(), 0).data(DATE_ROLE) if index.isValid() else None
@@ -292,6 +324,27 @@ class DaysModel(QStandardItemModel):
         if date[:7] in self._pending:
             self.ensure_children(self._index(date[:7]))
         return self._index(date)
+
+
+@cache
+def _new_dot() -> QPixmap:
+    """The mark of a new day: a small dot in the palette's highlight colour."""
+    ratio = (
+        QGuiApplication.primaryScreen().devicePixelRatio()
+        if QGuiApplication.primaryScreen()
+        else 1.0
+    )
+    size = 8
+    pixmap = QPixmap(int(size * ratio), int(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QGuiApplication.palette().highlight())
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return pixmap
 
 
 @cache

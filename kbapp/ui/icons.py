@@ -78,6 +78,8 @@ ACTION_ICONS = {
     "check-library": "fa5s.stethoscope",
     "download-images": "fa5s.cloud-download-alt",
     "look-up-papers": "fa5s.user-graduate",
+    "add-source": "fa5s.folder-plus",
+    "update-sources": "fa5s.sync-alt",
     "retry-images": "fa5s.redo",
     "undo": "fa5s.undo",
     "edit-note": "fa5s.edit",

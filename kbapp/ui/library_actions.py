@@ -16,7 +16,7 @@ from kbapp.core.store.library import Library, LibraryError
 from kbapp.ui.days_model import DaysModel
 from kbapp.ui.download_bar import DownloadBar
 from kbapp.ui.images import ImagePresenter
-from kbapp.ui.importing import MESSAGE_MS, describe_refusal, importable
+from kbapp.ui.importing import MESSAGE_MS, describe_refusal, dropped_paths, importable
 from kbapp.ui.lookup_bar import LookupBar
 from kbapp.ui.paper_lookup import look_up_online
 from kbapp.ui.settings import SettingsDialog
@@ -35,6 +35,7 @@ class LibraryActions:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self._offer: Path | None = None  # the folder being imported, offered as a source
 
     # -- images ---------------------------------------------------------------------------
     def make_images(self) -> ImagePresenter:
@@ -114,7 +115,12 @@ class LibraryActions:
     def import_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of digests")
         if folder:
-            self.window.importer.start([Path(folder)])
+            self.import_folder_path(Path(folder))
+
+    def import_folder_path(self, folder: Path) -> None:
+        """Import a folder; when something came of it, offer to keep watching it."""
+        if self.window.importer.start([folder]):
+            self._offer = folder
 
     def drag_enter(self, event: QDragEnterEvent) -> None:
         """The window's dragEnterEvent: anything with URLs may be dropped."""
@@ -126,6 +132,9 @@ class LibraryActions:
     def drop(self, event: QDropEvent) -> None:
         """The window's dropEvent: the importer takes what it can import."""
         if self.window.importer.handle_drop(event.mimeData()):
+            dropped = dropped_paths(event.mimeData())
+            if len(dropped) == 1 and dropped[0].is_dir():  # a folder: offered as a source
+                self._offer = dropped[0]
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -150,16 +159,21 @@ class LibraryActions:
         elif refused:
             window.statusBar().showMessage(describe_refusal(refused, True), MESSAGE_MS)
 
-    def _after_import(self, report: ImportReport) -> None:
+    def _after_import(self, report: ImportReport, *, show_newest: bool = True) -> None:
         """What the import wrote goes to every view (the stream), then its newest day
-        is shown (unless it is the one on screen, which the stream redrew in place)."""
+        is shown (unless it is the one on screen, which the stream redrew in place; a
+        source's scan leaves the reader where the user is)."""
         window = self.window
         window.changes.publish(report.changes)
         if report.changes and look_up_online(window.settings):  # the new papers' details
             window.paper_lookup.look_up()
         newest = report.newest_date()
-        if newest and newest != window.current_date():
+        if show_newest and newest and newest != window.current_date():
             window._force_show(newest)
+        if show_newest:  # the user's import, not a source's scan
+            offered, self._offer = self._offer, None
+            if offered is not None and report.changes:  # a folder's first import
+                window.sources.offer(offered)
         if window.files_waiting:  # handed over while this import ran
             self.import_waiting()
 

@@ -53,6 +53,7 @@ from kbapp.ui.settings import (
     theme_choice,
 )
 from kbapp.ui.sidebar import Sidebar
+from kbapp.ui.sources import SourceWatch
 from kbapp.ui.tasks import TaskRunner
 from kbapp.ui.user_actions import UserActions
 from kbapp.ui.user_layer import UserLayer
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self.user.changed.connect(self.changes.publish)
         self.notes.changed.connect(self.changes.publish)
         self.changes.changed.connect(self._on_changes)
+        self.sources = SourceWatch(self)  # the folders the digests live in, watched
+        self.library_switched.connect(lambda _path: self.sources.start())
         self.paper_lookup = PaperLookup(self.runner, self.changes.publish, parent=self)
         self.paper_lookup.started.connect(self.library_actions.lookup_started)
         self.notes.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
@@ -204,6 +207,7 @@ class MainWindow(QMainWindow):
         self.notes.build()
         self.notes.editor.escaped.connect(self.user_actions.keyboard_back)
         self.watcher.start()
+        self.sources.start()  # each source rescanned on the worker, then watched
         if recovered := self.notes.recover():  # typed in a window that could not save them
             noun = "note" if recovered == 1 else "notes"
             self.statusBar().showMessage(
@@ -431,6 +435,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window_state", self.saveState())
         if self.current_date() and self.samples is None:
             self.settings.setValue("last_day", self.current_date())
+        if self.samples is None:
+            self.sources.remember_close()
         self.settings.sync()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -170,6 +170,14 @@ class Digests(Part):
         ).fetchone()
         return DigestInfo(*row) if row else None
 
+    def imported_since(self, when: str) -> list[str]:
+        """The days imported at or after `when` (ISO 8601 UTC to the second, as `now()`
+        writes it: a day of that same second counts)."""
+        rows = self._conn.execute(
+            "SELECT date FROM digests WHERE imported_at >= ? ORDER BY date", (when,)
+        ).fetchall()
+        return [date for (date,) in rows]
+
     def dates(self) -> list[str]:
         """Every digest's date, oldest first."""
         return all_dates(self._conn)

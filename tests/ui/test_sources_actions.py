@@ -1,0 +1,73 @@
+"""Library ▸ Update sources pulls a git source and imports its new day; an unreachable
+upstream is said in plain words and changes nothing; the first import of a folder
+offers it as a source, and File ▸ Add source folder… remembers one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from kbapp.core.store.library import Library
+from tests.cli.test_sources import commit_day, git, upstream  # noqa: F401 (a fixture)
+from tests.ui.conftest import make_window
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def test_update_sources_pulls_and_a_gone_upstream_changes_nothing(
+    qtbot,
+    upstream: tuple[Path, Path],  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+) -> None:  # type: ignore[no-untyped-def]
+    bare, work = upstream
+    source = tmp_path / "dairly_learning"
+    git(tmp_path, "clone", "-q", str(bare), str(source))
+    path = tmp_path / "library.sqlite"
+    window = make_window(qtbot, path, tmp_path / "kbapp.ini")
+    window.sources.add_folder(source)
+    qtbot.waitUntil(lambda: window.model.index_for_date("2021-11-02").isValid(), timeout=5000)
+    assert window.library.sources.get(str(source.resolve())).kind == "git"  # type: ignore[union-attr]
+
+    commit_day(work, 3)
+    window.actions_by_name["update-sources"].trigger()
+    qtbot.waitUntil(lambda: window.model.index_for_date("2021-11-03").isValid(), timeout=10_000)
+    assert window.statusBar().currentMessage() == "1 new day from dairly_learning"
+
+    commit_day(work, 4)
+    bare.rename(tmp_path / "moved.git")
+    head = git(source, "rev-parse", "HEAD")
+    window.actions_by_name["update-sources"].trigger()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "sourcesNotUpdated") is not None,
+                    timeout=10_000)  # fmt: skip
+    box = window.findChild(QMessageBox, "sourcesNotUpdated")
+    assert box.text() == (
+        "dairly_learning: the remote repository could not be reached (no network, or it moved)"
+    )
+    assert git(source, "rev-parse", "HEAD") == head
+    assert not window.model.index_for_date("2021-11-04").isValid()
+    box.close()
+    window.close()
+
+
+def test_the_first_import_of_a_folder_offers_to_watch_it(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "notes"
+    (folder / "202111").mkdir(parents=True)
+    (folder / "202111" / "1120.md").write_text(
+        "# 公众号内容拓展学习笔记（2021.11.20）\n\n## :paperclip:  今日要点\n\n"
+        "1. [一篇](https://mp.weixin.qq.com/s/offerxxxxxxxxxxxxxxxxx)  :star:\n",
+        encoding="utf-8",
+    )
+    window = make_window(qtbot, tmp_path / "library.sqlite", tmp_path / "kbapp.ini")
+    qtbot.waitUntil(lambda: window.startup_finished)
+    window.library_actions.import_folder_path(folder)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "offerSource") is not None, timeout=5000)
+    box = window.findChild(QMessageBox, "offerSource")
+    [watch] = [b for b in box.buttons() if b.text() == "Watch this folder"]
+    watch.click()
+    qtbot.waitUntil(lambda: str(folder.resolve()) in window.sources.sources, timeout=5000)
+    with Library(tmp_path / "library.sqlite") as library:
+        assert [row.path for row in library.sources.all()] == [str(folder.resolve())]
+    window.close()
