@@ -244,10 +244,11 @@ def _collect(paths: Iterable[Path | str]) -> list[tuple[Path, str | None, Path]]
     return found
 
 
-def notes_below(folder: Path) -> list[tuple[Path, Path]]:
+def notes_below(folder: Path, folders: list[str] | None = None) -> list[tuple[Path, Path]]:
     """Every `*.md` file below `folder` (any case) that is a file or a link to one, with
     its resolved path, in the order of their relative paths' parts; names starting with
-    a dot are skipped, and so are linked folders (as `Path.rglob` does).
+    a dot are skipped, and so are linked folders (as `Path.rglob` does). `folders`, when
+    given, gets each folder visited (a watcher watches them).
 
     One `scandir` a folder: a file's resolved path is its folder's plus its name unless
     it is a link (`Path.resolve` each cost an `lstat` per part of the path, and `rglob`
@@ -256,6 +257,8 @@ def notes_below(folder: Path) -> list[tuple[Path, Path]]:
 
     def visit(shown: Path, real: Path) -> None:
         # Each path is made from its folder's (`/`), not parsed again from a string.
+        if folders is not None:
+            folders.append(str(shown))
         try:
             with os.scandir(shown) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)

@@ -97,19 +97,16 @@ class SourceWatch(QObject):
             self.watcher.removePaths(watched)
         self.sources = []
 
-    @property
-    def busy(self) -> bool:
-        return self._task is not None or self._updating
-
     def _source_of(self, path: str) -> str | None:
         return next((s for s in self.sources if path == s or path.startswith(s + "/")), None)
 
     def _touched(self, path: str) -> None:
         source = self._source_of(path)
-        if source is not None and self._due is not None:
+        if source is None:
+            return
+        if self._due is not None:
             self._due.add(source)
-        if source is not None:
-            self.timer.start(DEBOUNCE_MS)
+        self.timer.start(DEBOUNCE_MS)
 
     def rescan(self, paths: Sequence[str] | None = None) -> None:
         """Scan these sources (None: all) as soon as the worker is free."""
@@ -134,7 +131,7 @@ class SourceWatch(QObject):
             from kbapp.core.sources.scan import scan
             from kbapp.qt_image import qt_decoder
 
-            sources = [row.path for row in library.sources.all()]
+            sources = library.sources.paths()
             chosen = sources if due is None else [p for p in sources if p in due]
             results = [
                 scan(library, Path(path), settle_s=SETTLE_S,

@@ -73,7 +73,7 @@ def scan(
     now = time.time()
     seen: dict[str, tuple[int, int]] = {}
     todo: list[Path] = []
-    for shown, _resolved in notes_below(folder):
+    for shown, _resolved in notes_below(folder, result.folders):
         result.files += 1
         result.paths.append(str(shown))
         try:
@@ -99,7 +99,6 @@ def scan(
         for path in todo:  # a cancelled scan reads the rest next time
             if str(path) not in reached:
                 del seen[str(path)]
-    result.folders = folders_below(folder)
     gone = set(known) - seen.keys() - {str(path) for path in result.fresh}
     changed = {key: stat for key, stat in seen.items() if known.get(key) != stat}
     failed = result.failed
@@ -108,15 +107,4 @@ def scan(
     return result
 
 
-def folders_below(folder: Path) -> list[str]:
-    """The folder and every folder below it that `notes_below` visits (names starting
-    with a dot, such as `.git`, and linked folders are not)."""
-    found = [str(folder)]
-    for top, names, _files in os.walk(folder):
-        names[:] = sorted(n for n in names if not n.startswith(".")
-                          and not os.path.islink(os.path.join(top, n)))  # fmt: skip
-        found.extend(os.path.join(top, name) for name in names)
-    return found
-
-
-__all__ = ["SETTLE_S", "ScanResult", "folders_below", "scan"]
+__all__ = ["SETTLE_S", "ScanResult", "scan"]

@@ -84,6 +84,10 @@ class Sources(Part):
                 (now(), error, path),
             )
 
+    def paths(self) -> list[str]:
+        """The sources' folders (without `all`'s count of each one's days)."""
+        return [path for (path,) in self._conn.execute("SELECT path FROM sources ORDER BY path")]
+
     def all(self) -> list[SourceRow]:
         rows = self._conn.execute(
             "SELECT s.path, s.kind, s.added_at, s.last_scan_at, s.last_error, "
