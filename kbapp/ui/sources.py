@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kbapp.ui.main_window import MainWindow
 
 DEBOUNCE_MS = 300  # after the last change seen, before the scan
+WATCH_BATCH = 200  # paths given to the watcher per event-loop turn (~4 ms each)
 MESSAGE_MS = 10_000
 LAST_CLOSED_KEY = "sources/last_closed_at"
 
@@ -65,6 +66,10 @@ class SourceWatch(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._scan_due)
+        self._unwatched: list[str] = []  # paths still to give the watcher, a batch a turn
+        self._feeder = QTimer(self)
+        self._feeder.setInterval(0)
+        self._feeder.timeout.connect(self._feed_watcher)
         self.sources: list[str] = []  # the library's, as last read
         self._due: set[str] | None = set()  # sources to scan next (None: all of them)
         self._task: Task | None = None
@@ -92,6 +97,8 @@ class SourceWatch(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+        self._feeder.stop()
+        self._unwatched = []
         watched = self.watcher.files() + self.watcher.directories()
         if watched:
             self.watcher.removePaths(watched)
@@ -172,12 +179,27 @@ class SourceWatch(QObject):
         stale = [p for p in files | folders if self._source_of(p) is None]
         if stale:
             self.watcher.removePaths(stale)
+        queued = set(self._unwatched)
         wanted: list[str] = []
         for result in results:
-            wanted.extend(p for p in result.folders if p not in folders)
-            wanted.extend(p for p in result.paths if p not in files)
-        if wanted:
-            self.watcher.addPaths(wanted)
+            wanted.extend(p for p in result.folders if p not in folders and p not in queued)
+            wanted.extend(p for p in result.paths if p not in files and p not in queued)
+        if wanted:  # 3,650 files at once would hold the loop ~70 ms: a batch a turn
+            self._unwatched.extend(wanted)
+            self._feeder.start()
+
+    def _feed_watcher(self) -> None:
+        batch, self._unwatched = self._unwatched[:WATCH_BATCH], self._unwatched[WATCH_BATCH:]
+        batch = [p for p in batch if self._source_of(p) is not None]  # still a source's
+        if batch:
+            self.watcher.addPaths(batch)
+        if not self._unwatched:
+            self._feeder.stop()
+
+    @property
+    def watching(self) -> bool:
+        """Every scanned path handed to the watcher (none left in the queue)."""
+        return not self._unwatched
 
     # -- adding, offering, updating ---------------------------------------------------
     def add_folder(self, folder: Path | None = None) -> None:

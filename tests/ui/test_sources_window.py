@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 
 from kbapp.core.sources.scan import ScanResult, scan
 from kbapp.core.store.library import Library
@@ -63,7 +63,7 @@ def watching(
     window = make_window(qtbot, path, tmp_path / "kbapp.ini")
     scans: list[ScanResult] = []
     window.sources.scanned.connect(scans.extend)
-    qtbot.waitUntil(lambda: bool(scans) and bool(window.sources.watcher.files()), timeout=5000)
+    qtbot.waitUntil(lambda: bool(scans) and window.sources.watching, timeout=5000)
     return window, folder, scans
 
 
@@ -110,7 +110,7 @@ def test_a_rename_over_and_an_edit_in_place_are_seen(qtbot, tmp_path: Path) -> N
         temp.write_text(day_text(NOV[0], items), encoding="utf-8")
         os.replace(temp, target)
         qtbot.waitUntil(lambda n=items: items_of(window, "2021-11-01") == n, timeout=2000)
-    assert str(target) in window.sources.watcher.files()  # watched again
+    qtbot.waitUntil(lambda: str(target) in window.sources.watcher.files())  # watched again
     with target.open("a", encoding="utf-8") as out:  # in place: no rename, same inode
         out.write(ITEM.format(n=4, key="20211101"))
     qtbot.waitUntil(lambda: items_of(window, "2021-11-01") == 4, timeout=2000)
@@ -150,9 +150,17 @@ def test_after_a_restart_an_unchanged_big_source_reads_no_file(qtbot, tmp_path: 
     window = make_window(qtbot, path, config)  # again, nothing changed at all
     scans.clear()
     window.sources.scanned.connect(scans.extend)
+    watched: list[int] = []  # sampled every turn of the loop: the paths go in a batch a turn
+    sampler = QTimer()
+    sampler.timeout.connect(lambda: watched.append(len(window.sources.watcher.files())))
+    sampler.start(0)
     qtbot.waitUntil(lambda: bool(scans), timeout=20_000)
     assert [(s.files, s.read, s.report) for s in scans] == [(3651, 0, None)]
+    qtbot.waitUntil(lambda: window.sources.watching, timeout=5000)
     assert len(window.sources.watcher.files()) == 3651
+    sampler.stop()
+    steps = [after - before for before, after in zip(watched, watched[1:], strict=False)]
+    assert max(steps) <= 500, max(steps)  # not 3,651 in one turn (~80 ms): bench_sources
     assert (
         QSettings(str(config), QSettings.Format.IniFormat).value("sources/last_closed_at")
         is not None
