@@ -101,6 +101,7 @@ class LibraryActions:
         window = self.window
         dialog = SettingsDialog(window.settings, window, library=window.library.path)
         dialog.accepted.connect(window.apply_reading_settings)  # in place: the scroll kept
+        dialog.accepted.connect(window.sources.apply_schedule)
         dialog.finished.connect(window.user_actions.keyboard_back)
         dialog.open()
 

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         self.notes.editor.escaped.connect(self.user_actions.keyboard_back)
         self.watcher.start()
         self.sources.start()  # each source rescanned on the worker, then watched
+        self.sources.start_schedule()  # git sources pulled now and later, if so set
         if recovered := self.notes.recover():  # typed in a window that could not save them
             noun = "note" if recovered == 1 else "notes"
             self.statusBar().showMessage(

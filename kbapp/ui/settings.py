@@ -138,6 +138,7 @@ class SettingsDialog(QDialog):
         self.mark_read.setSuffix(" s in view")
         self.mark_read.setSpecialValueText("Only by hand (M)")
         self.mark_read.setValue(delay_setting(settings.value(DELAY_KEY, DEFAULT_DELAY_MS)) / 1000)
+        updates = self._source_updates(settings)
         where = QLabel(str(library) if library else "", self)
         where.setObjectName("libraryPath")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -155,6 +156,7 @@ class SettingsDialog(QDialog):
         form.addRow("Size", self.font_size)
         form.addRow("Theme", self.theme)
         form.addRow("Mark items read after", self.mark_read)
+        form.addRow("Update git sources", updates)
         form.addRow("Library", place)
         self._library = library
         from kbapp.core.store.backups import load_policy
@@ -173,6 +175,31 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(backups)
         layout.addWidget(buttons)
+
+    def _source_updates(self, settings: QSettings) -> QHBoxLayout:
+        """When the git sources are pulled without Library ▸ Update sources."""
+        from kbapp.ui.sources import MAX_HOURS, SCHEDULES, update_schedule
+
+        choice, hours = update_schedule(settings)
+        self.source_updates = QComboBox(self)
+        self.source_updates.setObjectName("sourceUpdates")
+        for value, text in SCHEDULES.items():
+            self.source_updates.addItem(text, value)
+        self.source_updates.setCurrentIndex(list(SCHEDULES).index(choice))
+        self.update_hours = QSpinBox(self)
+        self.update_hours.setObjectName("sourceUpdateHours")
+        self.update_hours.setRange(1, MAX_HOURS)
+        self.update_hours.setSuffix(" hours")
+        self.update_hours.setValue(hours)
+        self.update_hours.setEnabled(choice == "hours")
+        self.source_updates.currentIndexChanged.connect(
+            lambda _i: self.update_hours.setEnabled(self.source_updates.currentData() == "hours")
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.source_updates)
+        row.addWidget(self.update_hours)
+        row.addStretch(1)
+        return row
 
     def _backups_box(self, policy: Policy) -> QGroupBox:
         box = QGroupBox("Backups", self)
@@ -229,6 +256,10 @@ class SettingsDialog(QDialog):
         settings.setValue(READER_SIZE, self.font_size.value())
         settings.setValue(THEME, self.theme.currentData())
         settings.setValue(self._delay_key, round(self.mark_read.value() * 1000))
+        from kbapp.ui.sources import HOURS_KEY, SCHEDULE_KEY
+
+        settings.setValue(SCHEDULE_KEY, self.source_updates.currentData())
+        settings.setValue(HOURS_KEY, self.update_hours.value())
         from kbapp.core.store.backups import load_policy, save_policy
 
         policy = self.backup_policy()

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kbapp.core.sources.scan import SETTLE_S, ScanResult
@@ -36,6 +36,23 @@ DEBOUNCE_MS = 300  # after the last change seen, before the scan
 WATCH_BATCH = 200  # paths given to the watcher per event-loop turn (~4 ms each)
 MESSAGE_MS = 10_000
 LAST_CLOSED_KEY = "sources/last_closed_at"
+SCHEDULE_KEY = "sources/update"  # when git sources are pulled by themselves: SCHEDULES
+HOURS_KEY = "sources/update_hours"
+SCHEDULES = {"never": "Never", "start": "At start", "hours": "At start and every"}
+DEFAULT_HOURS = 6
+MAX_HOURS = 168  # a week; the timer's interval stays well inside Qt's int
+
+
+def update_schedule(settings: QSettings) -> tuple[str, int]:
+    """(one of SCHEDULES, hours) from the settings, anything unknown read as never."""
+    choice = settings.value(SCHEDULE_KEY, "never")
+    if choice not in SCHEDULES:
+        choice = "never"
+    try:
+        hours = int(str(settings.value(HOURS_KEY, DEFAULT_HOURS)))
+    except (TypeError, ValueError):
+        hours = DEFAULT_HOURS
+    return str(choice), min(max(hours, 1), MAX_HOURS)
 
 
 _Scanned = tuple[list[str], list[ScanResult], list[str]]  # sources, scans, days arrived
@@ -74,6 +91,9 @@ class SourceWatch(QObject):
         self._due: set[str] | None = set()  # sources to scan next (None: all of them)
         self._task: Task | None = None
         self._updating = False
+        self._quiet = False  # the running update is the schedule's: no dialog of its own
+        self.schedule = QTimer(self)  # Settings: every N hours
+        self.schedule.timeout.connect(lambda: self.update(quiet=True))
         self._offered: set[str] = set()
         self._pulled.connect(self._after_pull)
         # When the window was last closed: the days imported since (by a terminal, or
@@ -239,12 +259,33 @@ class SourceWatch(QObject):
         box.open()
         return box
 
-    def update(self) -> None:
-        """Library ▸ Update sources: pull each git source, then rescan them all."""
+    def start_schedule(self) -> None:
+        """At the window's start: the git sources pulled now if Settings say so, and
+        every N hours from then on if they say that."""
+        if update_schedule(self.window.settings)[0] != "never":
+            self.update(quiet=True)
+        self.apply_schedule()
+
+    def apply_schedule(self) -> None:
+        """The timer set to what Settings say (called again when they change)."""
+        choice, hours = update_schedule(self.window.settings)
+        if choice == "hours":
+            if self.schedule.interval() != hours * 3_600_000 or not self.schedule.isActive():
+                self.schedule.start(hours * 3_600_000)
+        else:
+            self.schedule.stop()
+
+    def update(self, quiet: bool = False) -> None:
+        """Library ▸ Update sources: pull each git source, then rescan them all. The
+        schedule's (`quiet`) says nothing when there is nothing to pull and says a
+        failure in the status bar alone."""
         if self._updating:
-            self.window.statusBar().showMessage("The sources are being updated.", 5000)
+            if not quiet:
+                self.window.statusBar().showMessage("The sources are being updated.", 5000)
             return
-        self._updating = True
+        if quiet and self.window.samples is not None:
+            return  # the samples have no sources
+        self._updating, self._quiet = True, quiet
         self.window.statusBar().showMessage("Updating the sources…")
         library_path = self.window.library.path
 
@@ -272,18 +313,30 @@ class SourceWatch(QObject):
 
     def _after_pull(self, outcome: list[tuple[str, str | None]]) -> None:
         self._updating = False
+        bar = self.window.statusBar()
         failed = [(path, error) for path, error in outcome if error]
         if not outcome:
-            self.window.statusBar().showMessage(
-                "No sources yet: add one with File ▸ Add source folder…", MESSAGE_MS
-            )
+            if self._quiet:
+                bar.clearMessage()
+            else:
+                bar.showMessage(
+                    "No sources yet: add one with File ▸ Add source folder…", MESSAGE_MS
+                )
             return
-        self.rescan(None)
-        if failed:
+        self.rescan(None)  # what came says itself ("3 new days from dairly_learning")
+        if not failed:
+            if self._quiet:
+                bar.clearMessage()
+            else:
+                bar.showMessage("The sources are up to date.", 5000)
+        elif self._quiet:
+            path, error = failed[0]
+            bar.showMessage(f"{Path(path).name or 'the library'} not updated: {error}", MESSAGE_MS)
+        else:
             path, error = failed[0]
             where = Path(path).name or "the library"
             more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-            self.window.statusBar().showMessage(f"{where} not updated: {error}{more}", MESSAGE_MS)
+            bar.showMessage(f"{where} not updated: {error}{more}", MESSAGE_MS)
             box = QMessageBox(QMessageBox.Icon.Warning, "Sources not updated",
                               "\n".join(f"{Path(p).name}: {e}" for p, e in failed),
                               parent=self.window)  # fmt: skip
@@ -291,4 +344,4 @@ class SourceWatch(QObject):
             box.open()
 
 
-__all__ = ["DEBOUNCE_MS", "SourceWatch", "new_days_message"]
+__all__ = ["DEBOUNCE_MS", "SCHEDULES", "SourceWatch", "new_days_message", "update_schedule"]

@@ -1,6 +1,7 @@
 """Library ▸ Update sources pulls a git source and imports its new day; an unreachable
-upstream is said in plain words and changes nothing; the first import of a folder
-offers it as a source, and File ▸ Add source folder… remembers one."""
+upstream is said in plain words and changes nothing; Settings pull it at start and every
+N hours, or never; the first import of a folder offers it as a source, and File ▸ Add
+source folder… remembers one."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QComboBox, QMessageBox, QSpinBox
 
+from kbapp.core.sources.scan import ScanResult, scan
 from kbapp.core.store.library import Library
+from kbapp.ui.settings import SettingsDialog
 from tests.cli.test_sources import commit_day, git, upstream  # noqa: F401 (a fixture)
 from tests.ui.conftest import make_window
 
@@ -70,4 +74,54 @@ def test_the_first_import_of_a_folder_offers_to_watch_it(qtbot, tmp_path: Path) 
     qtbot.waitUntil(lambda: str(folder.resolve()) in window.sources.sources, timeout=5000)
     with Library(tmp_path / "library.sqlite") as library:
         assert [row.path for row in library.sources.all()] == [str(folder.resolve())]
+    window.close()
+
+
+def test_git_sources_are_pulled_on_the_schedule_settings_choose(
+    qtbot,
+    upstream: tuple[Path, Path],  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+) -> None:  # type: ignore[no-untyped-def]
+    bare, work = upstream
+    source = tmp_path / "dairly_learning"
+    git(tmp_path, "clone", "-q", str(bare), str(source))
+    path, config = tmp_path / "library.sqlite", tmp_path / "kbapp.ini"
+    with Library(path) as library:
+        library.sources.add(str(source.resolve()), "git")
+        scan(library, source.resolve())
+    commit_day(work, 3)
+    head = git(source, "rev-parse", "HEAD")
+
+    window = make_window(qtbot, path, config)  # the default: never by itself
+    scans: list[ScanResult] = []
+    window.sources.scanned.connect(scans.extend)
+    qtbot.waitUntil(lambda: bool(scans), timeout=5000)
+    assert git(source, "rev-parse", "HEAD") == head
+    assert not window.model.index_for_date("2021-11-03").isValid()
+    assert not window.sources.schedule.isActive()
+    window.close()
+
+    settings = QSettings(str(config), QSettings.Format.IniFormat)
+    settings.setValue("sources/update", "hours")
+    settings.setValue("sources/update_hours", 2)
+    settings.sync()
+    window = make_window(qtbot, path, config)  # at start, then every two hours
+    qtbot.waitUntil(lambda: window.model.index_for_date("2021-11-03").isValid(), timeout=10_000)
+    assert window.sources.schedule.isActive()
+    assert window.sources.schedule.interval() == 2 * 3600 * 1000
+    commit_day(work, 4)
+    window.sources.schedule.timeout.emit()  # two hours later
+    qtbot.waitUntil(lambda: window.model.index_for_date("2021-11-04").isValid(), timeout=10_000)
+    assert window.findChild(QMessageBox, "sourcesNotUpdated") is None
+
+    window.library_actions.show_settings()  # Settings ▸ Update git sources: Never
+    dialog = window.findChild(SettingsDialog)
+    hours = dialog.findChild(QSpinBox, "sourceUpdateHours")
+    assert hours.isEnabled() and hours.value() == 2
+    choice = dialog.findChild(QComboBox, "sourceUpdates")
+    choice.setCurrentIndex(choice.findData("never"))
+    assert not hours.isEnabled()
+    dialog.accept()
+    assert not window.sources.schedule.isActive()
+    assert settings.value("sources/update") == "never"
     window.close()
