@@ -21,14 +21,19 @@ from tests.ui.conftest import make_window
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def test_update_sources_pulls_and_a_gone_upstream_changes_nothing(
-    qtbot,
-    upstream: tuple[Path, Path],  # noqa: F811 (the fixture imported above)
-    tmp_path: Path,
-) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def checkout(upstream: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path, Path]:  # noqa: F811
+    """(the user's clone of the upstream, the author's working copy, the bare upstream)."""
     bare, work = upstream
     source = tmp_path / "dairly_learning"
     git(tmp_path, "clone", "-q", str(bare), str(source))
+    return source, work, bare
+
+
+def test_update_sources_pulls_and_a_gone_upstream_changes_nothing(
+    qtbot, checkout: tuple[Path, Path, Path], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    source, work, bare = checkout
     path = tmp_path / "library.sqlite"
     window = make_window(qtbot, path, tmp_path / "kbapp.ini")
     window.sources.add_folder(source)
@@ -78,13 +83,9 @@ def test_the_first_import_of_a_folder_offers_to_watch_it(qtbot, tmp_path: Path) 
 
 
 def test_git_sources_are_pulled_on_the_schedule_settings_choose(
-    qtbot,
-    upstream: tuple[Path, Path],  # noqa: F811 (the fixture imported above)
-    tmp_path: Path,
+    qtbot, checkout: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    bare, work = upstream
-    source = tmp_path / "dairly_learning"
-    git(tmp_path, "clone", "-q", str(bare), str(source))
+    source, work, _bare = checkout
     path, config = tmp_path / "library.sqlite", tmp_path / "kbapp.ini"
     with Library(path) as library:
         library.sources.add(str(source.resolve()), "git")
