@@ -29,8 +29,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
-    QPainter,
-    QPixmap,
     QStandardItem,
     QStandardItemModel,
 )
@@ -42,6 +40,7 @@ from kbapp.core.store.library import Library
 DATE_ROLE = Qt.ItemDataRole.UserRole + 1  # ISO date of a day row (column 0), else None
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "year" or "month" (a day has its DATE_ROLE)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 3  # "2021" or "2021-04" (a day has its DATE_ROLE)
+NEW_ROLE = Qt.ItemDataRole.UserRole + 4  # True on a day (and its month, year) new since
 COLUMNS = ("Day", "Items", "Best", "Mine")
 _WEEKDAYS = "一二三四五六日"
 
@@ -52,7 +51,6 @@ _RIGHT_INT = int(_RIGHT)  # an int in a cell costs less than the flag type
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_DECORATION = Qt.ItemDataRole.DecorationRole
 
 
 def _prototypes(kind: str) -> list[QStandardItem]:
@@ -147,7 +145,7 @@ class DaysModel(QStandardItemModel):
             row[1].setFont(_bold())
             row[1].setToolTip(f"{unread} of {period.items} items unread")
         if period.key in self._new:
-            row[0].setData(_new_dot(), _DECORATION)
+            row[0].setData(True, NEW_ROLE)
         return row
 
     def ensure_children(self, index: QModelIndex) -> None:
@@ -184,7 +182,7 @@ class DaysModel(QStandardItemModel):
                 if self._unread.get(summary.date):
                     self._show_unread(summary.date, first)
                 if summary.date in self._new:
-                    set_data(first, _new_dot(), _DECORATION)
+                    set_data(first, True, NEW_ROLE)
         finally:
             self.blockSignals(blocked)
         first = self.index(0, 0, month)
@@ -290,7 +288,7 @@ class DaysModel(QStandardItemModel):
                     self._new.add(key)
                     first = self._index(key)
                     if first.isValid():
-                        self.setData(first, _new_dot(), _DECORATION)
+                        self.setData(first, True, NEW_ROLE)
 
     def is_new(self, key: str) -> bool:
         """A day, month or year marked by `mark_new`."""
@@ -324,27 +322,6 @@ class DaysModel(QStandardItemModel):
         if date[:7] in self._pending:
             self.ensure_children(self._index(date[:7]))
         return self._index(date)
-
-
-@cache
-def _new_dot() -> QPixmap:
-    """The mark of a new day: a small dot in the palette's highlight colour."""
-    ratio = (
-        QGuiApplication.primaryScreen().devicePixelRatio()
-        if QGuiApplication.primaryScreen()
-        else 1.0
-    )
-    size = 8
-    pixmap = QPixmap(int(size * ratio), int(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QGuiApplication.palette().highlight())
-    painter.drawEllipse(1, 1, size - 2, size - 2)
-    painter.end()
-    return pixmap
 
 
 @cache

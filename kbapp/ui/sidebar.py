@@ -9,12 +9,14 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QPoint,
+    QRect,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QHelpEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,10 +29,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbapp.ui.days_model import DaysModel
+from kbapp.ui.days_model import NEW_ROLE, DaysModel
 
 if TYPE_CHECKING:
     from kbapp.core.store.library import Changes
+
+
+class DaysTree(QTreeView):
+    """The days tree; a day new since the window was last open (and its month and year)
+    has a dot in the branch area left of its text, which takes no width from the date."""
+
+    def drawBranches(
+        self, painter: QPainter, rect: QRect, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().drawBranches(painter, rect, index)
+        if not index.data(NEW_ROLE):
+            return
+        cell = self.indentation()  # the row's own branch cell: the rightmost of `rect`
+        leaf = not self.model().hasChildren(index)
+        size = 6 if leaf else 4  # beside a month's or year's arrow, a smaller one
+        x = rect.right() - cell + (cell - size) // 2 if leaf else rect.right() - size
+        y = rect.center().y() - size // 2 if leaf else rect.top() + 2
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().highlight())
+        painter.drawEllipse(x, y, size, size)
+        painter.restore()
 
 
 class Sidebar(QWidget):
@@ -46,7 +71,7 @@ class Sidebar(QWidget):
         self.filter_edit.setObjectName("dayFilter")
         self.filter_edit.setPlaceholderText("Filter days: 2021-04, 04-25, a word, is:unread…")
         self.filter_edit.setClearButtonEnabled(True)
-        self.tree = QTreeView(self)
+        self.tree = DaysTree(self)
         self.tree.setObjectName("days")
         self.tree.setModel(model)
         self.tree.setUniformRowHeights(True)

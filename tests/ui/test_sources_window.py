@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 
 from kbapp.core.sources.scan import ScanResult, scan
 from kbapp.core.store.library import Library
@@ -71,6 +71,20 @@ def items_of(window: MainWindow, date: str) -> int:
     return len(window.library.digests.items_for_date(date))
 
 
+def dotted(window: MainWindow, date: str) -> bool:
+    """The day's row painted with the new mark: a dot in the branch area left of its
+    date, which keeps the date's whole width (no decoration in its cell)."""
+    tree = window.sidebar.tree
+    index = window.model.index_for_date(date)
+    tree.scrollTo(index)
+    rect = tree.visualRect(index)
+    assert rect.isValid() and index.data(Qt.ItemDataRole.DecorationRole) is None
+    picture = tree.viewport().grab().toImage()
+    highlight = tree.palette().highlight().color()
+    left = range(max(0, rect.left() - tree.indentation()), rect.left())
+    return any(picture.pixelColor(x, rect.center().y()) == highlight for x in left)
+
+
 def test_a_file_written_into_a_source_appears_within_two_seconds(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window, folder, _scans = watching(qtbot, tmp_path, NOV[:2])
     write_day(folder, NOV[2])
@@ -78,6 +92,7 @@ def test_a_file_written_into_a_source_appears_within_two_seconds(qtbot, tmp_path
     assert window.statusBar().currentMessage() == "1 new day from dairly_learning"
     assert window.model.is_new("2021-11-03") and not window.model.is_new("2021-11-01")
     assert window.current_date() != "2021-11-03" or window.current_date() is None
+    assert dotted(window, "2021-11-03") and not dotted(window, "2021-11-01")
     # A new month's folder, made after the watch began, is watched too.
     write_day(folder, dt.date(2021, 12, 1))
     qtbot.waitUntil(lambda: window.model.index_for_date("2021-12-01").isValid(), timeout=2000)
