@@ -286,7 +286,8 @@ class SourceWatch(QObject):
         if quiet and self.window.samples is not None:
             return  # the samples have no sources
         self._updating, self._quiet = True, quiet
-        self.window.statusBar().showMessage("Updating the sources…")
+        if not quiet:  # the schedule's is silent: the bar may be saying something else
+            self.window.statusBar().showMessage("Updating the sources…")
         library_path = self.window.library.path
 
         def pull_all() -> None:
@@ -316,18 +317,14 @@ class SourceWatch(QObject):
         bar = self.window.statusBar()
         failed = [(path, error) for path, error in outcome if error]
         if not outcome:
-            if self._quiet:
-                bar.clearMessage()
-            else:
+            if not self._quiet:
                 bar.showMessage(
                     "No sources yet: add one with File ▸ Add source folder…", MESSAGE_MS
                 )
             return
         self.rescan(None)  # what came says itself ("3 new days from dairly_learning")
         if not failed:
-            if self._quiet:
-                bar.clearMessage()
-            else:
+            if not self._quiet:
                 bar.showMessage("The sources are up to date.", 5000)
         elif self._quiet:
             path, error = failed[0]

@@ -114,6 +114,12 @@ def test_git_sources_are_pulled_on_the_schedule_settings_choose(
     window.sources.schedule.timeout.emit()  # two hours later
     qtbot.waitUntil(lambda: window.model.index_for_date("2021-11-04").isValid(), timeout=10_000)
     assert window.findChild(QMessageBox, "sourcesNotUpdated") is None
+    bar = window.statusBar()
+    bar.showMessage("Reading 2021-11-04, a long day…")  # the schedule's pull says nothing
+    with qtbot.waitSignal(window.sources.scanned, timeout=10_000):
+        window.sources.schedule.timeout.emit()  # nothing new upstream
+        assert bar.currentMessage() == "Reading 2021-11-04, a long day…"
+    assert bar.currentMessage() == "Reading 2021-11-04, a long day…"
 
     window.library_actions.show_settings()  # Settings ▸ Update git sources: Never
     dialog = window.findChild(SettingsDialog)
