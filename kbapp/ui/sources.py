@@ -326,14 +326,12 @@ class SourceWatch(QObject):
         if not failed:
             if not self._quiet:
                 bar.showMessage("The sources are up to date.", 5000)
-        elif self._quiet:
-            path, error = failed[0]
-            bar.showMessage(f"{Path(path).name or 'the library'} not updated: {error}", MESSAGE_MS)
-        else:
-            path, error = failed[0]
-            where = Path(path).name or "the library"
-            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-            bar.showMessage(f"{where} not updated: {error}{more}", MESSAGE_MS)
+            return
+        path, error = failed[0]
+        where = Path(path).name or "the library"
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        bar.showMessage(f"{where} not updated: {error}{more}", MESSAGE_MS)
+        if not self._quiet:  # the schedule's failure: the status bar alone
             box = QMessageBox(QMessageBox.Icon.Warning, "Sources not updated",
                               "\n".join(f"{Path(p).name}: {e}" for p, e in failed),
                               parent=self.window)  # fmt: skip
